@@ -1,0 +1,32 @@
+/**
+ * The one database interface the application sees. Two adapters implement it: PGlite
+ * (embedded, one in-process session) and node-postgres (a pool on DATABASE_URL). The SQL
+ * is the same on both; only these adapters differ.
+ */
+export type Row = Record<string, unknown>;
+
+export interface QueryResult<T> {
+  rows: T[];
+  rowCount: number;
+}
+
+export interface Queryable {
+  query<T = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs fn in one transaction: committed when fn resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs a script of several statements without parameters (pg-boss's own DDL and locked
+   * blocks); returns the rows of the last statement.
+   */
+  execScript(sql: string): Promise<QueryResult<Row>>;
+  close(): Promise<void>;
+}
+
+/** int8 and numeric columns come back as JS numbers on both adapters (sizes fit in 2^53). */
+export const INT8_OID = 20;
+export const NUMERIC_OID = 1700;
+export const parseInt8 = (v: string): number => Number(v);

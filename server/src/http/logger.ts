@@ -1,0 +1,46 @@
+import type { FastifyServerOptions } from 'fastify';
+
+/**
+ * Log options shared by every process. Secrets never reach a log line: auth headers and
+ * cookies are censored, bodies are never logged, and the query string (which carries the
+ * signature of a presigned URL) is cut from every logged URL.
+ */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.current_password',
+  '*.new_password',
+  '*.password_hash',
+  '*.token',
+  '*.access_token',
+  '*.refresh_token',
+  '*.mfa_token',
+  '*.api_key',
+  '*.secret',
+  '*.code',
+  '*.backup_code',
+  '*.url',
+  '*.upload_url',
+];
+
+export function loggerOptions(level: string, destination?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
+  return {
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: {
+      req: (req: { method: string; url: string; ip?: string; id?: string }) => ({
+        method: req.method,
+        url: stripQuery(req.url),
+        remoteAddress: req.ip,
+      }),
+    },
+    ...(destination ? { stream: destination } : {}),
+  } as FastifyServerOptions['logger'];
+}
+
+export function stripQuery(url: string): string {
+  const i = url.indexOf('?');
+  return i === -1 ? url : `${url.slice(0, i)}?[redacted]`;
+}

@@ -1,0 +1,34 @@
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsync } from 'fastify';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Serves the built web UI: hashed assets cached for a year, index.html never cached, and
+ * every other GET outside /api answered with index.html so client-side routes survive a
+ * reload.
+ */
+export const webRoutes: FastifyPluginAsync<{ webDist: string }> = async (app, { webDist }) => {
+  const index = join(webDist, 'index.html');
+  if (!existsSync(index)) {
+    app.log.warn({ webDist }, 'web UI is not built; run `npm run build`');
+    return;
+  }
+  await app.register(fastifyStatic, {
+    root: webDist,
+    wildcard: false,
+    index: false,
+    setHeaders(res, path) {
+      res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+  const sendIndex = (_req: unknown, reply: { header: (k: string, v: string) => { sendFile: (f: string) => unknown } }) =>
+    reply.header('cache-control', 'no-cache').sendFile('index.html');
+  app.get('/', { schema: { hide: true } }, sendIndex as never);
+  app.get('/*', { schema: { hide: true } }, (req, reply) => {
+    if (req.url.startsWith('/api/') || req.url.startsWith('/assets/')) {
+      return reply.status(404).send({ detail: `Not found: GET ${req.url.split('?')[0]}`, code: 'not_found' });
+    }
+    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+  });
+};

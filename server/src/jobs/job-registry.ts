@@ -1,0 +1,57 @@
+import type { Queryable } from '../db/database.js';
+
+/** What a job handler gets besides its payload. */
+export interface JobContext {
+  jobId: string;
+  /** 0 on the first run; the handler may behave more cautiously on retries. */
+  retryCount: number;
+}
+
+export interface JobDefinition<D = unknown> {
+  name: string;
+  handler: (data: D, ctx: JobContext) => Promise<void>;
+  /** Retries after a failure or a dead worker (expiry); delays grow exponentially. */
+  retryLimit?: number;
+  retryDelaySeconds?: number;
+  /** A run taking longer is treated as a dead worker and retried. */
+  expireInSeconds?: number;
+  /** Fired every N seconds by whichever worker gets there first; one job per period in all. */
+  everySeconds?: number;
+}
+
+export function defineJob<D>(def: JobDefinition<D>): JobDefinition<D> {
+  return def;
+}
+
+/** The one list of job types this deployment knows. Duplicate names are a programming error. */
+export class JobRegistry {
+  readonly #jobs = new Map<string, JobDefinition<never>>();
+
+  constructor(definitions: JobDefinition<never>[]) {
+    for (const d of definitions) {
+      if (this.#jobs.has(d.name)) throw new Error(`job "${d.name}" is registered twice`);
+      this.#jobs.set(d.name, d);
+    }
+  }
+
+  get(name: string): JobDefinition<unknown> | undefined {
+    return this.#jobs.get(name) as JobDefinition<unknown> | undefined;
+  }
+
+  has(name: string): boolean {
+    return this.#jobs.has(name);
+  }
+
+  all(): JobDefinition<unknown>[] {
+    return [...this.#jobs.values()] as JobDefinition<unknown>[];
+  }
+}
+
+/** Services queue work through this, inside their own transaction when they pass `tx`. */
+export interface JobQueue {
+  send(
+    name: string,
+    data: object,
+    opts?: { tx?: Queryable; singletonKey?: string; startAfterSeconds?: number },
+  ): Promise<string | null>;
+}

@@ -1,0 +1,150 @@
+import PgBoss from 'pg-boss';
+import type { Database, Queryable } from '../db/database.js';
+import type { JobQueue, JobRegistry } from './job-registry.js';
+
+const SCHEMA = 'pgboss';
+
+export class UnknownJobTypeError extends Error {
+  constructor(readonly names: string[]) {
+    super(`queued jobs have no registered handler: ${names.join(', ')}`);
+    this.name = 'UnknownJobTypeError';
+  }
+}
+
+interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** pg-boss talks to our database through the same adapter as the rest of the app. */
+function bossDb(q: Queryable | Database): PgBoss.Db {
+  return {
+    executeSql: (text, values) =>
+      values && values.length > 0 ? q.query(text, values) : 'execScript' in q ? q.execScript(text) : q.query(text),
+  };
+}
+
+export interface JobRunnerOptions {
+  db: Database;
+  registry: JobRegistry;
+  logger: Logger;
+  pollingIntervalSeconds?: number;
+}
+
+/**
+ * Wraps pg-boss: one queue per registered job type, created at start. API processes only
+ * send; worker processes also work and fire the scheduled jobs.
+ */
+export class JobRunner implements JobQueue {
+  readonly #boss: PgBoss;
+  readonly #opts: JobRunnerOptions;
+  readonly #timers: NodeJS.Timeout[] = [];
+  #working = false;
+
+  constructor(opts: JobRunnerOptions) {
+    this.#opts = opts;
+    this.#boss = new PgBoss({
+      db: bossDb(opts.db),
+      schema: SCHEMA,
+      // pg-boss's cron is per-minute; our schedules are per-second intervals (see startSchedules).
+      schedule: false,
+      supervise: true,
+    });
+    this.#boss.on('error', (err) => opts.logger.error({ err }, 'job queue error'));
+  }
+
+  /** Installs pg-boss's schema, creates the queues and refuses to start on unknown queued jobs. */
+  async start(): Promise<void> {
+    await this.#boss.start();
+    for (const def of this.#opts.registry.all()) {
+      const queue: PgBoss.Queue = {
+        name: def.name,
+        retryLimit: def.retryLimit ?? 5,
+        retryDelay: def.retryDelaySeconds ?? 5,
+        retryBackoff: true,
+        expireInSeconds: def.expireInSeconds ?? 15 * 60,
+      };
+      if (await this.#boss.getQueue(def.name)) await this.#boss.updateQueue(def.name, queue);
+      else await this.#boss.createQueue(def.name, queue);
+    }
+    await this.assertEveryQueuedJobHasAHandler();
+  }
+
+  async assertEveryQueuedJobHasAHandler(): Promise<void> {
+    const { rows } = await this.#opts.db.query<{ name: string }>(
+      `SELECT DISTINCT name FROM ${SCHEMA}.job WHERE state IN ('created', 'retry', 'active')`,
+    );
+    const unknown = rows.map((r) => r.name).filter((n) => !this.#opts.registry.has(n));
+    if (unknown.length > 0) throw new UnknownJobTypeError(unknown);
+  }
+
+  async send(name: string, data: object, opts: { tx?: Queryable; singletonKey?: string; startAfterSeconds?: number } = {}) {
+    if (!this.#opts.registry.has(name)) throw new Error(`job "${name}" is not registered`);
+    return this.#boss.send(name, data, {
+      ...(opts.tx ? { db: bossDb(opts.tx) } : {}),
+      ...(opts.singletonKey ? { singletonKey: opts.singletonKey } : {}),
+      ...(opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {}),
+    });
+  }
+
+  /** Worker role: take jobs of every registered type. */
+  async work(): Promise<void> {
+    this.#working = true;
+    const pollingIntervalSeconds = this.#opts.pollingIntervalSeconds ?? 1;
+    for (const def of this.#opts.registry.all()) {
+      await this.#boss.work<object>(def.name, { pollingIntervalSeconds, batchSize: 1, includeMetadata: true }, async (jobs) => {
+        for (const job of jobs as PgBoss.JobWithMetadata<object>[]) {
+          try {
+            await def.handler(job.data, { jobId: job.id, retryCount: job.retryCount });
+          } catch (err) {
+            this.#opts.logger.warn(
+              { err, job: def.name, jobId: job.id, retry: job.retryCount },
+              'job failed; it will be retried',
+            );
+            throw err;
+          }
+        }
+      });
+    }
+    this.startSchedules();
+  }
+
+  /**
+   * Every worker ticks every schedule; pg-boss's throttle (one job per name per period)
+   * makes the job exist once per period however many workers tick.
+   */
+  private startSchedules(): void {
+    for (const def of this.#opts.registry.all()) {
+      const every = def.everySeconds;
+      if (!every) continue;
+      const tick = () =>
+        this.#boss
+          .sendThrottled(def.name, {}, {}, every, 'schedule')
+          .catch((err) => this.#opts.logger.error({ err, job: def.name }, 'could not schedule job'));
+      void tick();
+      const t = setInterval(tick, Math.min(every, 60) * 1000);
+      t.unref();
+      this.#timers.push(t);
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.#timers) clearInterval(t);
+    await this.#boss.stop({ graceful: this.#working, wait: true, close: false, timeout: 10_000 });
+  }
+
+  /** For tests and tools: wait until no job of these types is queued or running. */
+  async idle(names: string[], timeoutMs = 30_000): Promise<void> {
+    const t0 = Date.now();
+    for (;;) {
+      const { rows } = await this.#opts.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${SCHEMA}.job WHERE name = ANY($1) AND state IN ('created', 'retry', 'active')`,
+        [names],
+      );
+      if (rows[0]?.n === 0) return;
+      if (Date.now() - t0 > timeoutMs) throw new Error(`jobs ${names.join(', ')} still queued after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}

@@ -1,0 +1,130 @@
+import type { FastifyInstance } from 'fastify';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from './config/load-config.js';
+import { loadSecrets, type Secrets } from './config/secrets.js';
+import { createDatabase } from './db/create-database.js';
+import type { Database } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import { buildApp } from './http/app.js';
+import { JobRegistry, type JobDefinition } from './jobs/job-registry.js';
+import { JobRunner } from './jobs/job-runner.js';
+import type { BlobStore } from './storage/blob-store.js';
+import { diskStorageRoutes } from './storage/disk-storage.routes.js';
+import { createBlobStore } from './storage/index.js';
+
+export class StartupError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'StartupError';
+  }
+}
+
+export interface Runtime {
+  config: Config;
+  secrets: Secrets;
+  db: Database;
+  blobs: BlobStore;
+  jobs: JobRunner;
+  /** Present when the role serves HTTP (api, all). */
+  app?: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  logStream?: NodeJS.WritableStream;
+  /** Extra job definitions (tests); the product's own come from the modules. */
+  extraJobs?: JobDefinition<never>[];
+  /** Extra routes (tests), registered after the product's own. */
+  extraRoutes?: (app: FastifyInstance) => Promise<void>;
+}
+
+const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+/** Builds everything from the config: adapters, then services, then the app and workers. */
+export async function startRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const secrets = loadSecrets({ dataDir: config.dataDir, secretKey: config.secretKey });
+
+  let db: Database;
+  try {
+    db = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  } catch (e) {
+    throw new StartupError(
+      config.databaseUrl ? 'DATABASE_URL' : 'DATA_DIR',
+      `cannot open the database (${(e as Error).message})`,
+    );
+  }
+  let app: FastifyInstance | undefined;
+  try {
+    await migrate(db);
+
+    const blobs = createBlobStore(
+      config.storageBackend === 's3'
+        ? {
+            backend: 's3',
+            endpoint: config.s3Endpoint!,
+            publicEndpoint: config.s3PublicEndpoint,
+            bucket: config.s3Bucket,
+            region: config.s3Region,
+            accessKeyId: config.s3AccessKey!,
+            secretAccessKey: config.s3SecretKey!,
+            forcePathStyle: config.s3ForcePathStyle,
+          }
+        : {
+            backend: 'local',
+            rootDir: join(config.dataDir, 'files'),
+            signingKey: secrets.urlSigningKey,
+            publicBaseUrl: config.publicUrl,
+          },
+    );
+
+    const registry = new JobRegistry([...(opts.extraJobs ?? [])]);
+    const consoleLogger = {
+      info: (o: object, m?: string) => console.log(m ?? '', o),
+      warn: (o: object, m?: string) => console.warn(m ?? '', o),
+      error: (o: object, m?: string) => console.error(m ?? '', o),
+    };
+
+    if (config.role !== 'worker') {
+      app = await buildApp({
+        config,
+        db,
+        blobs,
+        logStream: opts.logStream,
+        webDist: WEB_DIST,
+        features: [
+          async (a) => {
+            if (blobs.backend === 'local') await a.register(diskStorageRoutes, { store: blobs });
+          },
+          ...(opts.extraRoutes ? [opts.extraRoutes] : []),
+        ],
+      });
+    }
+    const logger = app?.log ?? consoleLogger;
+    const jobs = new JobRunner({ db, registry, logger });
+    await jobs.start();
+    if (config.role !== 'api') await jobs.work();
+    return {
+      config,
+      secrets,
+      db,
+      blobs,
+      jobs,
+      app,
+      async close() {
+        await app?.close();
+        await jobs.stop();
+        await db.close();
+      },
+    };
+  } catch (e) {
+    await app?.close().catch(() => {});
+    await db.close().catch(() => {});
+    throw e;
+  }
+}
