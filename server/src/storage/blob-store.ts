@@ -1,0 +1,58 @@
+/**
+ * Where document bytes live. The database stores only opaque object keys; the backend
+ * (local disk or any S3 API) is picked once at start by `createBlobStore` in index.ts.
+ * Clients move bytes through presigned URLs, never through the JSON API.
+ */
+export interface ObjectInfo {
+  size: number;
+  contentType?: string;
+  lastModified?: Date;
+}
+
+export interface PresignedUpload {
+  url: string;
+  expiresAt: Date;
+  /** Headers the client must send with its PUT (Content-Type); they are part of the signature. */
+  headers: Record<string, string>;
+}
+
+export interface PresignedDownload {
+  url: string;
+  expiresAt: Date;
+}
+
+export interface ListedObject {
+  key: string;
+  size: number;
+  lastModified: Date;
+}
+
+export interface BlobStore {
+  readonly backend: 'local' | 's3';
+  put(opts: { key: string; body: NodeJS.ReadableStream | Buffer; contentType?: string }): Promise<void>;
+  /** null when the object does not exist. */
+  stat(opts: { key: string }): Promise<ObjectInfo | null>;
+  /** Throws AppError 404 when the object does not exist. */
+  get(opts: { key: string }): Promise<NodeJS.ReadableStream>;
+  /** Idempotent: deleting a missing object succeeds. */
+  delete(opts: { key: string }): Promise<void>;
+  /** Every object under the prefix, in no promised order; for the orphan sweep. */
+  list(opts: { prefix?: string }): AsyncIterable<ListedObject>;
+  /**
+   * A URL accepting one PUT of this key with exactly this Content-Type until the TTL runs
+   * out. `exactBytes` binds the body length; `maxBytes` caps it where the backend can
+   * (local disk; S3 presigned PUTs cannot carry a cap, so the size check at confirm is the
+   * guard there). Give at most one of the two.
+   */
+  presignUpload(opts: {
+    key: string;
+    contentType: string;
+    ttlSeconds: number;
+    exactBytes?: number;
+    maxBytes?: number;
+  }): Promise<PresignedUpload>;
+  /** A URL serving the object as an attachment named `filename`. */
+  presignDownload(opts: { key: string; filename: string; contentType?: string; ttlSeconds: number }): Promise<PresignedDownload>;
+  /** Throws when the backend cannot be reached or written; used by the health check. */
+  ping(): Promise<void>;
+}

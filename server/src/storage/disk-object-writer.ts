@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { errors } from '../http/errors.js';
+import { PARTIAL_DIR } from './safe-path.js';
+import type { SizeBound } from './url-signer.js';
+
+export type ByteSource = AsyncIterable<Buffer | string | Uint8Array> | Buffer;
+
+/**
+ * Writes bytes to `target` so that the object appears complete or not at all: they go to
+ * a temp file under `<root>/.partial` (same filesystem, never listed), are fsync'd, and
+ * are renamed into place only when every byte arrived within the bound. On any failure
+ * the temp file is removed. Returns the number of bytes written.
+ *
+ * Errors reading the source become AppError 400 `upload_interrupted` (a client that went
+ * away is not a server bug); a body over the bound 413; a short exact body 400.
+ */
+export async function writeObjectAtomically(opts: {
+  rootDir: string;
+  target: string;
+  source: ByteSource;
+  bound?: SizeBound;
+}): Promise<number> {
+  const partialDir = path.join(opts.rootDir, PARTIAL_DIR);
+  await mkdir(partialDir, { recursive: true });
+  const tempPath = path.join(partialDir, randomUUID());
+  const handle = await open(tempPath, 'wx', 0o600);
+  let committed = false;
+  try {
+    let written = 0;
+    try {
+      written = await copyBounded(opts.source, opts.bound ?? null, async (chunk) => {
+        await handle.write(chunk);
+      });
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await renameIntoPlace(tempPath, opts.target);
+    committed = true;
+    await syncDirectory(path.dirname(opts.target));
+    return written;
+  } finally {
+    if (!committed) await rm(tempPath, { force: true });
+  }
+}
+
+async function copyBounded(
+  source: ByteSource,
+  bound: SizeBound,
+  write: (chunk: Buffer) => Promise<void>,
+): Promise<number> {
+  const limit = bound === null ? Infinity : 'exactBytes' in bound ? bound.exactBytes : bound.maxBytes;
+  let count = 0;
+  const take = async (chunk: Buffer) => {
+    count += chunk.length;
+    if (count > limit) throw errors.payloadTooLarge('The upload is larger than this URL allows');
+    await write(chunk);
+  };
+
+  if (Buffer.isBuffer(source)) {
+    await take(source);
+  } else {
+    const iterator = source[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        let step: IteratorResult<Buffer | string | Uint8Array>;
+        try {
+          step = await iterator.next();
+        } catch {
+          throw errors.badRequest('The upload was interrupted', 'upload_interrupted');
+        }
+        if (step.done) break;
+        const chunk = step.value;
+        await take(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      }
+    } catch (err) {
+      await iterator.return?.().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  if (bound !== null && 'exactBytes' in bound && count !== bound.exactBytes) {
+    throw errors.badRequest('The upload is shorter than this URL requires', 'upload_size_mismatch');
+  }
+  return count;
+}
+
+// A concurrent delete may prune the (then empty) parent directory between our mkdir and
+// our rename; making it again once is enough to win that race.
+async function renameIntoPlace(from: string, to: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    await mkdir(path.dirname(to), { recursive: true });
+    try {
+      await rename(from, to);
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw err;
+    }
+  }
+}
+
+// Makes the rename itself durable, not just the file's bytes.
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,89 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import { attachmentDisposition } from './content-disposition.js';
+import { DISK_DOWNLOAD_PATH, DISK_UPLOAD_PATH, type DiskBlobStore } from './disk-blob-store.js';
+
+const KeyParams = Type.Object({ '*': Type.String({ description: 'Object key' }) });
+const UploadQuery = Type.Object({
+  expires: Type.Optional(Type.String({ description: 'Unix seconds after which the URL is refused' })),
+  exact: Type.Optional(Type.String({ description: 'Exact body length in bytes' })),
+  max: Type.Optional(Type.String({ description: 'Largest body length in bytes' })),
+  sig: Type.Optional(Type.String({ description: 'Signature over method, key, Content-Type, expiry and bound' })),
+});
+const DownloadQuery = Type.Object({
+  expires: Type.Optional(Type.String()),
+  filename: Type.Optional(Type.String({ description: 'Name the browser saves the file as' })),
+  type: Type.Optional(Type.String({ description: 'Content-Type to serve' })),
+  sig: Type.Optional(Type.String()),
+});
+const ErrorBody = Type.Object({ detail: Type.Unknown(), code: Type.String() });
+
+/**
+ * The app-signed storage URLs of the disk backend: unauthenticated (the signature is the
+ * authority), registered in their own encapsulated scope so the raw-body parser below does
+ * not leak into the JSON API. Query fields are optional in the schema on purpose: a
+ * missing or malformed one is a bad URL (403), not a validation error.
+ */
+export const diskStorageRoutes: FastifyPluginAsync<{ store: DiskBlobStore }> = async (app, { store }) => {
+  // Any content type, unparsed and not bounded by the JSON body limit: the upload's own
+  // signed bound applies while streaming to disk.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null));
+
+  // After an early refusal the rest of the body is still on the wire; closing the
+  // connection is the only way not to read (or hang on) it.
+  app.addHook('onSend', async (request, reply) => {
+    if (!request.raw.complete) reply.header('connection', 'close');
+  });
+
+  app.put(
+    `${DISK_UPLOAD_PATH}*`,
+    {
+      schema: {
+        tags: ['storage'],
+        summary: 'Upload the bytes of an object through an app-signed URL (disk backend)',
+        params: KeyParams,
+        querystring: UploadQuery,
+        response: { 204: Type.Null(), 400: ErrorBody, 403: ErrorBody, 413: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { '*': key } = request.params as { '*': string };
+      const length = request.headers['content-length'];
+      await store.receiveUpload({
+        key,
+        query: request.query as Record<string, unknown>,
+        contentType: request.headers['content-type'],
+        contentLength: length === undefined ? undefined : Number(length),
+        body: { [Symbol.asyncIterator]: () => request.raw.iterator({ destroyOnReturn: false }) },
+      });
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    `${DISK_DOWNLOAD_PATH}*`,
+    {
+      schema: {
+        tags: ['storage'],
+        summary: 'Download an object as an attachment through an app-signed URL (disk backend)',
+        params: KeyParams,
+        querystring: DownloadQuery,
+      },
+    },
+    async (request, reply) => {
+      const { '*': key } = request.params as { '*': string };
+      const object = await store.openDownload({ key, query: request.query as Record<string, unknown> });
+      return reply
+        .headers({
+          'content-type': object.contentType,
+          'content-length': String(object.size),
+          'content-disposition': attachmentDisposition(object.filename),
+          'x-content-type-options': 'nosniff',
+          'content-security-policy': "default-src 'none'; sandbox",
+          'cache-control': 'private, no-store',
+        })
+        .send(object.stream);
+    },
+  );
+};
