@@ -1,0 +1,70 @@
+/**
+ * The security-alert mails. They tell a person what happened to their account, when and
+ * from where, and what to do if it was not them. They never carry a token, a code, a
+ * secret or a link that signs anyone in.
+ */
+export const SECURITY_ALERT_KINDS = [
+  'new_sign_in',
+  'password_changed',
+  'totp_enabled',
+  'totp_disabled',
+  'backup_code_used',
+  'refresh_token_reuse',
+] as const;
+export type SecurityAlertKind = (typeof SECURITY_ALERT_KINDS)[number];
+
+export interface SecurityAlert {
+  kind: SecurityAlertKind;
+  occurredAt: string;
+  ipAddress?: string | null;
+  userAgent?: string | null;
+  remainingBackupCodes?: number | null;
+}
+
+const SUBJECTS: Record<SecurityAlertKind, string> = {
+  new_sign_in: 'New sign-in to your DocuVault account',
+  password_changed: 'Your DocuVault password was changed',
+  totp_enabled: 'Two-factor authentication was turned on',
+  totp_disabled: 'Two-factor authentication was turned off',
+  backup_code_used: 'A backup code was used to sign in',
+  refresh_token_reuse: 'Suspicious use of a DocuVault session',
+};
+
+const WHAT: Record<SecurityAlertKind, string> = {
+  new_sign_in: 'Someone signed in to your account.',
+  password_changed: 'The password of your account was changed. Every other signed-in session was signed out.',
+  totp_enabled: 'Two-factor authentication was turned on for your account.',
+  totp_disabled: 'Two-factor authentication was turned off for your account.',
+  backup_code_used: 'One of your backup codes was used to complete a sign-in. It cannot be used again.',
+  refresh_token_reuse:
+    'A session token of your account that had already been used was presented again. This can mean the token ' +
+    'was copied from one of your devices. That session has been signed out everywhere as a precaution.',
+};
+
+const IF_NOT_YOU: Record<SecurityAlertKind, string> = {
+  new_sign_in: 'If this was not you, change your password now and turn on two-factor authentication.',
+  password_changed: 'If you did not change it, reset your password with your administrator at once.',
+  totp_enabled: 'If you did not do this, change your password and contact your administrator.',
+  totp_disabled: 'If you did not do this, change your password now and turn two-factor authentication back on.',
+  backup_code_used: 'If this was not you, change your password now and create new backup codes.',
+  refresh_token_reuse: 'Sign in again. If you see this more than once, change your password.',
+};
+
+export function renderSecurityAlert(alert: SecurityAlert, opts: { appUrl?: string } = {}): { subject: string; text: string } {
+  const lines = [WHAT[alert.kind], '', `When: ${alert.occurredAt}`];
+  if (alert.ipAddress) lines.push(`From address: ${oneLine(alert.ipAddress, 64)}`);
+  if (alert.userAgent) lines.push(`Device: ${oneLine(alert.userAgent, 200)}`);
+  if (alert.kind === 'backup_code_used' && typeof alert.remainingBackupCodes === 'number') {
+    lines.push(`Backup codes left: ${alert.remainingBackupCodes}`);
+  }
+  lines.push('', IF_NOT_YOU[alert.kind]);
+  if (opts.appUrl) lines.push('', `DocuVault: ${opts.appUrl}`);
+  lines.push('', 'This is an automatic message from DocuVault.');
+  return { subject: SUBJECTS[alert.kind], text: lines.join('\n') + '\n' };
+}
+
+/** Client-supplied text (a user agent) shown on one line, without control characters. */
+function oneLine(s: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, max);
+}

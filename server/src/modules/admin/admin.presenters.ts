@@ -1,0 +1,11 @@
+import type { AdminUserRow } from './admin.repository.js';
+
+export const presentAdminUser = (u: AdminUserRow) => ({
+  id: u.id,
+  email: u.email,
+  role: u.role,
+  disabled: u.disabled,
+  used_bytes: u.used_bytes,
+  limit_bytes: u.limit_bytes,
+  created_at: (u.created_at instanceof Date ? u.created_at : new Date(u.created_at)).toISOString(),
+});

@@ -1,0 +1,73 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { currentUser } from '../../http/auth-context.js';
+import { presentAdminUser } from './admin.presenters.js';
+import { authorizeAdmin } from './admin.policy.js';
+import type { AdminService } from './admin.service.js';
+
+const ErrorBody = Type.Object({ detail: Type.Unknown(), code: Type.String() });
+const errorsOf = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, ErrorBody]));
+
+const AdminUser = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  email: Type.String(),
+  role: Type.Union([Type.Literal('user'), Type.Literal('admin')]),
+  disabled: Type.Boolean(),
+  used_bytes: Type.Integer(),
+  limit_bytes: Type.Integer(),
+  created_at: Type.String({ format: 'date-time' }),
+});
+const UserPage = Type.Object({ items: Type.Array(AdminUser), total: Type.Integer() });
+const PageQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+});
+const UserParams = Type.Object({ id: Type.String({ maxLength: 64, description: 'User id' }) });
+const UserPatchBody = Type.Object(
+  {
+    limit_bytes: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Storage limit in bytes' })),
+    role: Type.Optional(Type.Union([Type.Literal('user'), Type.Literal('admin')])),
+    disabled: Type.Optional(Type.Boolean({ description: 'A disabled user cannot sign in; their sessions end' })),
+  },
+  { additionalProperties: false },
+);
+
+/** /api/admin: admins only. Who is calling and whether they may is settled before the body is even read. */
+export const adminRoutes: FastifyPluginAsyncTypebox<{ service: AdminService }> = async (app, { service }) => {
+  app.addHook('onRequest', app.authenticate);
+  app.addHook('onRequest', async (request) => authorizeAdmin(request.user));
+  const tags = ['admin'];
+  const security = [{ bearer: [] }];
+
+  app.get(
+    '/users',
+    {
+      schema: {
+        tags,
+        summary: 'Users with their quota use (paginated)',
+        security,
+        querystring: PageQuery,
+        response: { 200: UserPage, ...errorsOf(401, 403, 422) },
+      },
+    },
+    async (request) => {
+      const page = await service.listUsers(currentUser(request), request.query);
+      return { items: page.items.map(presentAdminUser), total: page.total };
+    },
+  );
+
+  app.patch(
+    '/users/:id',
+    {
+      schema: {
+        tags,
+        summary: "Change a user's storage limit, role or disabled flag",
+        security,
+        params: UserParams,
+        body: UserPatchBody,
+        response: { 200: AdminUser, ...errorsOf(401, 403, 404, 409, 422) },
+      },
+    },
+    async (request) => presentAdminUser(await service.updateUser(currentUser(request), request.params.id, request.body)),
+  );
+};

@@ -1,0 +1,19 @@
+import type { QuotaRow, UserRow } from './auth.repository.js';
+
+/** Response shapes of the accounts API; a database row never goes out as is. */
+
+export const presentRegistered = (u: UserRow) => ({ id: u.id, email: u.email, role: u.role });
+
+export const presentMe = (u: UserRow) => ({
+  id: u.id,
+  email: u.email,
+  role: u.role,
+  totp_enabled: u.totp_enabled,
+  created_at: toIso(u.created_at),
+});
+
+export const presentQuota = (q: QuotaRow) => ({ used_bytes: q.used_bytes, limit_bytes: q.limit_bytes });
+
+export function toIso(d: Date | string): string {
+  return (d instanceof Date ? d : new Date(d)).toISOString();
+}

@@ -1,0 +1,65 @@
+import { Type } from 'typebox';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password.js';
+
+/** Request and response schemas of /api/auth; they validate, type the handlers and make the OpenAPI document. */
+
+export const ErrorBody = Type.Object({ detail: Type.Unknown(), code: Type.String() });
+
+const Email = Type.String({
+  minLength: 3,
+  maxLength: 320,
+  pattern: '^\\s*[^\\s@]+@[^\\s@]+\\s*$',
+  description: 'Email address; compared case-insensitively',
+});
+const NewPassword = Type.String({
+  minLength: PASSWORD_MIN_LENGTH,
+  maxLength: PASSWORD_MAX_LENGTH,
+  description: `${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters`,
+});
+const GivenPassword = Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH });
+const TotpCode = Type.String({ minLength: 6, maxLength: 6, pattern: '^[0-9]{6}$', description: '6-digit code of the authenticator app' });
+const Role = Type.Union([Type.Literal('user'), Type.Literal('admin')]);
+
+export const RegisterBody = Type.Object({ email: Email, password: NewPassword });
+export const LoginBody = Type.Object({ email: Type.String({ minLength: 1, maxLength: 320 }), password: GivenPassword });
+export const SecondFactorBody = Type.Object({
+  mfa_token: Type.String({ minLength: 1, maxLength: 2048, description: 'From the login answer' }),
+  code: Type.Optional(TotpCode),
+  backup_code: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'One of the backup codes' })),
+});
+export const RefreshBody = Type.Object({
+  refresh_token: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 512, description: 'Omit to use the httpOnly refresh cookie' }),
+  ),
+});
+export const EnableTotpBody = Type.Object({ code: TotpCode });
+export const DisableTotpBody = Type.Object({
+  password: GivenPassword,
+  code: Type.String({ minLength: 6, maxLength: 64, description: 'A current TOTP code, or an unused backup code' }),
+});
+export const ChangePasswordBody = Type.Object({ current_password: GivenPassword, new_password: NewPassword });
+
+export const Registered = Type.Object({ id: Type.String({ format: 'uuid' }), email: Type.String(), role: Role });
+export const Tokens = Type.Object({
+  access_token: Type.String(),
+  refresh_token: Type.String(),
+  token_type: Type.Literal('bearer'),
+  expires_in: Type.Integer({ description: 'Seconds the access token is valid' }),
+});
+export const MfaChallenge = Type.Object({ mfa_required: Type.Literal(true), mfa_token: Type.String() });
+export const Me = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  email: Type.String(),
+  role: Role,
+  totp_enabled: Type.Boolean(),
+  created_at: Type.String({ format: 'date-time' }),
+});
+export const Quota = Type.Object({ used_bytes: Type.Integer(), limit_bytes: Type.Integer() });
+export const TotpSetup = Type.Object({
+  secret: Type.String({ description: 'Base32 TOTP secret, for manual entry' }),
+  otpauth_uri: Type.String(),
+  qr_svg: Type.String({ description: 'The otpauth URI as a QR code (SVG document)' }),
+});
+export const BackupCodes = Type.Object({
+  backup_codes: Type.Array(Type.String(), { description: 'Shown once; each works once' }),
+});

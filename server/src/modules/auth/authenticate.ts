@@ -1,0 +1,33 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errors } from '../../http/errors.js';
+import type { AuthService } from './auth.service.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The refresh-token family (session) of the caller's access token; set by `authenticate`. */
+    authSessionId?: string;
+  }
+}
+
+const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
+
+/**
+ * The `authenticate` hook every protected route uses: a valid bearer access token of a
+ * live session of an enabled user → `request.user`; anything else → 401 {"detail"}.
+ */
+export function createAuthenticate(service: AuthService) {
+  return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' && header.length <= 4096 ? BEARER.exec(header.trim()) : null;
+    const who = match ? await service.authenticate(match[1]!) : null;
+    if (!who) throw errors.unauthorized();
+    request.user = { id: who.id, role: who.role };
+    request.authSessionId = who.sessionId;
+  };
+}
+
+/** The caller's session id; a programming error if `authenticate` did not run. */
+export function currentSessionId(request: FastifyRequest): string {
+  if (!request.authSessionId) throw new Error('route is missing the authenticate hook');
+  return request.authSessionId;
+}

@@ -1,0 +1,83 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { SignJWT, jwtVerify } from 'jose';
+
+/**
+ * Access tokens: HS256 JWTs signed with the jwt key from the secrets file. The algorithm,
+ * issuer, audience and `typ` header are all pinned at verification, so a token with
+ * `alg: none`, another algorithm, or one minted for another purpose (an MFA token) is
+ * refused. Refresh tokens are opaque random strings; only their SHA-256 is stored.
+ */
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+export const MFA_TOKEN_TTL_SECONDS = 5 * 60;
+export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+
+const ALG = 'HS256';
+const ISSUER = 'docuvault';
+const ACCESS = { typ: 'at+jwt', audience: 'docuvault-api' } as const;
+const MFA = { typ: 'mfa+jwt', audience: 'docuvault-login-2fa' } as const;
+
+export interface AccessClaims {
+  userId: string;
+  /** The refresh-token family this access token was issued with (its session). */
+  sessionId: string;
+}
+
+export interface TokenSigner {
+  signAccess(claims: AccessClaims): Promise<string>;
+  /** The claims of a valid access token, or null for anything else. */
+  verifyAccess(token: string): Promise<AccessClaims | null>;
+  signMfa(userId: string): Promise<string>;
+  verifyMfa(token: string): Promise<string | null>;
+}
+
+export function createTokenSigner(key: Buffer, clock: () => Date = () => new Date()): TokenSigner {
+  const now = () => Math.floor(clock().getTime() / 1000);
+  const sign = (kind: typeof ACCESS | typeof MFA, subject: string, ttl: number, extra: Record<string, string> = {}) =>
+    new SignJWT(extra)
+      .setProtectedHeader({ alg: ALG, typ: kind.typ })
+      .setSubject(subject)
+      .setJti(randomUUID())
+      .setIssuer(ISSUER)
+      .setAudience(kind.audience)
+      .setIssuedAt(now())
+      .setExpirationTime(now() + ttl)
+      .sign(key);
+  const verify = async (kind: typeof ACCESS | typeof MFA, token: string) => {
+    try {
+      const { payload } = await jwtVerify(token, key, {
+        algorithms: [ALG],
+        issuer: ISSUER,
+        audience: kind.audience,
+        typ: kind.typ,
+        requiredClaims: ['sub', 'exp', 'iat'],
+        currentDate: clock(),
+      });
+      return payload;
+    } catch {
+      return null;
+    }
+  };
+  return {
+    signAccess: ({ userId, sessionId }) => sign(ACCESS, userId, ACCESS_TOKEN_TTL_SECONDS, { sid: sessionId }),
+    async verifyAccess(token) {
+      const p = await verify(ACCESS, token);
+      if (!p || typeof p.sub !== 'string' || typeof p.sid !== 'string') return null;
+      return { userId: p.sub, sessionId: p.sid };
+    },
+    signMfa: (userId) => sign(MFA, userId, MFA_TOKEN_TTL_SECONDS),
+    async verifyMfa(token) {
+      const p = await verify(MFA, token);
+      return p && typeof p.sub === 'string' ? p.sub : null;
+    },
+  };
+}
+
+/** A new opaque refresh token: 32 random bytes, base64url. */
+export function newRefreshToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** What the database keeps of a refresh token. */
+export function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
