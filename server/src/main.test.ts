@@ -36,16 +36,16 @@ describe('the server process', () => {
     ['PORT', 'abc'],
     ['STORAGE_BACKEND', 'ftp'],
     ['DATABASE_URL', 'nonsense'],
-  ]) {
+  ] as const) {
     it(`when ${variable}=${value}, then the start stops with a non-zero exit and one line naming ${variable}`, async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'dv-bad-'));
       try {
-        const server = await spawnServer({ DATA_DIR: dataDir, [variable]: value! });
+        const server = await spawnServer({ DATA_DIR: dataDir, [variable]: value });
         const code = await server.exited;
         assert.notEqual(code, 0);
         const lines = server.output().trim().split('\n');
         assert.equal(lines.length, 1, server.output());
-        assert.match(lines[0]!, new RegExp(variable!));
+        assert.match(lines[0]!, new RegExp(variable));
       } finally {
         rmSync(dataDir, { recursive: true, force: true });
       }

@@ -144,6 +144,23 @@ export const configSchema = {
     accepts: 'true or false',
     parse: bool,
   }),
+  trustProxy: key({
+    env: 'TRUST_PROXY',
+    description:
+      'Trust X-Forwarded-* from a reverse proxy (client address for throttling); true, false, or a comma-separated list of proxy addresses',
+    default: 'false',
+    accepts: 'true, false, or IP addresses/CIDRs',
+    parse: (raw) =>
+      /^(1|true|yes|on)$/i.test(raw)
+        ? true
+        : /^(0|false|no|off)$/i.test(raw)
+          ? false
+          : raw.split(',').map((x) => {
+              const v = x.trim();
+              if (!/^[0-9a-fA-F:.\/]+$/.test(v)) throw new Error('not an address');
+              return v;
+            }),
+  }),
   publicUrl: key({
     env: 'PUBLIC_URL',
     description: 'External base URL of the app (links in mail, secure cookies when https)',

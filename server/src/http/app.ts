@@ -11,7 +11,7 @@ import { loggerOptions } from './logger.js';
 import { webRoutes } from './web.routes.js';
 
 export interface AppDeps {
-  config: Pick<Config, 'logLevel' | 'corsOrigins' | 'publicUrl'>;
+  config: Pick<Config, 'logLevel' | 'corsOrigins' | 'publicUrl' | 'trustProxy'>;
   db: Database;
   blobs: BlobStore;
   /** Feature routes, registered after the shared plumbing; main.ts builds them from services. */
@@ -30,7 +30,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: JSON_BODY_LIMIT,
-    trustProxy: false,
+    trustProxy: deps.config.trustProxy,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: true, allErrors: false } },
   });
   installErrorHandler(app);

@@ -21,8 +21,16 @@ export const REDACTED_PATHS = [
   '*.secret',
   '*.code',
   '*.backup_code',
-  '*.url',
   '*.upload_url',
+  '*.download_url',
+  '*.backup_codes',
+  '*.otpauth_uri',
+  '*.qr_svg',
+  '*.totp_secret_enc',
+  '*.token_hash',
+  '*.code_hash',
+  '*.cookies',
+  '*.api_key_enc',
 ];
 
 export function loggerOptions(level: string, destination?: NodeJS.WritableStream): FastifyServerOptions['logger'] {

@@ -22,13 +22,10 @@ export const webRoutes: FastifyPluginAsync<{ webDist: string }> = async (app, { 
       res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
-  const sendIndex = (_req: unknown, reply: { header: (k: string, v: string) => { sendFile: (f: string) => unknown } }) =>
-    reply.header('cache-control', 'no-cache').sendFile('index.html');
-  app.get('/', { schema: { hide: true } }, sendIndex as never);
   app.get('/*', { schema: { hide: true } }, (req, reply) => {
     if (req.url.startsWith('/api/') || req.url.startsWith('/assets/')) {
       return reply.status(404).send({ detail: `Not found: GET ${req.url.split('?')[0]}`, code: 'not_found' });
     }
-    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    return reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
   });
 };

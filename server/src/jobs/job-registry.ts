@@ -15,6 +15,8 @@ export interface JobDefinition<D = unknown> {
   retryDelaySeconds?: number;
   /** A run taking longer is treated as a dead worker and retried. */
   expireInSeconds?: number;
+  /** Jobs taken per fetch and run concurrently by one worker process (default 8). */
+  batchSize?: number;
   /** Fired every N seconds by whichever worker gets there first; one job per period in all. */
   everySeconds?: number;
 }

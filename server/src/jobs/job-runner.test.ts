@@ -57,7 +57,7 @@ for (const kind of databaseKinds()) {
 
     it('when an unregistered job type is queued, then the next start refuses', async () => {
       const { db } = app.runtime;
-      await db.query(`INSERT INTO pgboss.queue (name, policy) VALUES ('ghost-job', 'standard') ON CONFLICT DO NOTHING`);
+      await db.query(`SELECT pgboss.create_queue('ghost-job', '{"policy": "standard"}'::json)`);
       await db.query(`INSERT INTO pgboss.job (name, data) VALUES ('ghost-job', '{}')`);
       await assert.rejects(app.runtime.jobs.assertEveryQueuedJobHasAHandler(), UnknownJobTypeError);
       await db.query(`DELETE FROM pgboss.job WHERE name = 'ghost-job'`);

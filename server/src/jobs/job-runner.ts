@@ -3,6 +3,7 @@ import type { Database, Queryable } from '../db/database.js';
 import type { JobQueue, JobRegistry } from './job-registry.js';
 
 const SCHEMA = 'pgboss';
+const JOB_SETUP_LOCK_KEY = 7_251_940_318_004_113;
 
 export class UnknownJobTypeError extends Error {
   constructor(readonly names: string[]) {
@@ -56,17 +57,31 @@ export class JobRunner implements JobQueue {
 
   /** Installs pg-boss's schema, creates the queues and refuses to start on unknown queued jobs. */
   async start(): Promise<void> {
-    await this.#boss.start();
-    for (const def of this.#opts.registry.all()) {
-      const queue: PgBoss.Queue = {
-        name: def.name,
-        retryLimit: def.retryLimit ?? 5,
-        retryDelay: def.retryDelaySeconds ?? 5,
-        retryBackoff: true,
-        expireInSeconds: def.expireInSeconds ?? 15 * 60,
-      };
-      if (await this.#boss.getQueue(def.name)) await this.#boss.updateQueue(def.name, queue);
-      else await this.#boss.createQueue(def.name, queue);
+    const setUp = async () => {
+      await this.#boss.start();
+      for (const def of this.#opts.registry.all()) {
+        const queue: PgBoss.Queue = {
+          name: def.name,
+          retryLimit: def.retryLimit ?? 5,
+          retryDelay: def.retryDelaySeconds ?? 5,
+          retryBackoff: true,
+          expireInSeconds: def.expireInSeconds ?? 15 * 60,
+        };
+        if (await this.#boss.getQueue(def.name)) await this.#boss.updateQueue(def.name, queue);
+        else await this.#boss.createQueue(def.name, queue);
+      }
+    };
+    if (this.#opts.db.kind === 'postgres') {
+      // pg-boss's first-time install races when processes start together (CREATE SCHEMA,
+      // queue partitions); hold one lock across it. pg-boss itself uses other pool clients.
+      await this.#opts.db.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [JOB_SETUP_LOCK_KEY]);
+        await setUp();
+      });
+    } else {
+      // PGlite is one process and one session: no race, and a transaction here would hold
+      // the session that pg-boss needs.
+      await setUp();
     }
     await this.assertEveryQueuedJobHasAHandler();
   }
@@ -88,24 +103,34 @@ export class JobRunner implements JobQueue {
     });
   }
 
-  /** Worker role: take jobs of every registered type. */
+  /**
+   * Worker role: take jobs of every registered type. pg-boss waits one polling interval
+   * between fetches even when it found work, so each fetch takes a batch and runs it
+   * concurrently; a failing job is failed on its own (to be retried) and the rest complete.
+   */
   async work(): Promise<void> {
     this.#working = true;
-    const pollingIntervalSeconds = this.#opts.pollingIntervalSeconds ?? 1;
+    const pollingIntervalSeconds = this.#opts.pollingIntervalSeconds ?? 0.5;
     for (const def of this.#opts.registry.all()) {
-      await this.#boss.work<object>(def.name, { pollingIntervalSeconds, batchSize: 1, includeMetadata: true }, async (jobs) => {
-        for (const job of jobs as PgBoss.JobWithMetadata<object>[]) {
-          try {
-            await def.handler(job.data, { jobId: job.id, retryCount: job.retryCount });
-          } catch (err) {
-            this.#opts.logger.warn(
-              { err, job: def.name, jobId: job.id, retry: job.retryCount },
-              'job failed; it will be retried',
-            );
-            throw err;
-          }
-        }
-      });
+      await this.#boss.work<object>(
+        def.name,
+        { pollingIntervalSeconds, batchSize: def.batchSize ?? 8, includeMetadata: true },
+        async (jobs) => {
+          await Promise.all(
+            (jobs as PgBoss.JobWithMetadata<object>[]).map(async (job) => {
+              try {
+                await def.handler(job.data, { jobId: job.id, retryCount: job.retryCount });
+              } catch (err) {
+                this.#opts.logger.warn(
+                  { err, job: def.name, jobId: job.id, retry: job.retryCount },
+                  'job failed; it will be retried',
+                );
+                await this.#boss.fail(def.name, job.id, { message: err instanceof Error ? err.message : String(err) });
+              }
+            }),
+          );
+        },
+      );
     }
     this.startSchedules();
   }
