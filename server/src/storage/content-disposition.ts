@@ -1,8 +1,8 @@
 /**
  * `Content-Disposition: attachment` for a user's filename (RFC 6266), with the exact name
  * in `filename*=UTF-8''…` (RFC 5987/8187) and a plain-ASCII `filename="…"` for clients that
- * ignore `filename*`. Written here instead of depending on the `content-disposition`
- * package; the output is equivalent for attachments.
+ * ignore `filename*`. Not the `content-disposition` package: it keeps Latin-1 letters in the
+ * quoted fallback, which some clients and S3's response-override parameter mangle.
  */
 export function attachmentDisposition(filename: string): string {
   const name = wellFormed(filename).replace(CONTROL_CHARS, '').trim() || 'download';
