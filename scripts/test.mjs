@@ -4,7 +4,7 @@
 // Node's test runner, and stops what it started. Arguments narrow the files:
 //   npm test -- server/src/storage        (a folder or file path fragment)
 import { spawn, execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { register } from 'tsx/esm/api';
 
@@ -23,7 +23,16 @@ function findTests(dir, out = []) {
   return out;
 }
 
-const files = findTests(join(root, 'server/src')).filter((f) => !filters.length || filters.some((x) => f.includes(x)));
+function findSpecs(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((e) => /\.spec\.ts$/.test(e))
+    .map((e) => relative(root, join(dir, e)));
+}
+
+const files = [...findTests(join(root, 'server/src')), ...findSpecs(join(root, 'e2e'))].filter(
+  (f) => !filters.length || filters.some((x) => f.includes(x)),
+);
 if (!files.length) {
   console.error('no test files match', filters);
   process.exit(1);
