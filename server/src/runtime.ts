@@ -8,11 +8,18 @@ import { createDatabase } from './db/create-database.js';
 import type { Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { buildApp } from './http/app.js';
-import { JobRegistry, type JobDefinition } from './jobs/job-registry.js';
+import { JobRegistry, type JobDefinition, type JobQueue } from './jobs/job-registry.js';
 import { JobRunner } from './jobs/job-runner.js';
 import type { BlobStore } from './storage/blob-store.js';
 import { diskStorageRoutes } from './storage/disk-storage.routes.js';
 import { createBlobStore } from './storage/index.js';
+// >>> accounts (issue 4)
+import { createMailTransport } from './mail/mail-transport.js';
+import { createAccountsModule } from './modules/auth/auth.module.js';
+// <<< accounts
+// >>> documents (issue 5)
+import { createDocumentsModule } from './modules/documents/documents.module.js';
+// <<< documents
 
 export class StartupError extends Error {
   constructor(
@@ -60,6 +67,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
     );
   }
   let app: FastifyInstance | undefined;
+  let jobs: JobRunner | undefined;
   try {
     await migrate(db);
 
@@ -83,7 +91,33 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
           },
     );
 
-    const registry = new JobRegistry([...(opts.extraJobs ?? [])]);
+    // Modules queue jobs through this; the runner exists before any request or job runs.
+    const queue: JobQueue = {
+      send: (name, data, o) => {
+        if (!jobs) throw new Error('the job queue is not started yet');
+        return jobs.send(name, data, o);
+      },
+    };
+    // >>> accounts (issue 4): mail adapter, auth + admin services, their routes and jobs.
+    const accounts = createAccountsModule({
+      config,
+      secrets,
+      db,
+      mail: createMailTransport({ smtpUrl: config.smtpUrl, outboxDir: join(config.dataDir, 'outbox'), from: config.mailFrom }),
+      queue,
+    });
+    // <<< accounts
+    // >>> documents (issue 5): service, routes and jobs. Jobs are queued through `jobs`,
+    // which exists before the first request or job can reach the service.
+    const documents = createDocumentsModule({
+      config,
+      db,
+      blobs,
+      queue,
+      log: { warn: (o, m) => (app?.log ?? consoleLogger).warn(o, m) },
+    });
+    // <<< documents
+    const registry = new JobRegistry([...accounts.jobs, ...documents.jobs, ...(opts.extraJobs ?? [])]);
     const consoleLogger = {
       info: (o: object, m?: string) => console.log(m ?? '', o),
       warn: (o: object, m?: string) => console.warn(m ?? '', o),
@@ -98,32 +132,36 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
         logStream: opts.logStream,
         webDist: WEB_DIST,
         features: [
+          accounts.routes, // accounts (issue 4): first, it decorates `authenticate`
           async (a) => {
             if (blobs.backend === 'local') await a.register(diskStorageRoutes, { store: blobs });
           },
+          documents.routes, // documents (issue 5)
           ...(opts.extraRoutes ? [opts.extraRoutes] : []),
         ],
       });
     }
     const logger = app?.log ?? consoleLogger;
-    const jobs = new JobRunner({ db, registry, logger });
-    await jobs.start();
-    if (config.role !== 'api') await jobs.work();
+    const runner = new JobRunner({ db, registry, logger });
+    jobs = runner;
+    await runner.start();
+    if (config.role !== 'api') await runner.work();
     return {
       config,
       secrets,
       db,
       blobs,
-      jobs,
+      jobs: runner,
       app,
       async close() {
         await app?.close();
-        await jobs.stop();
+        await runner.stop();
         await db.close();
       },
     };
   } catch (e) {
     await app?.close().catch(() => {});
+    await jobs?.stop().catch(() => {});
     await db.close().catch(() => {});
     throw e;
   }

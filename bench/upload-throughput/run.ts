@@ -1,0 +1,180 @@
+/**
+ * Upload throughput of the disk backend's signed PUT route, beside a bare Node `http`
+ * server that streams the same bytes to a file. Both servers run as their own processes
+ * on this machine; the same client sends the same bytes to each. Prints MB/s for both,
+ * their ratio, and the DocuVault server's peak RSS growth during its upload (sampled from
+ * /proc). No assertions: it reports. Run from the repository root:
+ *
+ *   node --import tsx bench/upload-throughput/run.ts            # 1 GiB
+ *   BENCH_UPLOAD_MIB=256 node --import tsx bench/upload-throughput/run.ts
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildOnce, spawnServer, waitHealthy } from '../../server/src/test-support/spawn-server.js';
+import { freePort } from '../../server/src/test-support/free-port.js';
+
+const MIB = 1024 * 1024;
+const TOTAL = Number(process.env.BENCH_UPLOAD_MIB ?? 1024) * MIB;
+const CHUNK = Buffer.alloc(MIB, 0x5a);
+const CONTENT_TYPE = 'application/octet-stream';
+
+/** Sends TOTAL bytes with Content-Length, honouring backpressure; returns seconds and status. */
+function putStream(url: string): Promise<{ seconds: number; status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const req = http.request(
+      url,
+      { method: 'PUT', headers: { 'content-type': CONTENT_TYPE, 'content-length': String(TOTAL) } },
+      (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ seconds: Number(process.hrtime.bigint() - t0) / 1e9, status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    let sent = 0;
+    const pump = () => {
+      while (sent < TOTAL) {
+        const n = Math.min(CHUNK.length, TOTAL - sent);
+        sent += n;
+        if (!req.write(n === CHUNK.length ? CHUNK : CHUNK.subarray(0, n))) return void req.once('drain', pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+}
+
+function rssBytes(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+/** Samples a process's RSS every 20 ms until stopped; returns the peak. */
+function sampleRss(pid: number) {
+  let peak = rssBytes(pid);
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, rssBytes(pid));
+    } catch {
+      // process gone
+    }
+  }, 20);
+  return { stop: () => (clearInterval(timer), peak) };
+}
+
+// The bare baseline: stream the request body to a file, fsync it (as the disk backend
+// does), answer 204. Nothing else.
+const BARE_SERVER = `
+const http = require('node:http'); const fs = require('node:fs'); const { pipeline } = require('node:stream/promises');
+const dir = process.argv[1]; let n = 0;
+http.createServer(async (req, res) => {
+  const file = dir + '/bare-' + (n++);
+  const out = fs.createWriteStream(file);
+  await pipeline(req, out);
+  const fd = fs.openSync(file, 'r+'); fs.fsyncSync(fd); fs.closeSync(fd);
+  res.statusCode = 204; res.end();
+}).listen(Number(process.argv[2]), '127.0.0.1', () => console.log('ready'));
+`;
+
+async function startBare(dir: string): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['-e', BARE_SERVER, dir, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+  return { child, url: `http://127.0.0.1:${port}/upload` };
+}
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+
+async function main() {
+  const mb = TOTAL / 1e6;
+  console.log(
+    `upload-throughput: ${TOTAL / MIB} MiB per PUT, ${ROUNDS} alternating rounds (best of each reported), client and servers on this machine (${process.platform}, node ${process.version})`,
+  );
+  buildOnce();
+  const work = mkdtempSync(join(tmpdir(), 'dv-bench-upload-'));
+  const bareDir = join(work, 'bare');
+  mkdirSync(bareDir);
+  const bare = await startBare(bareDir);
+  const server = await spawnServer({
+    DATA_DIR: join(work, 'docuvault'),
+    DEFAULT_QUOTA_BYTES: String(TOTAL * 2),
+    LOG_LEVEL: 'warn',
+  });
+  try {
+    await waitHealthy(server, 60_000);
+    const api = async (method: string, path: string, body?: unknown, token?: string) => {
+      const r = await fetch(server.baseUrl + path, {
+        method,
+        headers: {
+          ...(body ? { 'content-type': 'application/json' } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      if (r.status >= 300) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+      return (r.status === 204 ? {} : r.json()) as Promise<Record<string, any>>;
+    };
+    const email = 'bench@example.com';
+    const password = 'bench password 123';
+    await api('POST', '/api/auth/register', { email, password });
+    const { access_token: token } = await api('POST', '/api/auth/login', { email, password });
+    const pid = server.child.pid!;
+    await new Promise((r) => setTimeout(r, 500)); // let start-up settle
+    const baseline = rssBytes(pid);
+    let peak = baseline;
+    const bareRates: number[] = [];
+    const dvRates: number[] = [];
+
+    for (let round = 0; round < ROUNDS; round++) {
+      const b = await putStream(bare.url);
+      if (b.status !== 204) throw new Error(`bare server answered ${b.status}`);
+      const written = statSync(join(bareDir, `bare-${round}`)).size;
+      if (written !== TOTAL) throw new Error(`bare server wrote ${written} bytes`);
+      rmSync(join(bareDir, `bare-${round}`));
+      bareRates.push(mb / b.seconds);
+
+      // A signed URL bound to exactly the file's size, then confirm (size from the disk).
+      const upload = await api(
+        'POST',
+        '/api/documents/upload-url',
+        { filename: 'big.bin', content_type: CONTENT_TYPE, size_bytes: TOTAL },
+        token,
+      );
+      const url = upload.upload_url.startsWith('http') ? upload.upload_url : server.baseUrl + upload.upload_url;
+      const sampler = sampleRss(pid);
+      const d = await putStream(url);
+      peak = Math.max(peak, sampler.stop());
+      if (d.status !== 204) throw new Error(`DocuVault answered ${d.status} ${d.body}`);
+      const confirmed = await api('POST', `/api/documents/${upload.document_id}/confirm`, undefined, token);
+      if (confirmed.size_bytes !== TOTAL) throw new Error(`confirmed ${confirmed.size_bytes} bytes`);
+      await api('DELETE', `/api/documents/${upload.document_id}`, undefined, token);
+      dvRates.push(mb / d.seconds);
+      console.log(`round ${round + 1}: bare ${(mb / b.seconds).toFixed(1)} MB/s, DocuVault ${(mb / d.seconds).toFixed(1)} MB/s`);
+    }
+
+    const bestBare = Math.max(...bareRates);
+    const bestDv = Math.max(...dvRates);
+    console.log('');
+    console.log(`bare node http → file   ${bestBare.toFixed(1).padStart(8)} MB/s`);
+    console.log(
+      `DocuVault signed PUT    ${bestDv.toFixed(1).padStart(8)} MB/s   (temp file, fsync, rename; confirmed and deleted each round)`,
+    );
+    console.log(`ratio DocuVault / bare  ${(bestDv / bestBare).toFixed(2).padStart(8)}        (target ≥ 0.8)`);
+    console.log(
+      `server RSS              ${(baseline / MIB).toFixed(1)} MiB before, ${(peak / MIB).toFixed(1)} MiB peak during PUTs → growth ${((peak - baseline) / MIB).toFixed(1)} MiB (target < 64 MiB)`,
+    );
+  } finally {
+    bare.child.kill();
+    await server.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error('upload-throughput failed:', e);
+  process.exit(1);
+});

@@ -1,0 +1,13 @@
+/** Names of the documents module's jobs, shared by the code that queues them and their handlers. */
+export const DocumentJobs = {
+  /** Queued by confirm and POST /{id}/classify; payload ExtractAndClassifyPayload. */
+  extractAndClassify: 'extract-and-classify',
+  cleanupAbandonedUploads: 'cleanup-abandoned-uploads',
+  /** Orphan objects and objects replaced after confirm; see sweep-objects.job.ts. */
+  sweepObjects: 'sweep-objects',
+} as const;
+
+export interface ExtractAndClassifyPayload {
+  documentId: string;
+  userId: string;
+}

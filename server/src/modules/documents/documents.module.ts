@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config/load-config.js';
+import type { Database } from '../../db/database.js';
+import type { JobDefinition, JobQueue } from '../../jobs/job-registry.js';
+import type { BlobStore } from '../../storage/blob-store.js';
+import { extractAndClassifyJob } from './classification-job.js';
+import { cleanupAbandonedUploadsJob } from './cleanup-abandoned-uploads.job.js';
+import { documentsRoutes } from './documents.routes.js';
+import { createDocumentService } from './documents.service.js';
+import { sweepObjectsJob } from './sweep-objects.job.js';
+
+export interface DocumentsModuleDeps {
+  config: Pick<Config, 'uploadUrlTtlSeconds' | 'pendingUploadTtlSeconds' | 'cleanupIntervalSeconds'>;
+  db: Database;
+  blobs: BlobStore;
+  queue: JobQueue;
+  log?: { warn(obj: object, msg?: string): void };
+}
+
+/** Wires the documents capability: its service, its routes and its jobs, for runtime.ts. */
+export function createDocumentsModule(deps: DocumentsModuleDeps) {
+  const { db, blobs, log } = deps;
+  const settings = {
+    uploadUrlTtlSeconds: deps.config.uploadUrlTtlSeconds,
+    pendingUploadTtlSeconds: deps.config.pendingUploadTtlSeconds,
+    cleanupIntervalSeconds: deps.config.cleanupIntervalSeconds,
+  };
+  const service = createDocumentService({ db, blobs, queue: deps.queue, settings, log });
+  const jobs: JobDefinition<never>[] = [
+    extractAndClassifyJob(),
+    cleanupAbandonedUploadsJob({ db, blobs, settings, log }),
+    sweepObjectsJob({ db, blobs, settings, log }),
+  ];
+  return {
+    service,
+    jobs,
+    routes: async (app: FastifyInstance) => {
+      await app.register(documentsRoutes, { service });
+    },
+  };
+}

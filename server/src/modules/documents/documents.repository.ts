@@ -1,0 +1,219 @@
+import type { Queryable } from '../../db/database.js';
+
+export type DocumentStatus = 'pending' | 'uploaded' | 'classified' | 'classification_failed';
+
+export interface DocumentRow {
+  id: string;
+  user_id: string;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  declared_bytes: number | null;
+  storage_backend: 'local' | 's3';
+  object_key: string;
+  status: DocumentStatus;
+  error: string | null;
+  created_at: Date;
+  confirmed_at: Date | null;
+  classified_at: Date | null;
+}
+
+export interface DocumentTopicRow {
+  document_id: string;
+  id: string;
+  name: string;
+  source: 'auto' | 'manual';
+  confidence: number | null;
+}
+
+export interface ListFilter {
+  userId: string;
+  status?: DocumentStatus;
+  topicId?: string;
+  /** Full-text query, already free of characters PostgreSQL text cannot hold. */
+  search?: string;
+  limit: number;
+  offset: number;
+}
+
+// extracted_text can be large and no response carries it yet; every other column is listed.
+const COLUMN_NAMES = (
+  'id user_id filename content_type size_bytes declared_bytes storage_backend object_key ' +
+  'status error created_at confirmed_at classified_at'
+).split(' ');
+const COLUMNS = COLUMN_NAMES.join(', ');
+const D_COLUMNS = COLUMN_NAMES.map((c) => `d.${c}`).join(', ');
+
+// Filenames are split at . _ - / \ so "invoice_2026.pdf" is found by "invoice"; the whole
+// name is indexed too so a query for "letter.txt" still matches.
+const SEARCH_DOCUMENT = `to_tsvector('english', d.filename || ' ' || regexp_replace(d.filename, '[._/\\\\-]+', ' ', 'g')
+  || ' ' || coalesce(d.extracted_text, ''))`;
+
+/** The documents SQL. Every statement that reads or changes one document names its owner. */
+export const documentsRepository = {
+  async insertPending(
+    q: Queryable,
+    d: {
+      id: string;
+      userId: string;
+      filename: string;
+      contentType: string;
+      declaredBytes: number | null;
+      storageBackend: 'local' | 's3';
+      objectKey: string;
+    },
+  ): Promise<DocumentRow> {
+    const { rows } = await q.query<DocumentRow>(
+      `INSERT INTO documents (id, user_id, filename, content_type, declared_bytes, storage_backend, object_key, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending')
+       RETURNING ${COLUMNS}`,
+      [d.id, d.userId, d.filename, d.contentType, d.declaredBytes, d.storageBackend, d.objectKey],
+    );
+    return rows[0]!;
+  },
+
+  async findOwned(
+    q: Queryable,
+    where: { id: string; userId: string },
+    opts: { lock?: boolean } = {},
+  ): Promise<DocumentRow | null> {
+    const { rows } = await q.query<DocumentRow>(
+      `SELECT ${COLUMNS} FROM documents WHERE id = $1 AND user_id = $2${opts.lock ? ' FOR UPDATE' : ''}`,
+      [where.id, where.userId],
+    );
+    return rows[0] ?? null;
+  },
+
+  /**
+   * pending → uploaded, only if still pending: of several concurrent confirms exactly one
+   * gets the row back; the others wait on the row lock, then match nothing.
+   */
+  async markUploaded(q: Queryable, where: { id: string; userId: string; sizeBytes: number }): Promise<DocumentRow | null> {
+    const { rows } = await q.query<DocumentRow>(
+      `UPDATE documents SET status = 'uploaded', size_bytes = $3, confirmed_at = now()
+        WHERE id = $1 AND user_id = $2 AND status = 'pending'
+        RETURNING ${COLUMNS}`,
+      [where.id, where.userId, where.sizeBytes],
+    );
+    return rows[0] ?? null;
+  },
+
+  /** Deletes the row and says what it was (a concurrent confirm is seen if it committed first). */
+  async deleteOwned(q: Queryable, where: { id: string; userId: string }): Promise<DocumentRow | null> {
+    const { rows } = await q.query<DocumentRow>(`DELETE FROM documents WHERE id = $1 AND user_id = $2 RETURNING ${COLUMNS}`, [
+      where.id,
+      where.userId,
+    ]);
+    return rows[0] ?? null;
+  },
+
+  async updateFilename(q: Queryable, where: { id: string; userId: string; filename: string }): Promise<void> {
+    await q.query('UPDATE documents SET filename = $3 WHERE id = $1 AND user_id = $2', [where.id, where.userId, where.filename]);
+  },
+
+  async list(q: Queryable, f: ListFilter): Promise<{ rows: DocumentRow[]; total: number }> {
+    const params: unknown[] = [f.userId];
+    const where = ['d.user_id = $1'];
+    if (f.status) {
+      params.push(f.status);
+      where.push(`d.status = $${params.length}`);
+    }
+    if (f.topicId) {
+      params.push(f.topicId);
+      where.push(
+        `EXISTS (SELECT 1 FROM document_topics dt WHERE dt.document_id = d.id AND dt.user_id = d.user_id AND dt.topic_id = $${params.length})`,
+      );
+    }
+    if (f.search) {
+      params.push(f.search);
+      // websearch_to_tsquery accepts any text without a syntax error (unlike to_tsquery).
+      where.push(`${SEARCH_DOCUMENT} @@ websearch_to_tsquery('english', $${params.length})`);
+    }
+    const whereSql = where.join(' AND ');
+    const count = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM documents d WHERE ${whereSql}`, params);
+    const page = await q.query<DocumentRow>(
+      `SELECT ${D_COLUMNS} FROM documents d WHERE ${whereSql}
+        ORDER BY d.created_at DESC, d.id DESC
+        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, f.limit, f.offset],
+    );
+    return { rows: page.rows, total: count.rows[0]?.n ?? 0 };
+  },
+
+  async topicsOf(q: Queryable, userId: string, documentIds: string[]): Promise<DocumentTopicRow[]> {
+    if (documentIds.length === 0) return [];
+    const { rows } = await q.query<DocumentTopicRow>(
+      `SELECT dt.document_id, t.id, t.name, dt.source, dt.confidence
+         FROM document_topics dt
+         JOIN topics t ON t.id = dt.topic_id AND t.user_id = dt.user_id
+        WHERE dt.user_id = $1 AND dt.document_id = ANY($2::uuid[])
+        ORDER BY lower(t.name), t.id`,
+      [userId, documentIds],
+    );
+    return rows;
+  },
+
+  /** Which of these topic ids belong to the user. */
+  async ownedTopicIds(q: Queryable, userId: string, topicIds: string[]): Promise<Set<string>> {
+    if (topicIds.length === 0) return new Set();
+    const { rows } = await q.query<{ id: string }>('SELECT id FROM topics WHERE user_id = $1 AND id = ANY($2::uuid[])', [
+      userId,
+      topicIds,
+    ]);
+    return new Set(rows.map((r) => r.id));
+  },
+
+  /**
+   * The document's manual assignments become exactly `topicIds`; an automatic assignment
+   * of one of them turns manual (the user confirmed it), other automatic ones stay. The
+   * composite foreign keys refuse a topic of another owner even if a check raced.
+   */
+  async replaceManualTopics(q: Queryable, d: { documentId: string; userId: string; topicIds: string[] }): Promise<void> {
+    await q.query(
+      `DELETE FROM document_topics WHERE document_id = $1 AND user_id = $2 AND source = 'manual' AND NOT (topic_id = ANY($3::uuid[]))`,
+      [d.documentId, d.userId, d.topicIds],
+    );
+    if (d.topicIds.length === 0) return;
+    await q.query(
+      `INSERT INTO document_topics (document_id, topic_id, user_id, source, confidence)
+       SELECT $1, t, $2, 'manual', NULL FROM unnest($3::uuid[]) AS t
+       ON CONFLICT (document_id, topic_id) DO UPDATE SET source = 'manual', confidence = NULL`,
+      [d.documentId, d.userId, d.topicIds],
+    );
+  },
+
+  /**
+   * Removes up to `limit` pending rows created more than `olderThanSeconds` ago (database
+   * clock) and returns their object keys. SKIP LOCKED: a row being confirmed right now is
+   * left to its confirm.
+   */
+  async deleteAbandoned(q: Queryable, opts: { olderThanSeconds: number; limit: number }): Promise<string[]> {
+    const { rows } = await q.query<{ object_key: string }>(
+      `DELETE FROM documents WHERE id IN (
+         SELECT id FROM documents
+          WHERE status = 'pending' AND created_at < now() - make_interval(secs => $1)
+          ORDER BY created_at
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED)
+       RETURNING object_key`,
+      [opts.olderThanSeconds, opts.limit],
+    );
+    return rows.map((r) => r.object_key);
+  },
+
+  /** The rows that hold these object keys, by key; a key missing from the map has no row. */
+  async rowsByObjectKey(q: Queryable, keys: string[]): Promise<Map<string, DocumentRow>> {
+    if (keys.length === 0) return new Map();
+    const { rows } = await q.query<DocumentRow>(`SELECT ${COLUMNS} FROM documents WHERE object_key = ANY($1::text[])`, [keys]);
+    return new Map(rows.map((r) => [r.object_key, r]));
+  },
+
+  /** A confirmed document's stored size, after its object was found to have changed. */
+  async setSize(q: Queryable, where: { id: string; userId: string; sizeBytes: number }): Promise<void> {
+    await q.query(`UPDATE documents SET size_bytes = $3 WHERE id = $1 AND user_id = $2 AND status <> 'pending'`, [
+      where.id,
+      where.userId,
+      where.sizeBytes,
+    ]);
+  },
+};
