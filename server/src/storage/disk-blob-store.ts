@@ -130,7 +130,9 @@ export function createDiskBlobStore(opts: DiskBlobStoreOptions): DiskBlobStore {
           throw errors.badRequest('The upload is shorter than this URL requires', 'upload_size_mismatch');
         }
       }
-      const size = await writeObjectAtomically({ rootDir, target: pathOf(key), source: body, bound });
+      // Single use: once bytes are in place, the URL cannot replace them (a confirmed
+      // document's charge would otherwise no longer match its object).
+      const size = await writeObjectAtomically({ rootDir, target: pathOf(key), source: body, bound, overwrite: false });
       return { size };
     },
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { access, link, mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { errors } from '../http/errors.js';
 import { PARTIAL_DIR } from './safe-path.js';
@@ -21,7 +21,11 @@ export async function writeObjectAtomically(opts: {
   target: string;
   source: ByteSource;
   bound?: SizeBound;
+  /** false: an existing object is never replaced (single-use upload URLs) → 409. */
+  overwrite?: boolean;
 }): Promise<number> {
+  const overwrite = opts.overwrite ?? true;
+  if (!overwrite && (await exists(opts.target))) throw alreadyUploaded();
   const partialDir = path.join(opts.rootDir, PARTIAL_DIR);
   await mkdir(partialDir, { recursive: true });
   const tempPath = path.join(partialDir, randomUUID());
@@ -37,7 +41,7 @@ export async function writeObjectAtomically(opts: {
     } finally {
       await handle.close();
     }
-    await renameIntoPlace(tempPath, opts.target);
+    await moveIntoPlace(tempPath, opts.target, overwrite);
     committed = true;
     await syncDirectory(path.dirname(opts.target));
     return written;
@@ -88,17 +92,36 @@ async function copyBounded(
 }
 
 // A concurrent delete may prune the (then empty) parent directory between our mkdir and
-// our rename; making it again once is enough to win that race.
-async function renameIntoPlace(from: string, to: string): Promise<void> {
+// our rename; making it again once is enough to win that race. Without overwrite, link()
+// is the atomic "create only if absent": of two racing uploads exactly one wins.
+async function moveIntoPlace(from: string, to: string, overwrite: boolean): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     await mkdir(path.dirname(to), { recursive: true });
     try {
-      await rename(from, to);
+      if (overwrite) {
+        await rename(from, to);
+      } else {
+        await link(from, to);
+        await rm(from, { force: true });
+      }
       return;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw alreadyUploaded();
+      if (code !== 'ENOENT' || attempt > 0) throw err;
     }
   }
+}
+
+async function exists(p: string): Promise<boolean> {
+  return access(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+function alreadyUploaded() {
+  return errors.conflict('The bytes for this upload URL were already received; request a new URL', 'upload_url_used');
 }
 
 // Makes the rename itself durable, not just the file's bytes.

@@ -33,6 +33,28 @@ function chunked(chunks: Buffer[]): RequestInit {
 }
 
 describe('disk storage routes', () => {
+  it('when an upload URL is used a second time, then 409 and the first bytes stay', async () => {
+    const key = `${randomUUID()}/once.txt`;
+    const up = await store.presignUpload({ key, contentType: 'text/plain', ttlSeconds: 60, maxBytes: 1_000_000 });
+    assert.equal((await fetch(at(up.url), { method: 'PUT', headers: up.headers, body: 'a' })).status, 204);
+    const again = await fetch(at(up.url), { method: 'PUT', headers: up.headers, body: 'much bigger second body' });
+    assert.equal(again.status, 409);
+    assert.equal((await again.json()).code, 'upload_url_used');
+    assert.equal((await store.stat({ key }))?.size, 1);
+    assert.deepEqual(await tempFiles(), []);
+  });
+
+  it('when two uploads race for one URL, then exactly one is stored', async () => {
+    const key = `${randomUUID()}/race.txt`;
+    const up = await store.presignUpload({ key, contentType: 'text/plain', ttlSeconds: 60, maxBytes: 1_000_000 });
+    const results = await Promise.all(
+      ['first body', 'second body!'].map((body) => fetch(at(up.url), { method: 'PUT', headers: up.headers, body })),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    assert.deepEqual(statuses, [204, 409]);
+    assert.ok([10, 12].includes((await store.stat({ key }))!.size));
+  });
+
   it('when an upload URL path is rewritten to climb out of the root, then 403 and nothing is written', async () => {
     const up = await store.presignUpload({ key: 'x/y', contentType: 'text/plain', ttlSeconds: 60 });
     const url = at(up.url).href.replace('/upload/x/y', '/upload/..%2F..%2Fescaped');
