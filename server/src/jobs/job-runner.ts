@@ -1,6 +1,6 @@
 import PgBoss from 'pg-boss';
 import type { Database, Queryable } from '../db/database.js';
-import type { JobQueue, JobRegistry } from './job-registry.js';
+import type { JobDefinition, JobQueue, JobRegistry } from './job-registry.js';
 
 const SCHEMA = 'pgboss';
 const JOB_SETUP_LOCK_KEY = 7_251_940_318_004_113;
@@ -19,10 +19,17 @@ interface Logger {
 }
 
 /** pg-boss talks to our database through the same adapter as the rest of the app. */
-function bossDb(q: Queryable | Database): PgBoss.Db {
+function bossDb(q: Queryable | Database, inFlight?: Set<Promise<unknown>>): PgBoss.Db {
   return {
-    executeSql: (text, values) =>
-      values && values.length > 0 ? q.query(text, values) : 'execScript' in q ? q.execScript(text) : q.query(text),
+    executeSql: (text, values) => {
+      const p = values && values.length > 0 ? q.query(text, values) : 'execScript' in q ? q.execScript(text) : q.query(text);
+      if (inFlight) {
+        inFlight.add(p);
+        const forget = () => inFlight.delete(p);
+        p.then(forget, forget);
+      }
+      return p;
+    },
   };
 }
 
@@ -41,12 +48,13 @@ export class JobRunner implements JobQueue {
   readonly #boss: PgBoss;
   readonly #opts: JobRunnerOptions;
   readonly #timers: NodeJS.Timeout[] = [];
-  #working = false;
+  /** pg-boss queries and job handlers under way; stop() lets them finish before the pool closes. */
+  readonly #inFlight = new Set<Promise<unknown>>();
 
   constructor(opts: JobRunnerOptions) {
     this.#opts = opts;
     this.#boss = new PgBoss({
-      db: bossDb(opts.db),
+      db: bossDb(opts.db, this.#inFlight),
       schema: SCHEMA,
       // pg-boss's cron is per-minute; our schedules are per-second intervals (see startSchedules).
       schedule: false,
@@ -109,7 +117,6 @@ export class JobRunner implements JobQueue {
    * concurrently; a failing job is failed on its own (to be retried) and the rest complete.
    */
   async work(): Promise<void> {
-    this.#working = true;
     const pollingIntervalSeconds = this.#opts.pollingIntervalSeconds ?? 0.5;
     for (const def of this.#opts.registry.all()) {
       await this.#boss.work<object>(
@@ -135,6 +142,22 @@ export class JobRunner implements JobQueue {
     this.startSchedules();
   }
 
+  async #runOne(def: JobDefinition<unknown>, job: PgBoss.JobWithMetadata<object>): Promise<void> {
+    try {
+      await def.handler(job.data, { jobId: job.id, retryCount: job.retryCount });
+    } catch (err) {
+      this.#opts.logger.warn({ err, job: def.name, jobId: job.id, retry: job.retryCount }, 'job failed; it will be retried');
+      await this.#boss.fail(def.name, job.id, { message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  #track<T>(p: Promise<T>): Promise<T> {
+    this.#inFlight.add(p);
+    const forget = () => this.#inFlight.delete(p);
+    p.then(forget, forget);
+    return p;
+  }
+
   /**
    * Every worker ticks every schedule; pg-boss's throttle (one job per name per period)
    * makes the job exist once per period however many workers tick.
@@ -154,9 +177,25 @@ export class JobRunner implements JobQueue {
     }
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops fetching, lets running jobs finish, then waits until no pg-boss query or handler
+   * is under way: pg-boss 10 completes a job without awaiting it, and a fetch in flight
+   * may still hand out jobs, so the caller must not close the database before this returns.
+   */
+  async stop(timeoutMs = 10_000): Promise<void> {
     for (const t of this.#timers) clearInterval(t);
-    await this.#boss.stop({ graceful: this.#working, wait: true, close: false, timeout: 10_000 });
+    await this.#boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs });
+    const deadline = Date.now() + timeoutMs;
+    let quietChecks = 0;
+    while (quietChecks < 2 && Date.now() < deadline) {
+      if (this.#inFlight.size > 0) {
+        quietChecks = 0;
+        await Promise.allSettled([...this.#inFlight]);
+      } else {
+        quietChecks++;
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
   }
 
   /** For tests and tools: wait until no job of these types is queued or running. */
