@@ -19,16 +19,7 @@ describe('GET /api/health', () => {
 
   it('when STORAGE_BACKEND=s3 and the S3 server is up, then 200; when it is stopped, then 503 naming storage', async () => {
     const s3 = await startTestS3Server();
-    const app = await startTestApp({
-      env: {
-        STORAGE_BACKEND: 's3',
-        S3_ENDPOINT: s3.endpoint,
-        S3_REGION: s3.region,
-        S3_ACCESS_KEY: s3.accessKeyId,
-        S3_SECRET_KEY: s3.secretAccessKey,
-        S3_BUCKET: s3.bucket,
-      },
-    });
+    const app = await startTestApp({ s3 });
     try {
       const req = httpClient(app.baseUrl);
       const up = await req('GET', '/api/health');

@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { loadConfig } from '../config/load-config.js';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
 import { createTestDatabaseUrl } from './postgres-server.js';
-import { getTestS3 } from './s3-server.js';
+import { getTestS3, type TestS3Server } from './s3-server.js';
 
 export type DbKind = 'pglite' | 'postgres';
 export type StorageKind = 'local' | 's3';
@@ -25,24 +25,18 @@ export interface TestApp {
  * database of the given kind and the given storage backend, exactly as main.ts would.
  */
 export async function startTestApp(
-  opts: { db?: DbKind; storage?: StorageKind; env?: Record<string, string>; databaseUrl?: string } & RuntimeOptions = {},
+  opts: {
+    db?: DbKind;
+    storage?: StorageKind;
+    s3?: TestS3Server;
+    env?: Record<string, string>;
+    databaseUrl?: string;
+  } & RuntimeOptions = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'dv-test-'));
   const env: Record<string, string> = { DATA_DIR: dataDir, LOG_LEVEL: 'info', PORT: '1', ...opts.env };
   if (opts.db === 'postgres') env.DATABASE_URL = opts.databaseUrl ?? (await createTestDatabaseUrl());
-  if (opts.storage === 's3') {
-    const s3 = await getTestS3();
-    Object.assign(env, {
-      STORAGE_BACKEND: 's3',
-      S3_ENDPOINT: s3.endpoint,
-      S3_REGION: s3.region,
-      S3_ACCESS_KEY: s3.accessKeyId,
-      S3_SECRET_KEY: s3.secretAccessKey,
-      S3_BUCKET: s3.bucket,
-      S3_FORCE_PATH_STYLE: 'true',
-      ...opts.env,
-    });
-  }
+  if (opts.storage === 's3' || opts.s3) Object.assign(env, appS3Env(opts.s3 ?? (await getTestS3())), opts.env);
   const logStream = new PassThrough();
   let logText = '';
   logStream.on('data', (d: Buffer) => (logText += d.toString()));
@@ -59,6 +53,19 @@ export async function startTestApp(
       await runtime.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** The app's S3 settings for a test S3 server. */
+export function appS3Env(s3: TestS3Server): Record<string, string> {
+  return {
+    STORAGE_BACKEND: 's3',
+    S3_ENDPOINT: s3.endpoint,
+    S3_REGION: s3.region,
+    S3_ACCESS_KEY: s3.accessKeyId,
+    S3_SECRET_KEY: s3.secretAccessKey,
+    S3_BUCKET: s3.bucket,
+    S3_FORCE_PATH_STYLE: 'true',
   };
 }
 
