@@ -1,20 +1,16 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-
-function Placeholder() {
-  return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 640, margin: '4rem auto', padding: '0 1rem' }}>
-      <h1>DocuVault</h1>
-      <p>
-        Your self-hosted document vault is running. The web interface is on its way; the API is at{' '}
-        <a href="/api/docs">/api/docs</a>.
-      </p>
-    </main>
-  );
-}
+import { App } from './App';
+import './styles/base.css';
+import './styles/layout.css';
+import './styles/controls.css';
+import './styles/surfaces.css';
+import './styles/overlays.css';
+import './styles/documents.css';
+import './styles/pages.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <Placeholder />
+    <App />
   </StrictMode>,
 );

@@ -1,0 +1,19 @@
+import { endpoints as e } from './endpoints';
+import { call } from './http';
+import type { MfaChallenge, Me, Quota, Registered, Tokens, TotpSetup } from './types';
+
+export const authApi = {
+  register: (body: { email: string; password: string }) => call<Registered>(e.register, { body, anonymous: true }),
+  login: (body: { email: string; password: string }) => call<Tokens | MfaChallenge>(e.login, { body, anonymous: true }),
+  loginSecondFactor: (body: { mfa_token: string; code?: string; backup_code?: string }) =>
+    call<Tokens>(e.loginSecondFactor, { body, anonymous: true }),
+  logout: () => call<void>(e.logout),
+  me: () => call<Me>(e.me),
+  quota: () => call<Quota>(e.quota),
+  totpSetup: () => call<TotpSetup>(e.totpSetup),
+  totpEnable: (code: string) => call<{ backup_codes: string[] }>(e.totpEnable, { body: { code } }),
+  totpDisable: (body: { password: string; code: string }) => call<void>(e.totpDisable, { body }),
+  changePassword: (body: { current_password: string; new_password: string }) => call<void>(e.changePassword, { body }),
+};
+
+export const isMfaChallenge = (r: Tokens | MfaChallenge): r is MfaChallenge => 'mfa_required' in r && r.mfa_required === true;

@@ -1,0 +1,19 @@
+import { endpoints as e } from './endpoints';
+import { call } from './http';
+import type { ConfirmResult, DocumentItem, DocumentQuery, DownloadLink, Page, UploadTicket } from './types';
+
+const byId = (id: string) => ({ params: { id } });
+
+export const documentsApi = {
+  list: (query: DocumentQuery, signal?: AbortSignal) =>
+    call<Page<DocumentItem>>(e.listDocuments, { query: { ...query }, signal }),
+  get: (id: string) => call<DocumentItem>(e.getDocument, byId(id)),
+  update: (id: string, body: { filename?: string; topic_ids?: string[] }) =>
+    call<DocumentItem>(e.updateDocument, { ...byId(id), body }),
+  remove: (id: string) => call<void>(e.deleteDocument, byId(id)),
+  downloadUrl: (id: string) => call<DownloadLink>(e.downloadUrl, byId(id)),
+  classify: (id: string) => call<{ id: string; status: DocumentItem['status'] }>(e.classify, byId(id)),
+  uploadUrl: (body: { filename: string; content_type: string; size_bytes: number }, signal?: AbortSignal) =>
+    call<UploadTicket>(e.uploadUrl, { body, signal }),
+  confirm: (id: string, signal?: AbortSignal) => call<ConfirmResult>(e.confirmUpload, { ...byId(id), signal }),
+};

@@ -1,0 +1,149 @@
+/**
+ * The shapes the UI reads and writes, hand-written after the server's route schemas
+ * (SPEC §3). `e2e/api-contract.spec.ts` checks every endpoint in ./endpoints.ts and the
+ * response fields listed there against GET /api/docs/json of a running server.
+ */
+export type Role = 'user' | 'admin';
+
+export interface Me {
+  id: string;
+  email: string;
+  role: Role;
+  totp_enabled: boolean;
+  created_at: string;
+}
+
+export interface Quota {
+  used_bytes: number;
+  limit_bytes: number;
+}
+
+export interface Tokens {
+  access_token: string;
+  token_type: 'bearer';
+  expires_in: number;
+}
+
+export interface MfaChallenge {
+  mfa_required: true;
+  mfa_token: string;
+}
+
+export interface Registered {
+  id: string;
+  email: string;
+  role: Role;
+}
+
+export interface TotpSetup {
+  secret: string;
+  otpauth_uri: string;
+  qr_svg: string;
+}
+
+/** `classifying` is not sent by the server today; the UI derives it (see document-status.ts). */
+export type DocumentStatus = 'pending' | 'uploaded' | 'classifying' | 'classified' | 'classification_failed';
+
+export interface DocumentTopic {
+  id: string;
+  name: string;
+  source: 'auto' | 'manual';
+  confidence: number | null;
+}
+
+export interface DocumentItem {
+  id: string;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  status: DocumentStatus;
+  error: string | null;
+  created_at: string;
+  confirmed_at: string | null;
+  classified_at: string | null;
+  topics: DocumentTopic[];
+  /** Search hits only: ts_headline output, matches between <mark> and </mark>. */
+  snippet?: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface DocumentQuery {
+  limit?: number;
+  offset?: number;
+  status?: DocumentStatus;
+  topic_id?: string;
+  q?: string;
+}
+
+export interface UploadTicket {
+  upload_url: string;
+  document_id: string;
+  expires_at: string;
+  /** Headers the PUT must carry (part of the URL's signature). */
+  upload_headers?: Record<string, string>;
+}
+
+export interface ConfirmResult {
+  id: string;
+  size_bytes: number;
+  used_bytes: number;
+  status: DocumentStatus;
+}
+
+/** 413 detail of upload-url and confirm. */
+export interface QuotaExceeded {
+  used_bytes: number;
+  limit_bytes: number;
+  rejected_bytes: number;
+}
+
+export interface DownloadLink {
+  url: string;
+  expires_at: string;
+}
+
+export interface Topic {
+  id: string;
+  name: string;
+  description: string | null;
+  document_count: number;
+}
+
+export type Provider = 'local' | 'openai' | 'anthropic' | 'none';
+
+export interface ClassifierSettings {
+  provider: Provider;
+  model: string | null;
+  base_url: string | null;
+  api_key_set: boolean;
+  auto_classify: boolean;
+}
+
+export interface ClassifierSettingsUpdate {
+  provider: Provider;
+  model: string | null;
+  base_url: string | null;
+  auto_classify: boolean;
+  /** Absent = keep the stored key. */
+  api_key?: string | null;
+}
+
+export interface AdminUser {
+  id: string;
+  email: string;
+  role: Role;
+  disabled: boolean;
+  used_bytes: number;
+  limit_bytes: number;
+  created_at: string;
+}
+
+export interface AdminUserPatch {
+  limit_bytes?: number;
+  role?: Role;
+  disabled?: boolean;
+}

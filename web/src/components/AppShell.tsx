@@ -1,0 +1,90 @@
+import { useEffect, useRef } from 'react';
+import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { useAuth } from '../features/auth/auth-context';
+import { QuotaBar } from '../features/quota/QuotaBar';
+import { Icon, type IconName } from './Icon';
+
+const NAV: Array<{ to: string; label: string; icon: IconName; admin?: boolean }> = [
+  { to: '/', label: 'Documents', icon: 'folder' },
+  { to: '/topics', label: 'Topics', icon: 'tag' },
+  { to: '/settings', label: 'Settings', icon: 'settings' },
+  { to: '/security', label: 'Security', icon: 'shield' },
+  { to: '/admin', label: 'Users', icon: 'users', admin: true },
+];
+
+/** The signed-in frame: sidebar (navigation, storage, account) and the page. */
+export function AppShell() {
+  const { me, signOut } = useAuth();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const firstRender = useRef(true);
+
+  // On phones the tab row scrolls: keep the current page's tab in view.
+  useEffect(() => {
+    const link = document.querySelector<HTMLElement>('.nav-link.active');
+    const row = link?.closest('ul');
+    if (link && row && row.scrollWidth > row.clientWidth) {
+      row.scrollLeft = Math.max(0, link.offsetLeft - (row.clientWidth - link.offsetWidth) / 2);
+    }
+  }, [location.pathname]);
+
+  // After in-app navigation, move focus to the new page's heading, as a page load would.
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    requestAnimationFrame(() => document.querySelector<HTMLElement>('.page-title')?.focus({ preventScroll: false }));
+  }, [location.pathname]);
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <aside className="sidebar">
+        <div className="brand">
+          <span className="brand-mark">
+            <Icon name="vault" size={20} />
+          </span>
+          <span className="brand-name">DocuVault</span>
+        </div>
+        <nav className="nav" aria-label="Main">
+          <ul>
+            {NAV.filter((n) => !n.admin || me?.role === 'admin').map((n) => (
+              <li key={n.to}>
+                <NavLink to={n.to} end={n.to === '/'} className="nav-link">
+                  <Icon name={n.icon} size={18} />
+                  <span>{n.label}</span>
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="sidebar-bottom">
+          <QuotaBar />
+          <div className="account">
+            <span className="account-email" title={me?.email}>
+              {me?.email}
+            </span>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label="Sign out"
+              title="Sign out"
+              onClick={async () => {
+                await signOut();
+                navigate('/signin', { replace: true });
+              }}
+            >
+              <Icon name="logout" size={18} />
+            </button>
+          </div>
+        </div>
+      </aside>
+      <main id="main" className="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

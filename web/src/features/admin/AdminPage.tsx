@@ -1,0 +1,231 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { adminApi } from '../../api/admin.api';
+import { ApiError } from '../../api/api-error';
+import type { AdminUser, AdminUserPatch, Role } from '../../api/types';
+import { Dialog } from '../../components/Dialog';
+import { FormError } from '../../components/Field';
+import { formatBytes, formatDate } from '../../components/format';
+import { PageHeader } from '../../components/PageHeader';
+import { Pagination } from '../../components/Pagination';
+import { LoadingBlock } from '../../components/Spinner';
+import { useToast } from '../../components/Toasts';
+import { useAuth } from '../auth/auth-context';
+import { useQuota } from '../quota/quota-context';
+
+const PAGE_SIZE = 50;
+const MB = 1024 * 1024;
+const GB = 1024 * MB;
+
+export function AdminPage() {
+  const { me } = useAuth();
+  const quota = useQuota();
+  const toast = useToast();
+  const [offset, setOffset] = useState(0);
+  const [page, setPage] = useState<{ items: AdminUser[]; total: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [limitFor, setLimitFor] = useState<AdminUser | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setPage(await adminApi.users({ limit: PAGE_SIZE, offset }));
+      setError(null);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'Could not load users.');
+    }
+  }, [offset]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const patch = async (user: AdminUser, body: AdminUserPatch, done: string) => {
+    try {
+      const updated = await adminApi.updateUser(user.id, body);
+      setPage((p) => (p ? { ...p, items: p.items.map((u) => (u.id === updated.id ? updated : u)) } : p));
+      toast(done, 'success');
+      if (updated.id === me?.id) void quota.reload();
+      return true;
+    } catch (e) {
+      toast(e instanceof ApiError ? e.message : 'The change was not saved.', 'error');
+      await load();
+      return false;
+    }
+  };
+
+  return (
+    <div className="page">
+      <PageHeader title="Users" subtitle={page ? `${page.total} account${page.total === 1 ? '' : 's'} on this server` : ' '} />
+      {error ? (
+        <p className="inline-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {!page ? (
+        <LoadingBlock />
+      ) : (
+        <section className="card" aria-label="Users">
+          <div className="table-scroll">
+            <table className="table users-table">
+              <thead>
+                <tr>
+                  <th scope="col">User</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Storage</th>
+                  <th scope="col">Access</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.items.map((u) => {
+                  const fraction = u.limit_bytes > 0 ? Math.min(1, u.used_bytes / u.limit_bytes) : 1;
+                  return (
+                    <tr key={u.id} data-user={u.email}>
+                      <th scope="row" className="user-cell">
+                        <span className="user-email">{u.email}</span>
+                        <span className="muted user-meta">
+                          {u.id === me?.id ? 'You · ' : ''}joined {formatDate(u.created_at)}
+                        </span>
+                      </th>
+                      <td>
+                        <label className="visually-hidden" htmlFor={`role-${u.id}`}>
+                          Role of {u.email}
+                        </label>
+                        <select
+                          id={`role-${u.id}`}
+                          value={u.role}
+                          onChange={(e) =>
+                            void patch(
+                              u,
+                              { role: e.target.value as Role },
+                              `${u.email} is now ${e.target.value === 'admin' ? 'an admin' : 'a user'}`,
+                            )
+                          }
+                        >
+                          <option value="user">User</option>
+                          <option value="admin">Admin</option>
+                        </select>
+                      </td>
+                      <td className="storage-cell">
+                        <div className="storage-line">
+                          <span className="storage-text" data-testid="user-storage">
+                            {formatBytes(u.used_bytes)} of {formatBytes(u.limit_bytes)}
+                          </span>
+                          <button
+                            type="button"
+                            className="button button-ghost button-small"
+                            onClick={() => setLimitFor(u)}
+                            aria-label={`Change limit of ${u.email}`}
+                          >
+                            Change limit
+                          </button>
+                        </div>
+                        <div
+                          className={`bar ${fraction >= 0.9 ? 'bar-warning' : 'bar-normal'}`}
+                          role="meter"
+                          aria-label={`Storage of ${u.email}`}
+                          aria-valuemin={0}
+                          aria-valuemax={Math.max(u.limit_bytes, 1)}
+                          aria-valuenow={Math.min(u.used_bytes, Math.max(u.limit_bytes, 1))}
+                          aria-valuetext={`${formatBytes(u.used_bytes)} of ${formatBytes(u.limit_bytes)} used`}
+                        >
+                          <div className="bar-fill" style={{ transform: `scaleX(${fraction})` }} />
+                        </div>
+                      </td>
+                      <td>
+                        <label className="switch">
+                          <input
+                            type="checkbox"
+                            checked={!u.disabled}
+                            onChange={(e) =>
+                              void patch(
+                                u,
+                                { disabled: !e.target.checked },
+                                e.target.checked ? `${u.email} can sign in again` : `${u.email} is disabled and signed out`,
+                              )
+                            }
+                          />
+                          <span>{u.disabled ? 'Disabled' : 'Active'}</span>
+                          <span className="visually-hidden"> — {u.email} may sign in</span>
+                        </label>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <Pagination label="User pages" offset={offset} limit={PAGE_SIZE} total={page.total} onPage={setOffset} />
+        </section>
+      )}
+      {limitFor ? (
+        <LimitDialog
+          user={limitFor}
+          onClose={() => setLimitFor(null)}
+          onSave={async (bytes) => {
+            const ok = await patch(limitFor, { limit_bytes: bytes }, `${limitFor.email} can now store ${formatBytes(bytes)}`);
+            if (ok) setLimitFor(null);
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+function LimitDialog(props: { user: AdminUser; onClose: () => void; onSave: (bytes: number) => Promise<void> }) {
+  const initialUnit = props.user.limit_bytes >= GB && props.user.limit_bytes % GB === 0 ? GB : MB;
+  const [unit, setUnit] = useState(initialUnit);
+  const [amount, setAmount] = useState(String(Math.round((props.user.limit_bytes / initialUnit) * 100) / 100));
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const value = Number(amount);
+    if (!Number.isFinite(value) || value < 0) return setError('Enter a size of 0 or more.');
+    setBusy(true);
+    await props.onSave(Math.round(value * unit));
+    setBusy(false);
+  };
+  return (
+    <Dialog
+      title="Change storage limit"
+      description={
+        <>
+          <strong>{props.user.email}</strong> uses {formatBytes(props.user.used_bytes)} now.
+        </>
+      }
+      onClose={props.onClose}
+    >
+      <form className="stack" onSubmit={submit}>
+        <FormError message={error} />
+        <div className="field">
+          <label htmlFor="limit-amount">Limit</label>
+          <div className="input-group">
+            <input
+              id="limit-amount"
+              type="number"
+              min={0}
+              step="any"
+              inputMode="decimal"
+              value={amount}
+              onChange={(e) => setAmount(e.target.value)}
+              required
+            />
+            <label htmlFor="limit-unit" className="visually-hidden">
+              Unit
+            </label>
+            <select id="limit-unit" value={unit} onChange={(e) => setUnit(Number(e.target.value))}>
+              <option value={MB}>MB</option>
+              <option value={GB}>GB</option>
+            </select>
+          </div>
+        </div>
+        <div className="dialog-actions">
+          <button type="button" className="button button-secondary" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {busy ? 'Saving…' : 'Save limit'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
