@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import pg from 'pg';
 import { createTestDatabaseUrl } from './test-support/postgres-server.js';
-import { buildOnce, spawnServer, waitHealthy } from './test-support/spawn-server.js';
+import { buildOnce, spawnServer, waitHealthy, type ServerProcess } from './test-support/spawn-server.js';
 import { readMigrations } from './db/migrate.js';
 
 describe('the server process', () => {
@@ -13,8 +13,10 @@ describe('the server process', () => {
 
   it('when started on a fresh DATA_DIR, then healthy within 15 s, secrets 0600, and a restart keeps data and secrets', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'dv-start-'));
+    const started: ServerProcess[] = [];
     try {
       const first = await spawnServer({ DATA_DIR: dataDir });
+      started.push(first);
       const ms = await waitHealthy(first, 15_000);
       assert.ok(ms < 15_000);
       const secretsPath = join(dataDir, 'secrets.json');
@@ -24,10 +26,13 @@ describe('the server process', () => {
       assert.ok(statSync(join(dataDir, 'db')).isDirectory());
 
       const second = await spawnServer({ DATA_DIR: dataDir });
+      started.push(second);
       await waitHealthy(second, 15_000);
       assert.equal(readFileSync(secretsPath, 'utf8'), secrets);
       assert.equal(await second.stop(), 0);
     } finally {
+      // A failed wait must not leave a server running: the test process would never exit.
+      await Promise.all(started.map((s) => s.stop('SIGKILL')));
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
@@ -56,7 +61,7 @@ describe('the server process', () => {
     const url = await createTestDatabaseUrl();
     const dirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'dv-pair-')));
     const secret = 'x'.repeat(40);
-    const servers = await Promise.all(dirs.map((d) => spawnServer({ DATA_DIR: d, DATABASE_URL: url, SECRET_KEY: secret })));
+    const servers: ServerProcess[] = await Promise.all(dirs.map((d) => spawnServer({ DATA_DIR: d, DATABASE_URL: url, SECRET_KEY: secret })));
     try {
       await Promise.all(servers.map((s) => waitHealthy(s, 30_000)));
       const client = new pg.Client({ connectionString: url });
@@ -70,7 +75,7 @@ describe('the server process', () => {
         readMigrations().map((m) => ({ version: m.version, n: 1 })),
       );
     } finally {
-      await Promise.all(servers.map((s) => s.stop()));
+      await Promise.all(servers.map((s) => s.stop('SIGKILL')));
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
     }
   });
