@@ -6,6 +6,7 @@ import type { Config } from '../config/load-config.js';
 import type { Database } from '../db/database.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { installErrorHandler } from './error-handler.js';
+import { installValidators } from './validation.js';
 import { healthRoutes } from './health.routes.js';
 import { loggerOptions } from './logger.js';
 import { webRoutes } from './web.routes.js';
@@ -31,9 +32,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     bodyLimit: JSON_BODY_LIMIT,
     trustProxy: deps.config.trustProxy,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: true, allErrors: false } },
   });
   installErrorHandler(app);
+  installValidators(app);
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
