@@ -20,6 +20,11 @@ import { createAccountsModule } from './modules/auth/auth.module.js';
 // >>> documents (issue 5)
 import { createDocumentsModule } from './modules/documents/documents.module.js';
 // <<< documents
+// >>> topics, settings, classification (issue 6)
+import { createClassificationModule } from './modules/classification/classification.module.js';
+import { createSettingsModule } from './modules/settings/settings.module.js';
+import { createTopicsModule } from './modules/topics/topics.module.js';
+// <<< topics, settings, classification
 
 export class StartupError extends Error {
   constructor(
@@ -117,7 +122,23 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       log: { warn: (o, m) => (app?.log ?? consoleLogger).warn(o, m) },
     });
     // <<< documents
-    const registry = new JobRegistry([...accounts.jobs, ...documents.jobs, ...(opts.extraJobs ?? [])]);
+    // >>> topics, settings, classification (issue 6)
+    const topics = createTopicsModule({ db });
+    const settings = createSettingsModule({ config, secrets, db });
+    const classification = createClassificationModule({
+      config,
+      db,
+      blobs,
+      settings: settings.service,
+      log: { warn: (o, m) => (app?.log ?? consoleLogger).warn(o, m) },
+    });
+    // <<< topics, settings, classification
+    const registry = new JobRegistry([
+      ...accounts.jobs,
+      ...documents.jobs,
+      ...classification.jobs, // issue 6: extract-and-classify
+      ...(opts.extraJobs ?? []),
+    ]);
     const consoleLogger = {
       info: (o: object, m?: string) => console.log(m ?? '', o),
       warn: (o: object, m?: string) => console.warn(m ?? '', o),
@@ -137,6 +158,8 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
             if (blobs.backend === 'local') await a.register(diskStorageRoutes, { store: blobs });
           },
           documents.routes, // documents (issue 5)
+          topics.routes, // topics (issue 6)
+          settings.routes, // settings (issue 6)
           ...(opts.extraRoutes ? [opts.extraRoutes] : []),
         ],
       });
@@ -156,6 +179,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       async close() {
         await app?.close();
         await runner.stop();
+        await classification.close(); // issue 6: the idle text-extraction processes
         await db.close();
       },
     };

@@ -10,4 +10,6 @@ export const DocumentJobs = {
 export interface ExtractAndClassifyPayload {
   documentId: string;
   userId: string;
+  /** Asked for with POST /{id}/classify: classify even when the user's auto_classify is off. */
+  requested?: boolean;
 }

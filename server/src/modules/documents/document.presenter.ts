@@ -18,13 +18,15 @@ export interface PresentedDocument {
   confirmed_at: string | null;
   classified_at: string | null;
   topics: PresentedTopic[];
+  /** Search results only: where the words were found, as HTML-escaped text with <mark> around hits. */
+  snippet?: string;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** The one shape a document has in every response; object keys and owners never leave. */
-export function presentDocument(row: DocumentRow, topics: DocumentTopicRow[]): PresentedDocument {
-  return {
+export function presentDocument(row: DocumentRow & { snippet?: string }, topics: DocumentTopicRow[]): PresentedDocument {
+  const presented: PresentedDocument = {
     id: row.id,
     filename: row.filename,
     content_type: row.content_type,
@@ -36,4 +38,21 @@ export function presentDocument(row: DocumentRow, topics: DocumentTopicRow[]): P
     classified_at: iso(row.classified_at),
     topics: topics.map((t) => ({ id: t.id, name: t.name, source: t.source, confidence: t.confidence })),
   };
+  if (row.snippet !== undefined) presented.snippet = highlightedSnippet(row.snippet);
+  return presented;
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * A search snippet as safe HTML: the document's text escaped, the hits (marked \u0001…\u0002
+ * by the query, characters stored text never contains) wrapped in <mark>.
+ */
+export function highlightedSnippet(raw: string): string {
+  return raw
+    .replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!)
+    .replace(/\u0001/g, '<mark>')
+    .replace(/\u0002/g, '</mark>')
+    .replace(/\s+/g, ' ')
+    .trim();
 }

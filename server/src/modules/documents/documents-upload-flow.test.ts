@@ -145,9 +145,9 @@ for (const dbKind of databaseKinds()) {
         assert.equal(r.status, 202);
         assert.equal(r.body.id, id);
         assert.equal(await jobsFor(app.runtime.db, 'extract-and-classify', id), 2);
-        // The placeholder handler (issue 6 brings the real one) leaves the document uploaded.
+        // The local classifier (the default provider) files it: here under no topic, the user has none.
         await app.runtime.jobs.idle(['extract-and-classify']);
-        assert.equal((await documentRow(app.runtime.db, id))?.status, 'uploaded');
+        assert.equal((await documentRow(app.runtime.db, id))?.status, 'classified');
       });
 
       it('when a document is still pending, then classify and download-url answer 409 and queue nothing', async () => {

@@ -3,7 +3,6 @@ import type { Config } from '../../config/load-config.js';
 import type { Database } from '../../db/database.js';
 import type { JobDefinition, JobQueue } from '../../jobs/job-registry.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { extractAndClassifyJob } from './classification-job.js';
 import { cleanupAbandonedUploadsJob } from './cleanup-abandoned-uploads.job.js';
 import { documentsRoutes } from './documents.routes.js';
 import { createDocumentService } from './documents.service.js';
@@ -26,8 +25,8 @@ export function createDocumentsModule(deps: DocumentsModuleDeps) {
     cleanupIntervalSeconds: deps.config.cleanupIntervalSeconds,
   };
   const service = createDocumentService({ db, blobs, queue: deps.queue, settings, log });
+  // extract-and-classify (queued here) is defined and registered by the classification module (issue 6).
   const jobs: JobDefinition<never>[] = [
-    extractAndClassifyJob(),
     cleanupAbandonedUploadsJob({ db, blobs, settings, log }),
     sweepObjectsJob({ db, blobs, settings, log }),
   ];

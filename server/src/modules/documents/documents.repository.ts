@@ -44,10 +44,12 @@ const COLUMN_NAMES = (
 const COLUMNS = COLUMN_NAMES.join(', ');
 const D_COLUMNS = COLUMN_NAMES.map((c) => `d.${c}`).join(', ');
 
-// Filenames are split at . _ - / \ so "invoice_2026.pdf" is found by "invoice"; the whole
-// name is indexed too so a query for "letter.txt" still matches.
-const SEARCH_DOCUMENT = `to_tsvector('english', d.filename || ' ' || regexp_replace(d.filename, '[._/\\\\-]+', ' ', 'g')
-  || ' ' || coalesce(d.extracted_text, ''))`;
+// Search (issue 6): `search_vector` is a stored column over filename (weight A) and
+// extracted text (weight B), see migration 0006. The snippet marks hits with \u0001 and
+// \u0002, characters that neither a filename nor extracted text can contain; the
+// presenter escapes the text and turns them into <mark> tags.
+const HEADLINE = `ts_headline('english', left(coalesce(hit.extracted_text, hit.filename), 50000), hit.q,
+  'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxFragments=2, MaxWords=18, MinWords=5, FragmentDelimiter=" … "')`;
 
 /** The documents SQL. Every statement that reads or changes one document names its owner. */
 export const documentsRepository = {
@@ -111,7 +113,8 @@ export const documentsRepository = {
     await q.query('UPDATE documents SET filename = $3 WHERE id = $1 AND user_id = $2', [where.id, where.userId, where.filename]);
   },
 
-  async list(q: Queryable, f: ListFilter): Promise<{ rows: DocumentRow[]; total: number }> {
+  /** With `search`: best match first, each row with a highlighted snippet. */
+  async list(q: Queryable, f: ListFilter): Promise<{ rows: (DocumentRow & { snippet?: string })[]; total: number }> {
     const params: unknown[] = [f.userId];
     const where = ['d.user_id = $1'];
     if (f.status) {
@@ -126,8 +129,28 @@ export const documentsRepository = {
     }
     if (f.search) {
       params.push(f.search);
-      // websearch_to_tsquery accepts any text without a syntax error (unlike to_tsquery).
-      where.push(`${SEARCH_DOCUMENT} @@ websearch_to_tsquery('english', $${params.length})`);
+      // websearch_to_tsquery accepts any text without a syntax error (unlike to_tsquery);
+      // text with no searchable word is an empty query, which matches nothing.
+      const from = `documents d CROSS JOIN websearch_to_tsquery('english', $${params.length}) AS q`;
+      const whereSql = [...where, 'd.search_vector @@ q'].join(' AND ');
+      // One pass over the hits ranks them and counts them (the window count); snippets only
+      // for the page, as ts_headline re-parses the text.
+      const page = await q.query<DocumentRow & { snippet: string; total: number }>(
+        `SELECT ${COLUMN_NAMES.map((c) => `hit.${c}`).join(', ')}, ${HEADLINE} AS snippet, hit.total
+           FROM (SELECT ${D_COLUMNS}, d.extracted_text, q, ts_rank(d.search_vector, q, 1) AS rank, count(*) OVER ()::int AS total
+                   FROM ${from} WHERE ${whereSql}
+                  ORDER BY rank DESC, d.created_at DESC, d.id DESC
+                  LIMIT $${params.length + 1} OFFSET $${params.length + 2}) AS hit
+          ORDER BY hit.rank DESC, hit.created_at DESC, hit.id DESC`,
+        [...params, f.limit, f.offset],
+      );
+      // A page past the last hit carries no count; only then is it asked for on its own.
+      const total =
+        page.rows[0]?.total ??
+        (f.offset === 0
+          ? 0
+          : (await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${from} WHERE ${whereSql}`, params)).rows[0]!.n);
+      return { rows: page.rows.map(({ total: _, ...row }) => row), total };
     }
     const whereSql = where.join(' AND ');
     const count = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM documents d WHERE ${whereSql}`, params);
@@ -164,15 +187,18 @@ export const documentsRepository = {
   },
 
   /**
-   * The document's manual assignments become exactly `topicIds`; an automatic assignment
-   * of one of them turns manual (the user confirmed it), other automatic ones stay. The
-   * composite foreign keys refuse a topic of another owner even if a check raced.
+   * The document's topics become exactly `topicIds`, all manual: the user's choice
+   * overrides the classifier's, so the automatic assignments go (issue 6); one the user
+   * kept turns manual. The composite foreign keys refuse a topic of another owner even if
+   * a check raced. (Manual assignments teach the local classifier, by trigger, see
+   * migration 0005.)
    */
   async replaceManualTopics(q: Queryable, d: { documentId: string; userId: string; topicIds: string[] }): Promise<void> {
-    await q.query(
-      `DELETE FROM document_topics WHERE document_id = $1 AND user_id = $2 AND source = 'manual' AND NOT (topic_id = ANY($3::uuid[]))`,
-      [d.documentId, d.userId, d.topicIds],
-    );
+    await q.query(`DELETE FROM document_topics WHERE document_id = $1 AND user_id = $2 AND NOT (topic_id = ANY($3::uuid[]))`, [
+      d.documentId,
+      d.userId,
+      d.topicIds,
+    ]);
     if (d.topicIds.length === 0) return;
     await q.query(
       `INSERT INTO document_topics (document_id, topic_id, user_id, source, confidence)

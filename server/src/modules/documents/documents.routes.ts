@@ -42,6 +42,9 @@ const DocumentBody = Type.Object({
   confirmed_at: Nullable(Type.String({ format: 'date-time' })),
   classified_at: Nullable(Type.String({ format: 'date-time' })),
   topics: Type.Array(Topic),
+  snippet: Type.Optional(
+    Type.String({ description: 'With q only: the matching passage, HTML-escaped, with <mark> around the words found' }),
+  ),
 });
 
 const UploadUrlRequest = Type.Object({
@@ -129,7 +132,7 @@ export const documentsRoutes: FastifyPluginAsync<{ service: DocumentService }> =
       schema: {
         tags,
         security,
-        summary: 'The caller’s documents, newest first',
+        summary: 'The caller’s documents, newest first; with q, best match first with a snippet',
         querystring: ListQuery,
         response: { 200: ListResponse },
       },

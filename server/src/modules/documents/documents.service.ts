@@ -84,8 +84,12 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     }
   }
 
-  function queueClassification(tx: Queryable, doc: DocumentRow) {
-    const payload: ExtractAndClassifyPayload = { documentId: doc.id, userId: doc.user_id };
+  function queueClassification(tx: Queryable, doc: DocumentRow, opts: { requested?: boolean } = {}) {
+    const payload: ExtractAndClassifyPayload = {
+      documentId: doc.id,
+      userId: doc.user_id,
+      ...(opts.requested ? { requested: true } : {}),
+    };
     return queue.send(DocumentJobs.extractAndClassify, payload, { tx });
   }
 
@@ -252,7 +256,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       return db.transaction(async (tx) => {
         const doc = await ownedOrNotFound(tx, user, id, { lock: true });
         if (doc.status === 'pending') throw errors.conflict('The document has not been uploaded yet', 'document_pending');
-        await queueClassification(tx, doc);
+        await queueClassification(tx, doc, { requested: true });
         return { id: doc.id, status: doc.status };
       });
     },

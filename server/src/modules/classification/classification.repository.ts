@@ -1,0 +1,99 @@
+import type { Queryable } from '../../db/database.js';
+
+export interface JobDocumentRow {
+  id: string;
+  user_id: string;
+  filename: string;
+  content_type: string;
+  object_key: string;
+  status: 'pending' | 'uploaded' | 'classified' | 'classification_failed';
+}
+
+/** What the extract-and-classify job reads and writes of a document: its text, status, error and automatic topics. */
+export const classificationRepository = {
+  async findDocument(
+    q: Queryable,
+    where: { id: string; userId: string },
+    opts: { lock?: boolean } = {},
+  ): Promise<JobDocumentRow | null> {
+    const { rows } = await q.query<JobDocumentRow>(
+      `SELECT id, user_id, filename, content_type, object_key, status FROM documents WHERE id = $1 AND user_id = $2${opts.lock ? ' FOR UPDATE' : ''}`,
+      [where.id, where.userId],
+    );
+    return rows[0] ?? null;
+  },
+
+  /** The extracted text (the search vector follows it); null = filename-only. */
+  async saveText(q: Queryable, where: { id: string; userId: string }, text: string | null): Promise<void> {
+    await q.query(`UPDATE documents SET extracted_text = $3 WHERE id = $1 AND user_id = $2 AND status <> 'pending'`, [
+      where.id,
+      where.userId,
+      text,
+    ]);
+  },
+
+  async textOf(q: Queryable, where: { id: string; userId: string }): Promise<string | null> {
+    const { rows } = await q.query<{ extracted_text: string | null }>(
+      'SELECT extracted_text FROM documents WHERE id = $1 AND user_id = $2',
+      [where.id, where.userId],
+    );
+    return rows[0]?.extracted_text ?? null;
+  },
+
+  async hasManualTopics(q: Queryable, where: { id: string; userId: string }): Promise<boolean> {
+    const { rows } = await q.query(
+      `SELECT 1 FROM document_topics WHERE document_id = $1 AND user_id = $2 AND source = 'manual' LIMIT 1`,
+      [where.id, where.userId],
+    );
+    return rows.length > 0;
+  },
+
+  /** The automatic topics become exactly `picks`; manual ones are never touched. */
+  async replaceAutoTopics(
+    q: Queryable,
+    where: { id: string; userId: string },
+    picks: { topicId: string; confidence: number }[],
+  ): Promise<void> {
+    await q.query(`DELETE FROM document_topics WHERE document_id = $1 AND user_id = $2 AND source = 'auto'`, [
+      where.id,
+      where.userId,
+    ]);
+    if (picks.length === 0) return;
+    // Only the user's own topics: the composite foreign key refuses any other, and the join
+    // skips a topic deleted since it was picked.
+    await q.query(
+      `INSERT INTO document_topics (document_id, topic_id, user_id, source, confidence)
+       SELECT $1, t.id, $2, 'auto', p.confidence
+         FROM unnest($3::uuid[], $4::real[]) AS p(topic_id, confidence)
+         JOIN topics t ON t.id = p.topic_id AND t.user_id = $2
+       ON CONFLICT (document_id, topic_id) DO NOTHING`,
+      [where.id, where.userId, picks.map((p) => p.topicId), picks.map((p) => p.confidence)],
+    );
+  },
+
+  async markClassified(q: Queryable, where: { id: string; userId: string }): Promise<void> {
+    await q.query(
+      `UPDATE documents SET status = 'classified', error = NULL, classified_at = now() WHERE id = $1 AND user_id = $2 AND status <> 'pending'`,
+      [where.id, where.userId],
+    );
+  },
+
+  /**
+   * Text extracted, nothing classified (provider `none`, or automatic classification off):
+   * a classified document keeps its topics and status; a failed one is merely uploaded now.
+   */
+  async markExtracted(q: Queryable, where: { id: string; userId: string }): Promise<void> {
+    await q.query(
+      `UPDATE documents SET status = CASE WHEN status = 'classification_failed' THEN 'uploaded' ELSE status END, error = NULL
+        WHERE id = $1 AND user_id = $2 AND status <> 'pending'`,
+      [where.id, where.userId],
+    );
+  },
+
+  async markFailed(q: Queryable, where: { id: string; userId: string }, error: string): Promise<void> {
+    await q.query(
+      `UPDATE documents SET status = 'classification_failed', error = $3, classified_at = NULL WHERE id = $1 AND user_id = $2 AND status <> 'pending'`,
+      [where.id, where.userId, error.slice(0, 1000)],
+    );
+  },
+};

@@ -1,0 +1,35 @@
+/**
+ * Entry of an extraction process: parses files sent by extraction-pool.ts, one at a time.
+ * A crash, a runaway loop or an out-of-memory here ends this process only; the pool
+ * answers the job with an error and starts a fresh process for the next file.
+ */
+import { extractText } from './extract-text.js';
+import { ExtractionError, type ExtractionLimits } from './extraction-limits.js';
+import type { FileKind } from './file-kind.js';
+
+export interface ExtractionRequest {
+  id: number;
+  kind: FileKind;
+  bytes: Uint8Array;
+  limits: ExtractionLimits;
+}
+
+export type ExtractionReply = { id: number; ok: true; text: string } | { id: number; ok: false; error: string; plain: boolean };
+
+process.on('message', (req: ExtractionRequest) => {
+  void (async () => {
+    let reply: ExtractionReply;
+    try {
+      reply = { id: req.id, ok: true, text: await extractText(req.kind, req.bytes, req.limits) };
+    } catch (e) {
+      reply =
+        e instanceof ExtractionError
+          ? { id: req.id, ok: false, error: e.message, plain: true }
+          : { id: req.id, ok: false, error: e instanceof Error ? e.message : String(e), plain: false };
+    }
+    process.send?.(reply);
+  })();
+});
+// The parent going away ends this process too.
+process.on('disconnect', () => process.exit(0));
+process.send?.({ ready: true });

@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { topTerms, weigh, type CorpusView, type Features } from './features.js';
+import { DEFAULT_PARAMS, pickTopics, scoreTopics, type Background, type TopicModel } from './local-classifier.js';
+import { porterStem } from './porter-stemmer.js';
+import { termCounts, tokenize } from './tokenize.js';
+
+const corpusOf = (texts: string[]): CorpusView => {
+  const df = new Map<string, number>();
+  for (const t of texts) for (const term of termCounts(t).keys()) df.set(term, (df.get(term) ?? 0) + 1);
+  return { documents: texts.length, df: (t) => df.get(t) ?? 0 };
+};
+
+function setup(docs: string[], topics: Record<string, string>, examples: Record<string, string[]> = {}) {
+  const corpus = corpusOf(docs);
+  const features = docs.map((d) => weigh(topTerms(d), corpus));
+  const bgMass = new Map<string, number>();
+  let total = 0;
+  for (const f of features)
+    f.terms.forEach((t, i) => (bgMass.set(t, (bgMass.get(t) ?? 0) + f.weights[i]!), (total += f.weights[i]!)));
+  const background: Background = { documents: docs.length, totalMass: total, termMass: (t) => bgMass.get(t) ?? 0 };
+  const models: TopicModel[] = Object.entries(topics).map(([name, description]) => {
+    const termMass = new Map<string, number>();
+    let mass = 0;
+    const sum = new Map<string, number>();
+    for (const text of examples[name] ?? []) {
+      const f = weigh(topTerms(text), corpus);
+      f.terms.forEach((t, i) => (sum.set(t, (sum.get(t) ?? 0) + f.weights[i]!), (mass += f.weights[i]!)));
+    }
+    for (const [t, m] of sum) termMass.set(t, m);
+    const norm2 = [...sum.values()].reduce((a, b) => a + b * b, 0);
+    return {
+      id: name,
+      prior: weigh(termCounts(`${name}. ${description}`), corpus),
+      examples: (examples[name] ?? []).length,
+      mass,
+      norm2,
+      termMass,
+    };
+  });
+  return { features, background, models, corpus };
+}
+
+describe('the local classifier (maths)', () => {
+  it('when words are stemmed, then Porter’s published examples hold', () => {
+    for (const [w, s] of [
+      ['caresses', 'caress'],
+      ['ponies', 'poni'],
+      ['relational', 'relat'],
+      ['hopping', 'hop'],
+      ['generalizations', 'gener'],
+      ['invoices', 'invoic'],
+      ['taxes', 'tax'],
+    ]) {
+      assert.equal(porterStem(w!), s, w);
+    }
+  });
+
+  it('when text is tokenized, then case, accents, stop words and bare numbers go', () => {
+    assert.deepEqual(tokenize('The Café invoices of 2024, for Zoë’s 1099-MISC!'), ['cafe', 'invoic', 'zoe', 'misc']);
+  });
+
+  it('when a document is weighed, then it is a unit vector sorted by term, rare words weighing more', () => {
+    const corpus = corpusOf(['bank bank statement', 'bank invoice', 'bank loan', 'bank fees', 'bank card', 'bank rates']);
+    const f = weigh(topTerms('bank bank invoice'), corpus);
+    assert.deepEqual(f.terms, ['bank', 'invoic']);
+    assert.ok(Math.abs(f.weights.reduce((a, w) => a + w * w, 0) - 1) < 1e-9);
+    assert.ok(f.weights[1]! > f.weights[0]!, 'rare "invoice" outweighs "bank" used twice');
+  });
+
+  it('when topics have only descriptions, then a matching document scores its topic best and is assigned it', () => {
+    const docs = [
+      'Invoice: amount due, pay by bank transfer.',
+      'Blood test results from the hospital lab.',
+      'Boarding pass for your flight; hotel booked.',
+    ];
+    const { features, background, models } = setup(docs, {
+      Finance: 'invoices bills payments bank statements',
+      Health: 'doctor hospital blood test results prescriptions',
+      Travel: 'flights hotels boarding passes trips',
+    });
+    for (const [i, expected] of ['Finance', 'Health', 'Travel'].entries()) {
+      const scores = scoreTopics(features[i]!, models, background);
+      assert.ok(Math.abs(scores.reduce((a, s) => a + s.confidence, 0) - 1) < 1e-9, 'confidences sum to 1');
+      assert.deepEqual(
+        pickTopics(scores).map((s) => s.topicId),
+        [expected],
+      );
+    }
+  });
+
+  it('when a document shares nothing with any topic, then it gets no topic; a single topic needs evidence too', () => {
+    const docs = ['The owl sings beneath silver branches.', 'Invoice for bank transfer.'];
+    const { features, background, models } = setup(docs, { Finance: 'invoices bank payments', Health: 'doctor hospital' });
+    assert.deepEqual(pickTopics(scoreTopics(features[0]!, models, background)), []);
+    const one = [models[0]!];
+    assert.deepEqual(pickTopics(scoreTopics(features[0]!, one, background)), []);
+    assert.deepEqual(
+      pickTopics(scoreTopics(features[1]!, one, background)).map((s) => s.topicId),
+      ['Finance'],
+    );
+  });
+
+  it('when examples are learned, then they outweigh a misleading description', () => {
+    const docs = [
+      'income tax return deductions refund',
+      'tax assessment notice deductions',
+      'tax office letter: deductions and refund',
+      'bank statement payments',
+    ];
+    const { features, background, models } = setup(
+      docs,
+      { Finance: 'money bank payments tax', Filing: 'paperwork to keep' },
+      { Filing: [docs[0]!, docs[1]!] },
+    );
+    assert.equal(pickTopics(scoreTopics(features[2]!, models, background))[0]?.topicId, 'Filing');
+    assert.equal(pickTopics(scoreTopics(features[3]!, models, background))[0]?.topicId, 'Finance');
+  });
+
+  it('when two topics tie, then both are assigned, best first, at most maxTopics', () => {
+    const tie = [
+      { topicId: 'a', nb: 1, cosine: 0.3, confidence: 0.4 },
+      { topicId: 'b', nb: 1, cosine: 0.3, confidence: 0.38 },
+      { topicId: 'c', nb: 1, cosine: 0.02, confidence: 0.22 },
+    ];
+    assert.deepEqual(
+      pickTopics(tie).map((s) => s.topicId),
+      ['a', 'b'],
+    );
+    const many = Array.from({ length: 5 }, (_, i) => ({ topicId: String(i), nb: 1, cosine: 0.5, confidence: 0.2 }));
+    assert.equal(pickTopics(many, { ...DEFAULT_PARAMS }).length, 0, 'exactly uniform is no preference');
+    const four = Array.from({ length: 4 }, (_, i) => ({
+      topicId: String(i),
+      nb: 1,
+      cosine: 0.5,
+      confidence: i === 3 ? 0.01 : 0.33,
+    }));
+    assert.equal(pickTopics(four).length, 3);
+  });
+
+  it('when the features of a long text are taken, then at most MAX_TERMS terms are kept, the most frequent', () => {
+    const words = Array.from({ length: 4000 }, (_, i) => `w${i.toString(36)}x`);
+    const counts = topTerms(`${words.join(' ')} ${'often '.repeat(50)}`);
+    assert.equal(counts.size, 3000);
+    assert.equal(counts.get('often'), 50);
+    const f: Features = weigh(counts, { documents: 1, df: () => 0 });
+    assert.equal(f.terms.length, 3000);
+  });
+});

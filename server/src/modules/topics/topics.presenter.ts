@@ -1,0 +1,13 @@
+import type { TopicRow } from './topics.repository.js';
+
+export interface PresentedTopic {
+  id: string;
+  name: string;
+  description: string;
+  document_count: number;
+}
+
+/** The one shape a topic has in every response; the owner never leaves. */
+export function presentTopic(row: TopicRow): PresentedTopic {
+  return { id: row.id, name: row.name, description: row.description, document_count: row.document_count };
+}

@@ -1,0 +1,95 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { currentUser } from '../../http/auth-context.js';
+import { DESCRIPTION_MAX } from './topic-fields.js';
+import type { TopicService } from './topics.service.js';
+
+const ErrorBody = Type.Object({ detail: Type.Unknown(), code: Type.String() });
+const errorsOf = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, ErrorBody]));
+
+const Topic = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  description: Type.String(),
+  document_count: Type.Integer({ description: 'Documents filed under this topic (automatically or by hand)' }),
+});
+const Name = Type.String({ maxLength: 1000, description: '1–100 characters after trimming; unique per user in any letter case' });
+const Description = Type.Union([
+  Type.String({ maxLength: DESCRIPTION_MAX * 2, description: 'What belongs here; the local classifier learns from it' }),
+  Type.Null(),
+]);
+const CreateBody = Type.Object({ name: Name, description: Type.Optional(Description) }, { additionalProperties: false });
+const PatchBody = Type.Object(
+  { name: Type.Optional(Name), description: Type.Optional(Description) },
+  { additionalProperties: false },
+);
+// Plain strings: a malformed id answers 404 like any unknown one.
+const IdParams = Type.Object({ id: Type.String({ maxLength: 100, description: 'Topic id' }) });
+
+/** /api/topics: parse, call one service method, reply. */
+export const topicsRoutes: FastifyPluginAsyncTypebox<{ service: TopicService }> = async (app, { service }) => {
+  // onRequest: an anonymous caller gets 401 before its body is parsed or validated.
+  app.addHook('onRequest', app.authenticate);
+  const tags = ['topics'];
+  const security = [{ bearer: [] }];
+
+  app.get(
+    '/',
+    {
+      schema: { tags, security, summary: 'The caller’s topics, by name', response: { 200: Type.Array(Topic), ...errorsOf(401) } },
+    },
+    async (request) => service.list(currentUser(request)),
+  );
+
+  app.post(
+    '/',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Create a topic',
+        body: CreateBody,
+        response: { 201: Topic, ...errorsOf(401, 409, 422) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await service.create(currentUser(request), request.body)),
+  );
+
+  app.get(
+    '/:id',
+    { schema: { tags, security, summary: 'One topic', params: IdParams, response: { 200: Topic, ...errorsOf(401, 404) } } },
+    async (request) => service.get(currentUser(request), request.params.id),
+  );
+
+  app.patch(
+    '/:id',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Rename a topic or change its description',
+        params: IdParams,
+        body: PatchBody,
+        response: { 200: Topic, ...errorsOf(401, 404, 409, 422) },
+      },
+    },
+    async (request) => service.update(currentUser(request), request.params.id, request.body),
+  );
+
+  app.delete(
+    '/:id',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Delete a topic; its assignments go, the documents stay',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errorsOf(401, 404) },
+      },
+    },
+    async (request, reply) => {
+      await service.remove(currentUser(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+};
