@@ -250,6 +250,8 @@ describe('documents and topics: organising, filtering, settings, keyboard', () =
           auto_classify: true,
         },
       });
+      // With no topics there is nothing to ask the provider; give it one to be asked about.
+      await api.ok('POST', '/api/topics', { token: person.token, body: { name: 'Refusals', description: 'documents the provider refuses' } });
       await api.uploadDocument(person.token, 'refused.txt', 'A document the provider will not classify');
       await page.getByLabel('Search documents').fill('refused');
       const row = documentRow(page, 'refused.txt');
