@@ -252,6 +252,10 @@ describe('documents and topics: organising, filtering, settings, keyboard', () =
       });
       // With no topics there is nothing to ask the provider; give it one to be asked about.
       await api.ok('POST', '/api/topics', { token: person.token, body: { name: 'Refusals', description: 'documents the provider refuses' } });
+      // Settings changed behind the page's back: come to Documents afresh, as a person who
+      // changed them on the Settings page would (the page reads auto-classify when it opens).
+      await nav(page, 'Topics').click();
+      await nav(page, 'Documents').click();
       await api.uploadDocument(person.token, 'refused.txt', 'A document the provider will not classify');
       await page.getByLabel('Search documents').fill('refused');
       const row = documentRow(page, 'refused.txt');
