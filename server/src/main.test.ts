@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import pg from 'pg';
-import { createTestDatabaseUrl } from './test-support/postgres-server.js';
+import { createTestDatabaseUrl, dropTestDatabase } from './test-support/postgres-server.js';
 import { buildOnce, spawnServer, waitHealthy, type ServerProcess } from './test-support/spawn-server.js';
 import { readMigrations } from './db/migrate.js';
 
@@ -77,6 +77,7 @@ describe('the server process', () => {
     } finally {
       await Promise.all(servers.map((s) => s.stop('SIGKILL')));
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
+      await dropTestDatabase(url);
     }
   });
 });

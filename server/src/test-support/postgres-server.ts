@@ -73,3 +73,16 @@ export async function createTestDatabaseUrl(): Promise<string> {
   u.pathname = `/${name}`;
   return u.toString();
 }
+
+/** Drops a database made by createTestDatabaseUrl; sessions still connected to it are ended. */
+export async function dropTestDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  if (!/^dv_test_[0-9a-f]{12}$/.test(name)) throw new Error(`not a test database: ${name}`);
+  const client = new pg.Client({ connectionString: (await getTestPostgres()).adminUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}

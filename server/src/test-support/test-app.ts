@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { loadConfig } from '../config/load-config.js';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
-import { createTestDatabaseUrl } from './postgres-server.js';
+import { createTestDatabaseUrl, dropTestDatabase } from './postgres-server.js';
 import { getTestS3, type TestS3Server } from './s3-server.js';
 
 export type DbKind = 'pglite' | 'postgres';
@@ -35,7 +35,9 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'dv-test-'));
   const env: Record<string, string> = { DATA_DIR: dataDir, LOG_LEVEL: 'info', PORT: '1', ...opts.env };
-  if (opts.db === 'postgres') env.DATABASE_URL = opts.databaseUrl ?? (await createTestDatabaseUrl());
+  // A database made here is dropped by close(); one passed in belongs to the caller.
+  const ownDatabase = opts.db === 'postgres' && !opts.databaseUrl ? await createTestDatabaseUrl() : undefined;
+  if (opts.db === 'postgres') env.DATABASE_URL = opts.databaseUrl ?? ownDatabase!;
   if (opts.storage === 's3' || opts.s3) Object.assign(env, appS3Env(opts.s3 ?? (await getTestS3())), opts.env);
   const logStream = new PassThrough();
   let logText = '';
@@ -52,6 +54,7 @@ export async function startTestApp(
     async close() {
       await runtime.close();
       rmSync(dataDir, { recursive: true, force: true });
+      if (ownDatabase) await dropTestDatabase(ownDatabase);
     },
   };
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabaseUrl } from '../../test-support/postgres-server.js';
+import { createTestDatabaseUrl, dropTestDatabase } from '../../test-support/postgres-server.js';
 import { buildOnce, spawnServer, waitHealthy, type ServerProcess } from '../../test-support/spawn-server.js';
 import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
 import { authClient, PASSWORD, randomEmail } from './auth-fixtures.test.js';
@@ -120,10 +120,11 @@ for (const db of databaseKinds()) {
 describe('login throttling across two API processes on one PostgreSQL', { skip: process.env.TEST_DB === 'pglite' }, () => {
   const dirs: string[] = [];
   let servers: ServerProcess[] = [];
+  let url = '';
 
   before(async () => {
     buildOnce();
-    const url = await createTestDatabaseUrl();
+    url = await createTestDatabaseUrl();
     const secret = 'two-processes-share-this-secret-key-0123456789';
     for (let i = 0; i < 2; i++) dirs.push(mkdtempSync(join(tmpdir(), 'dv-throttle-')));
     // One after the other: this test is about sharing counters, not about starting together.
@@ -136,6 +137,7 @@ describe('login throttling across two API processes on one PostgreSQL', { skip: 
   after(async () => {
     await Promise.all(servers.map((s) => s.stop()));
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    if (url) await dropTestDatabase(url);
   });
 
   it('when 30 wrong passwords alternate between the two processes, then 429 comes before the 30th', async () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabaseUrl } from '../../test-support/postgres-server.js';
+import { createTestDatabaseUrl, dropTestDatabase } from '../../test-support/postgres-server.js';
 import { buildOnce, spawnServer, waitHealthy, type ServerProcess } from '../../test-support/spawn-server.js';
 import { databaseKinds } from '../../test-support/test-app.js';
 import { docsClient, runReconcileCli } from './document-fixtures.test.js';
@@ -24,6 +24,7 @@ for (const dbKind of databaseKinds()) {
     after(async () => {
       await Promise.all(servers.map((s) => s.stop('SIGKILL')));
       rmSync(dataDir, { recursive: true, force: true });
+      if (env.DATABASE_URL) await dropTestDatabase(env.DATABASE_URL);
     });
 
     it('when the server is killed -9 while 50 uploads are being confirmed and deleted, then after a restart reconcile-quotas --dry-run reports zero drift', async () => {

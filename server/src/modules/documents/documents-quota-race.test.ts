@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Queryable } from '../../db/database.js';
 import { createPostgresDatabase } from '../../db/postgres-database.js';
-import { createTestDatabaseUrl } from '../../test-support/postgres-server.js';
+import { createTestDatabaseUrl, dropTestDatabase } from '../../test-support/postgres-server.js';
 import { buildOnce, spawnServer, waitHealthy, type ServerProcess } from '../../test-support/spawn-server.js';
 import { databaseKinds, startTestApp, type JsonResponse, type TestApp } from '../../test-support/test-app.js';
 import { docsClient, documentRow, usedBytes } from './document-fixtures.test.js';
@@ -135,10 +135,11 @@ describe('quota race across two API processes on one PostgreSQL', () => {
   let servers: ServerProcess[] = [];
   let db: Awaited<ReturnType<typeof createPostgresDatabase>>;
   let dataDir: string;
+  let url = '';
 
   before(async () => {
     buildOnce();
-    const url = await createTestDatabaseUrl();
+    url = await createTestDatabaseUrl();
     dataDir = mkdtempSync(join(tmpdir(), 'dv-race-'));
     // One deployment: same database, same files root, same secret on both processes.
     const env = { DATABASE_URL: url, DATA_DIR: dataDir, SECRET_KEY: randomBytes(32).toString('hex') };
@@ -153,6 +154,7 @@ describe('quota race across two API processes on one PostgreSQL', () => {
     await db?.close();
     await Promise.all(servers.map((s) => s.stop()));
     rmSync(dataDir, { recursive: true, force: true });
+    if (url) await dropTestDatabase(url);
   });
 
   it('when the ten confirms are split across both processes, then still exactly 3 × 200 and 7 × 413, used_bytes 900, the rejected rows and objects gone', async () => {
