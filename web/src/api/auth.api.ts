@@ -7,7 +7,7 @@ export const authApi = {
   login: (body: { email: string; password: string }) => call<Tokens | MfaChallenge>(e.login, { body, anonymous: true }),
   loginSecondFactor: (body: { mfa_token: string; code?: string; backup_code?: string }) =>
     call<Tokens>(e.loginSecondFactor, { body, anonymous: true }),
-  logout: () => call<void>(e.logout),
+  logout: (accessToken: string) => call<void>(e.logout, { bearer: accessToken }),
   me: () => call<Me>(e.me),
   quota: () => call<Quota>(e.quota),
   totpSetup: () => call<TotpSetup>(e.totpSetup),

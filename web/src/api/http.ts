@@ -8,6 +8,8 @@ export interface CallOptions {
   body?: unknown;
   /** Register, login and login/2fa: no bearer, no refresh. */
   anonymous?: boolean;
+  /** This bearer token and no refresh (sign-out, after the session was dropped here). */
+  bearer?: string;
   signal?: AbortSignal;
 }
 
@@ -36,8 +38,8 @@ export async function call<T>(endpoint: Endpoint, opts: CallOptions = {}): Promi
   };
 
   let response: Response;
-  if (opts.anonymous) {
-    response = await send(null);
+  if (opts.anonymous || opts.bearer) {
+    response = await send(opts.bearer ?? null);
   } else {
     const token = getAccessToken() ?? (await refreshSession());
     response = await send(token);

@@ -74,6 +74,8 @@ export function dropSession(broadcast = true): void {
  */
 export function refreshSession(stale?: string | null): Promise<string> {
   if (stale && accessToken && accessToken !== stale) return Promise.resolve(accessToken);
+  // Signed out (here or in another tab): a late request must not spend or probe the cookie.
+  if (!accessToken && !inflight && !mayHaveSession()) return Promise.reject(new ApiError(401, 'signed_out', null));
   inflight ??= withRefreshLock(async () => {
     let response: Response;
     try {

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { authApi, isMfaChallenge } from '../../api/auth.api';
-import { dropSession, mayHaveSession, onSessionEnded, refreshSession, startSession } from '../../api/session';
+import { dropSession, getAccessToken, mayHaveSession, onSessionEnded, refreshSession, startSession } from '../../api/session';
 import type { Me, Tokens } from '../../api/types';
 
 type Status = 'loading' | 'anonymous' | 'authenticated';
@@ -78,14 +78,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         return signIn(email, password);
       },
       async signOut() {
-        try {
-          await authApi.logout();
-        } catch {
-          // Signed out here either way; the server forgets the family when it expires.
-        }
+        // Drop the session here first, so nothing of this tab still uses it while the
+        // server ends it; the logout then carries the token explicitly.
+        const token = getAccessToken();
         dropSession();
         setMe(null);
         setStatus('anonymous');
+        if (!token) return;
+        try {
+          await authApi.logout(token);
+        } catch {
+          // Signed out here either way; the server forgets the family when it expires.
+        }
       },
       async reloadMe() {
         setMe(await authApi.me());
