@@ -43,6 +43,7 @@ step('type-check');
 execFileSync(bin('tsc'), ['-p', 'server/tsconfig.test.json'], { cwd: root, stdio: 'inherit' });
 execFileSync(bin('tsc'), ['-p', 'web/tsconfig.json'], { cwd: root, stdio: 'inherit' });
 execFileSync(bin('tsc'), ['-p', 'e2e/tsconfig.json'], { cwd: root, stdio: 'inherit' });
+execFileSync(bin('tsc'), ['-p', 'bench/tsconfig.json'], { cwd: root, stdio: 'inherit' });
 step('build');
 execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
 

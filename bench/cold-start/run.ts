@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildOnce, spawnServer, waitHealthy } from '../../server/src/test-support/spawn-server.js';
+import { percentile } from '../support/bench-kit.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
@@ -27,10 +28,8 @@ async function timeToHealthy(dataDir: string): Promise<number> {
   }
 }
 
-const stats = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return `median ${(s[Math.floor(s.length / 2)]! / 1000).toFixed(2)} s, max ${(s[s.length - 1]! / 1000).toFixed(2)} s`;
-};
+const stats = (xs: number[]) =>
+  `median ${(percentile(xs, 50) / 1000).toFixed(2)} s, max ${(Math.max(...xs) / 1000).toFixed(2)} s`;
 
 buildOnce();
 const fresh: number[] = [];

@@ -19,6 +19,7 @@ import pg from 'pg';
 import { hashPassword } from '../../server/src/modules/auth/password.js';
 import { createTestDatabaseUrl, getTestPostgres } from '../../server/src/test-support/postgres-server.js';
 import { buildOnce, spawnServer, waitHealthy } from '../../server/src/test-support/spawn-server.js';
+import { jsonApi, percentile } from '../support/bench-kit.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 200);
 const DOCS_PER_USER = Number(process.env.BENCH_DOCS_PER_USER ?? 15);
@@ -49,9 +50,7 @@ async function drive<T>(jobs: T[], concurrency: number, run: (job: T) => Promise
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
-  return { count: jobs.length, seconds, p50: pct(50), p99: pct(99) };
+  return { count: jobs.length, seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
 async function parallel<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>) {
@@ -80,19 +79,7 @@ async function main() {
   const pool = new pg.Pool({ connectionString: url, max: CONCURRENCY });
   try {
     await waitHealthy(server, 60_000);
-    const call = async (method: string, path: string, token?: string, body?: unknown) => {
-      const r = await fetch(server.baseUrl + path, {
-        method,
-        headers: {
-          ...(body ? { 'content-type': 'application/json' } : {}),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      const text = await r.text();
-      if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${text}`);
-      return text ? JSON.parse(text) : {};
-    };
+    const api = jsonApi(server.baseUrl);
 
     // Users straight into the database (registration is throttled per address), then real logins.
     process.stdout.write('preparing users… ');
@@ -106,17 +93,16 @@ async function main() {
       users.push({ id, email, token: '' });
     }
     await parallel(users, 8, async (u) => {
-      u.token = (await call('POST', '/api/auth/login', undefined, { email: u.email, password: PASSWORD })).access_token;
+      u.token = (await api('POST', '/api/auth/login', { body: { email: u.email, password: PASSWORD } })).access_token;
     });
 
     process.stdout.write('uploading documents… ');
     const docs: { id: string; token: string }[] = [];
     const slots = users.flatMap((u) => Array.from({ length: DOCS_PER_USER }, () => u));
     await parallel(slots, CONCURRENCY, async (u) => {
-      const up = await call('POST', '/api/documents/upload-url', u.token, {
-        filename: 'doc.txt',
-        content_type: 'text/plain',
-        size_bytes: DOC_BYTES.length,
+      const up = await api('POST', '/api/documents/upload-url', {
+        token: u.token,
+        body: { filename: 'doc.txt', content_type: 'text/plain', size_bytes: DOC_BYTES.length },
       });
       const put = await fetch(server.baseUrl + up.upload_url, {
         method: 'PUT',
@@ -130,8 +116,8 @@ async function main() {
     docs.sort(() => Math.random() - 0.5);
     console.log('done');
 
-    const api = await drive(docs, CONCURRENCY, async (d) => {
-      const r = await call('POST', `/api/documents/${d.id}/confirm`, d.token);
+    const viaApi = await drive(docs, CONCURRENCY, async (d) => {
+      const r = await api('POST', `/api/documents/${d.id}/confirm`, { token: d.token });
       if (r.status !== 'uploaded') throw new Error(`confirm answered ${JSON.stringify(r)}`);
     });
 
@@ -181,9 +167,9 @@ async function main() {
     const line = (label: string, s: Stats) =>
       `${label.padEnd(34)} ${rate(s).toFixed(0).padStart(6)} confirms/s   p50 ${s.p50.toFixed(1).padStart(6)} ms   p99 ${s.p99.toFixed(1).padStart(6)} ms   (${s.count} in ${s.seconds.toFixed(2)} s)`;
     console.log('');
-    console.log(line('DocuVault POST /confirm (HTTP)', api));
+    console.log(line('DocuVault POST /confirm (HTTP)', viaApi));
     console.log(line('bare pg transaction (same SQL)', bare));
-    console.log(`ratio DocuVault / bare             ${(rate(api) / rate(bare)).toFixed(2).padStart(6)}`);
+    console.log(`ratio DocuVault / bare             ${(rate(viaApi) / rate(bare)).toFixed(2).padStart(6)}`);
     console.log(
       '(the server also authenticates the token, reads the row, stats the object on disk and answers JSON over HTTP; its pool has 10 connections, the bare loop one per client)',
     );

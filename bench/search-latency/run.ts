@@ -25,6 +25,7 @@ import type { Database } from '../../server/src/db/database.js';
 import { migrate } from '../../server/src/db/migrate.js';
 import { documentsRepository } from '../../server/src/modules/documents/documents.repository.js';
 import pg from 'pg';
+import { percentile } from '../support/bench-kit.js';
 import { createTestDatabaseUrl, getTestPostgres } from '../../server/src/test-support/postgres-server.js';
 
 const TOTAL = Number(process.env.BENCH_TOTAL_DOCS ?? 1_000_000);
@@ -57,10 +58,6 @@ function vocabulary(): string[] {
 
 const ms = (t0: number) => performance.now() - t0;
 const fmt = (x: number) => `${x.toFixed(1)} ms`;
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-}
 
 async function load(db: Database, opts: { total: number; big: number; users: number; words: string[] }): Promise<string[]> {
   const t0 = performance.now();
@@ -163,10 +160,10 @@ async function measure(db: Database, label: string, userIds: string[], qs: { kin
     }
     all.push(...times);
     console.log(
-      `    ${kind.padEnd(44)} p50 ${fmt(pct(times, 50)).padStart(9)}  p95 ${fmt(pct(times, 95)).padStart(9)}   (${total.toLocaleString()} hits for the last user)`,
+      `    ${kind.padEnd(44)} p50 ${fmt(percentile(times, 50)).padStart(9)}  p95 ${fmt(percentile(times, 95)).padStart(9)}   (${total.toLocaleString()} hits for the last user)`,
     );
   }
-  console.log(`    ${'all queries'.padEnd(44)} p50 ${fmt(pct(all, 50)).padStart(9)}  p95 ${fmt(pct(all, 95)).padStart(9)}`);
+  console.log(`    ${'all queries'.padEnd(44)} p50 ${fmt(percentile(all, 50)).padStart(9)}  p95 ${fmt(percentile(all, 95)).padStart(9)}`);
 }
 
 const words = vocabulary();

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildOnce, spawnServer, waitHealthy } from '../../server/src/test-support/spawn-server.js';
 import { freePort } from '../../server/src/test-support/free-port.js';
+import { jsonApi } from '../support/bench-kit.js';
 
 const MIB = 1024 * 1024;
 const TOTAL = Number(process.env.BENCH_UPLOAD_MIB ?? 1024) * MIB;
@@ -106,22 +107,11 @@ async function main() {
   });
   try {
     await waitHealthy(server, 60_000);
-    const api = async (method: string, path: string, body?: unknown, token?: string) => {
-      const r = await fetch(server.baseUrl + path, {
-        method,
-        headers: {
-          ...(body ? { 'content-type': 'application/json' } : {}),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      if (r.status >= 300) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-      return (r.status === 204 ? {} : r.json()) as Promise<Record<string, any>>;
-    };
+    const api = jsonApi(server.baseUrl);
     const email = 'bench@example.com';
     const password = 'bench password 123';
-    await api('POST', '/api/auth/register', { email, password });
-    const { access_token: token } = await api('POST', '/api/auth/login', { email, password });
+    await api('POST', '/api/auth/register', { body: { email, password } });
+    const { access_token: token } = await api('POST', '/api/auth/login', { body: { email, password } });
     const pid = server.child.pid!;
     await new Promise((r) => setTimeout(r, 500)); // let start-up settle
     const baseline = rssBytes(pid);
@@ -138,20 +128,18 @@ async function main() {
       bareRates.push(mb / b.seconds);
 
       // A signed URL bound to exactly the file's size, then confirm (size from the disk).
-      const upload = await api(
-        'POST',
-        '/api/documents/upload-url',
-        { filename: 'big.bin', content_type: CONTENT_TYPE, size_bytes: TOTAL },
+      const upload = await api('POST', '/api/documents/upload-url', {
         token,
-      );
+        body: { filename: 'big.bin', content_type: CONTENT_TYPE, size_bytes: TOTAL },
+      });
       const url = upload.upload_url.startsWith('http') ? upload.upload_url : server.baseUrl + upload.upload_url;
       const sampler = sampleRss(pid);
       const d = await putStream(url);
       peak = Math.max(peak, sampler.stop());
       if (d.status !== 204) throw new Error(`DocuVault answered ${d.status} ${d.body}`);
-      const confirmed = await api('POST', `/api/documents/${upload.document_id}/confirm`, undefined, token);
+      const confirmed = await api('POST', `/api/documents/${upload.document_id}/confirm`, { token });
       if (confirmed.size_bytes !== TOTAL) throw new Error(`confirmed ${confirmed.size_bytes} bytes`);
-      await api('DELETE', `/api/documents/${upload.document_id}`, undefined, token);
+      await api('DELETE', `/api/documents/${upload.document_id}`, { token });
       dvRates.push(mb / d.seconds);
       console.log(`round ${round + 1}: bare ${(mb / b.seconds).toFixed(1)} MB/s, DocuVault ${(mb / d.seconds).toFixed(1)} MB/s`);
     }
