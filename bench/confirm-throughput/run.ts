@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { hashPassword } from '../../server/src/modules/auth/password.js';
-import { createTestDatabaseUrl, getTestPostgres } from '../../server/src/test-support/postgres-server.js';
+import { createTestDatabaseUrl, dropTestDatabase, getTestPostgres } from '../../server/src/test-support/postgres-server.js';
 import { buildOnce, spawnServer, waitHealthy } from '../../server/src/test-support/spawn-server.js';
 import { jsonApi, percentile } from '../support/bench-kit.js';
 
@@ -177,6 +177,7 @@ async function main() {
     await pool.end();
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    await dropTestDatabase(url);
     await (await getTestPostgres()).stop(); // only stops a cluster this run started
   }
 }

@@ -24,9 +24,8 @@ import { createDatabase } from '../../server/src/db/create-database.js';
 import type { Database } from '../../server/src/db/database.js';
 import { migrate } from '../../server/src/db/migrate.js';
 import { documentsRepository } from '../../server/src/modules/documents/documents.repository.js';
-import pg from 'pg';
 import { percentile } from '../support/bench-kit.js';
-import { createTestDatabaseUrl, getTestPostgres } from '../../server/src/test-support/postgres-server.js';
+import { createTestDatabaseUrl, dropTestDatabase } from '../../server/src/test-support/postgres-server.js';
 
 const TOTAL = Number(process.env.BENCH_TOTAL_DOCS ?? 1_000_000);
 const BIG = Number(process.env.BENCH_BIG_USER_DOCS ?? 100_000);
@@ -188,11 +187,7 @@ if (!SKIP.includes('pg')) {
   } finally {
     await db.close();
     // The generated database is large; it goes unless BENCH_KEEP is set (or was reused).
-    if (!process.env.BENCH_KEEP && !reuse) {
-      const admin = new pg.Client({ connectionString: (await getTestPostgres()).adminUrl });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${new URL(url).pathname.slice(1)}`).finally(() => admin.end());
-    }
+    if (!process.env.BENCH_KEEP && !reuse) await dropTestDatabase(url);
   }
 }
 
