@@ -71,6 +71,10 @@ for (const dbKind of databaseKinds()) {
       assert.deepEqual(ids(r.body), [d.strong, d.weak]);
       const byName = await c.req('GET', '/api/documents?q=allotment', { token: alice.token });
       assert.deepEqual(ids(byName.body), [d.strong], 'filename words are searched');
+      for (const q of ['allotment-notes', 'allotment-notes.txt', 'allotment_notes', 'scan-0007', 'scan 0007.pdf']) {
+        const asShown = await c.req('GET', `/api/documents?q=${encodeURIComponent(q)}`, { token: alice.token });
+        assert.equal(ids(asShown.body).length, 1, `a filename typed as shown finds it: ${q}`);
+      }
       const stemmed = await c.req('GET', '/api/documents?q=certificates', { token: alice.token });
       assert.deepEqual(ids(stemmed.body), [d.pdf]);
       const phrase = await c.req('GET', `/api/documents?q=${encodeURIComponent('"compost heap" -recipes')}`, {

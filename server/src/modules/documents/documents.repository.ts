@@ -65,6 +65,17 @@ function searchQuery<T>(db: Database, sql: string, params: unknown[]) {
   });
 }
 
+/**
+ * The query as the filename part of `search_vector` is indexed: `.`, `_`, `-`, `/` and `\`
+ * between two letters or digits become spaces (migration 0006 splits filenames the same
+ * way), so "invoice_2026-01" or "scan-0007.pdf" finds the file named so. PostgreSQL's parser
+ * would otherwise read them as one compound token that only the whole name matches. A
+ * leading `-` (websearch's "not") is left alone.
+ */
+export function searchText(q: string): string {
+  return q.replace(/([\p{L}\p{N}])[._/\\-]+(?=[\p{L}\p{N}])/gu, '$1 ');
+}
+
 /** Search hits ranked together: see `list`. */
 export const RANK_WINDOW = 1000;
 
@@ -145,7 +156,7 @@ export const documentsRepository = {
       );
     }
     if (f.search) {
-      params.push(f.search);
+      params.push(searchText(f.search));
       // websearch_to_tsquery accepts any text without a syntax error (unlike to_tsquery);
       // text with no searchable word is an empty query, which matches nothing.
       const from = `documents d CROSS JOIN websearch_to_tsquery('english', $${params.length}) AS q`;
