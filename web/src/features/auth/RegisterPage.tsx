@@ -2,19 +2,28 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { ApiError } from '../../api/api-error';
 import { Field, FormError } from '../../components/Field';
+import { useAction } from '../../components/use-action';
 import { AuthLayout } from './AuthLayout';
 import { useAuth } from './auth-context';
 
 const MIN_PASSWORD = 8;
 
+const messageOf = (err: unknown) =>
+  err instanceof ApiError && err.status === 409
+    ? 'An account with this email already exists. Sign in instead.'
+    : err instanceof ApiError && err.status === 403
+      ? 'Registration is closed on this server. Ask an administrator for an account.'
+      : err instanceof Error
+        ? err.message
+        : 'Something went wrong.';
+
 export function RegisterPage() {
   const { register } = useAuth();
   const navigate = useNavigate();
-  const [error, setError] = useState<string | null>(null);
   const [mismatch, setMismatch] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction(messageOf);
 
-  const submit = async (e: FormEvent<HTMLFormElement>) => {
+  const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const email = String(form.get('email') ?? '').trim();
@@ -24,24 +33,10 @@ export function RegisterPage() {
       return;
     }
     setMismatch(null);
-    setBusy(true);
-    setError(null);
-    try {
+    return run(async () => {
       await register(email, password);
       navigate('/', { replace: true });
-    } catch (err) {
-      setError(
-        err instanceof ApiError && err.status === 409
-          ? 'An account with this email already exists. Sign in instead.'
-          : err instanceof ApiError && err.status === 403
-            ? 'Registration is closed on this server. Ask an administrator for an account.'
-            : err instanceof Error
-              ? err.message
-              : 'Something went wrong.',
-      );
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../../api/api-error';
 import { Field, FormError } from '../../components/Field';
+import { useAction } from '../../components/use-action';
 import { AuthLayout } from './AuthLayout';
 import { useAuth } from './auth-context';
 import { safeNext } from './route-guards';
@@ -12,20 +13,7 @@ export function SignInPage() {
   const location = useLocation();
   const next = safeNext(new URLSearchParams(location.search).get('next'));
   const [mfaToken, setMfaToken] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (e) {
-      setError(signInMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, setError, run } = useAction(signInMessage);
 
   if (mfaToken) {
     return (

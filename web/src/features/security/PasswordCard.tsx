@@ -2,37 +2,32 @@ import { useState, type FormEvent } from 'react';
 import { ApiError } from '../../api/api-error';
 import { authApi } from '../../api/auth.api';
 import { Field, FormError } from '../../components/Field';
+import { useAction } from '../../components/use-action';
 import { useToast } from '../../components/Toasts';
+
+const messageOf = (err: unknown) =>
+  err instanceof ApiError && (err.status === 401 || err.status === 403)
+    ? 'Your current password is not right.'
+    : err instanceof ApiError
+      ? err.message
+      : 'Something went wrong. Try again.';
 
 export function PasswordCard() {
   const toast = useToast();
-  const [error, setError] = useState<string | null>(null);
   const [mismatch, setMismatch] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent<HTMLFormElement>) => {
+  const { busy, error, run } = useAction(messageOf);
+  const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = e.currentTarget;
     const data = new FormData(form);
     const next = String(data.get('new_password') ?? '');
     if (next !== String(data.get('repeat') ?? '')) return setMismatch('The new passwords do not match.');
     setMismatch(null);
-    setBusy(true);
-    setError(null);
-    try {
+    return run(async () => {
       await authApi.changePassword({ current_password: String(data.get('current_password') ?? ''), new_password: next });
       form.reset();
       toast('Password changed. Your other sessions were signed out.', 'success');
-    } catch (err) {
-      setError(
-        err instanceof ApiError && (err.status === 401 || err.status === 403)
-          ? 'Your current password is not right.'
-          : err instanceof ApiError
-            ? err.message
-            : 'Something went wrong. Try again.',
-      );
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <section className="card card-padded stack" aria-labelledby="password-title">

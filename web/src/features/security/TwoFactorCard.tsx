@@ -3,6 +3,7 @@ import { ApiError } from '../../api/api-error';
 import { authApi } from '../../api/auth.api';
 import type { TotpSetup } from '../../api/types';
 import { Field, FormError } from '../../components/Field';
+import { useAction } from '../../components/use-action';
 import { useToast } from '../../components/Toasts';
 import { useAuth } from '../auth/auth-context';
 import { BackupCodesDialog } from './BackupCodesDialog';
@@ -20,21 +21,8 @@ export function TwoFactorCard() {
   const [setup, setSetup] = useState<TotpSetup | null>(null);
   const [codes, setCodes] = useState<string[] | null>(null);
   const [disabling, setDisabling] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run: act } = useAction(messageOf);
   const enabled = me?.totp_enabled ?? false;
-
-  const act = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await fn();
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const enable = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
