@@ -156,6 +156,47 @@ describe('sessions: sign-in, the refresh cookie, several tabs, sign-out', () => 
   );
 
   it(
+    'when a person signs out, then the tab lets go of the session before the server ends it, and never asks for a refresh',
+    shots(async () => {
+      const { page } = session;
+      await signIn(page, person.email, person.password);
+      await page.getByRole('heading', { level: 1, name: 'Documents' }).waitFor();
+      // Hold the logout at the network, so "before" and "after" the server ends the session are apart.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route('**/api/auth/logout', async (route) => {
+        await held;
+        await route.continue();
+      });
+      const sent: { url: string; authorization?: string }[] = [];
+      const onRequest = (r: import('playwright-core').Request) =>
+        r.url().includes('/api/') && sent.push({ url: new URL(r.url()).pathname, authorization: r.headers().authorization });
+      page.on('request', onRequest);
+      try {
+        const loggedOut = page.waitForResponse((r) => r.url().endsWith('/api/auth/logout'));
+        await page.getByRole('button', { name: 'Sign out' }).click();
+        // Signed out here while the server has not yet heard of it.
+        await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+        release();
+        assert.equal((await loggedOut).status(), 204);
+        assert.deepEqual(
+          sent.map((r) => r.url),
+          ['/api/auth/logout'],
+          'after the click, only the logout goes out: no API call with the old session, no refresh',
+        );
+        assert.match(sent[0]!.authorization ?? '', /^Bearer \S+$/, 'the logout carries the token it ends');
+        // The server ended the session: its refresh cookie is dead.
+        const refresh = await page.request.post('/api/auth/refresh');
+        assert.equal(refresh.status(), 401);
+      } finally {
+        release();
+        page.off('request', onRequest);
+        await page.unroute('**/api/auth/logout');
+      }
+    }),
+  );
+
+  it(
     'when a non-admin opens the admin page, then they see their documents instead; an admin sees Users',
     shots(async () => {
       const { page } = session;
