@@ -11,13 +11,19 @@
  *   (b)  5 and 20 manual examples per topic, drawn from the 80% (all of a smaller class);
  *   (c)  all of the 80% as examples.
  * The local classifier runs its production code (tokenizer, features, scoring) over an
- * in-memory copy of the statistics the database keeps (migration 0005): every document of
+ * in-memory copy of the statistics the database keeps (migrations 0005 and 0008): every document of
  * the corpus is "uploaded" first, in a random order, each weighed against the corpus as it
  * was at its arrival (as the extraction job does), then the examples are filed by hand.
  * The baselines see the same examples plus each topic's name + description as one more
  * example; they use plain lower-cased word tokens. Accuracy and macro-F1 of the top topic.
  */
-import { topTerms, weigh, type CorpusView, type Features } from '../../server/src/modules/classification/local/features.js';
+import {
+  styleFeatures,
+  topTerms,
+  weigh,
+  type CorpusView,
+  type Features,
+} from '../../server/src/modules/classification/local/features.js';
 import {
   bestTopic,
   DEFAULT_PARAMS,
@@ -35,13 +41,39 @@ const SEEDS = (process.env.BENCH_SEEDS ?? Array.from({ length: 30 }, (_, i) => i
 const CORPORA = (process.env.BENCH_CORPORA ?? 'brown,spam').split(',');
 const PARAMS: ClassifierParams = { ...DEFAULT_PARAMS, ...(process.env.BENCH_PARAMS ? JSON.parse(process.env.BENCH_PARAMS) : {}) };
 
-/** The user's corpus and topics as the database keeps them (migration 0005), in memory. */
+/** One topic's learned sums in one channel. */
+interface Sums {
+  examples: number;
+  mass: number;
+  norm2: number;
+  termMass: Map<string, number>;
+}
+
+/** Adds one unit vector to a topic's sums, as classifier_learn_with(+1) does. */
+function addTo(s: Sums, f: Features): void {
+  let dot = 0;
+  let self = 0;
+  f.terms.forEach((t, i) => {
+    const w = f.weights[i]!;
+    dot += (s.termMass.get(t) ?? 0) * w;
+    self += w * w;
+    s.mass += w;
+    s.termMass.set(t, (s.termMass.get(t) ?? 0) + w);
+  });
+  s.examples++;
+  s.norm2 += 2 * dot + self;
+}
+
+const emptySums = (): Sums => ({ examples: 0, mass: 0, norm2: 0, termMass: new Map() });
+
+/** The user's corpus and topics as the database keeps them (migrations 0005, 0008), in memory. */
 class InMemoryVault {
   readonly df = new Map<string, number>();
   readonly mass = new Map<string, number>();
   documents = 0;
   totalMass = 0;
-  readonly topics = new Map<string, { examples: number; mass: number; norm2: number; termMass: Map<string, number> }>();
+  readonly topics = new Map<string, Sums>();
+  readonly styles = new Map<string, Sums>();
 
   corpus(): CorpusView {
     return { documents: this.documents, df: (t) => this.df.get(t) ?? 0 };
@@ -59,27 +91,19 @@ class InMemoryVault {
     return f;
   }
 
-  /** A manual assignment, as classifier_learn_with(+1). */
-  file(topic: string, f: Features): void {
-    let s = this.topics.get(topic);
-    if (!s) this.topics.set(topic, (s = { examples: 0, mass: 0, norm2: 0, termMass: new Map() }));
-    let dot = 0;
-    let self = 0;
-    f.terms.forEach((t, i) => {
-      const w = f.weights[i]!;
-      dot += (s!.termMass.get(t) ?? 0) * w;
-      self += w * w;
-      s!.mass += w;
-      s!.termMass.set(t, (s!.termMass.get(t) ?? 0) + w);
-    });
-    s.examples++;
-    s.norm2 += 2 * dot + self;
+  /** A manual assignment, as classifier_learn_both(+1): both channels. */
+  file(topic: string, f: Features, style: Features): void {
+    if (!this.topics.has(topic)) this.topics.set(topic, emptySums());
+    if (!this.styles.has(topic)) this.styles.set(topic, emptySums());
+    addTo(this.topics.get(topic)!, f);
+    addTo(this.styles.get(topic)!, style);
   }
 
   models(priors: Map<string, Map<string, number>>): TopicModel[] {
     return [...priors].map(([id, counts]) => {
-      const s = this.topics.get(id) ?? { examples: 0, mass: 0, norm2: 0, termMass: new Map<string, number>() };
-      return { id, prior: weigh(counts, this.corpus()), ...s };
+      const s = this.topics.get(id) ?? emptySums();
+      const style = this.styles.get(id) ?? emptySums();
+      return { id, prior: weigh(counts, this.corpus()), ...s, style: { norm2: style.norm2, termMass: style.termMass } };
     });
   }
 }
@@ -134,6 +158,7 @@ function runCorpus(corpus: Corpus) {
   const t0 = performance.now();
   const labels = Object.keys(corpus.descriptions);
   const ours = corpus.docs.map((d) => topTerms(d.text));
+  const styles = corpus.docs.map((d) => styleFeatures(d.text));
   const words = corpus.docs.map((d) => wordCounts(d.text));
   const priorText = (l: string) => `${l.replace(/_/g, ' ')}. ${corpus.descriptions[l]}`;
   const priors = new Map(labels.map((l) => [l, termCounts(priorText(l))]));
@@ -168,7 +193,7 @@ function runCorpus(corpus: Corpus) {
       // Ours: a fresh set of topics, the examples filed by hand.
       const topics = new InMemoryVault();
       Object.assign(topics, { df: vault.df, mass: vault.mass, documents: vault.documents, totalMass: vault.totalMass });
-      for (const i of examples) topics.file(corpus.docs[i]!.label, features[i]!);
+      for (const i of examples) topics.file(corpus.docs[i]!.label, features[i]!, styles[i]!);
       const models = topics.models(priors);
       const background = {
         documents: vault.documents,
@@ -176,7 +201,9 @@ function runCorpus(corpus: Corpus) {
         termMass: (t: string) => vault.mass.get(t) ?? 0,
       };
       const c0 = performance.now();
-      const local = test.map((i) => bestTopic(scoreTopics(features[i]!, models, background, PARAMS))!.topicId);
+      const local = test.map(
+        (i) => bestTopic(scoreTopics({ ...features[i]!, style: styles[i]! }, models, background, PARAMS))!.topicId,
+      );
       classifyMs += performance.now() - c0;
       classified += test.length;
       // Baselines: the same examples, plus the descriptions.

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../../db/database.js';
-import { topTerms, weigh, type CorpusView, type Features } from './features.js';
+import { styleFeatures, topTerms, weigh, type CorpusView, type Features } from './features.js';
 import { DEFAULT_PARAMS, pickTopics, scoreTopics, type ClassifierParams, type TopicModel } from './local-classifier.js';
 import { localModelRepository as model } from './local-model.repository.js';
 import { termCounts } from './tokenize.js';
@@ -11,7 +11,7 @@ export interface LocalPick {
 
 /**
  * The local classifier against the database: computes a document's features from the
- * user's corpus, stores them (the triggers of migration 0005 update the corpus and, for
+ * user's corpus, stores them (the triggers of migrations 0005 and 0008 update the corpus and, for
  * manually filed documents, the topics), and scores the user's topics. Every query names
  * the user; nothing of another user's corpus or topics is ever read.
  */
@@ -38,12 +38,14 @@ export function createLocalClassifier(opts: { params?: ClassifierParams } = {}) 
         df: (t) => (before.terms.get(t)?.df ?? 0) - (own.has(t) ? 1 : 0),
       };
       const features = weigh(counts, corpus);
-      await model.saveFeatures(tx, { documentId: d.documentId, userId: d.userId, features });
+      const style = styleFeatures(d.text);
+      await model.saveFeatures(tx, { documentId: d.documentId, userId: d.userId, features, style });
       if (topics.length === 0 || features.terms.length === 0) return [];
 
       // After the save the corpus includes this document (its own words have mass > 0).
       const after = await model.corpus(tx, d.userId, features.terms);
       const termMass = await model.topicTermMass(tx, d.userId, allTerms);
+      const styleMass = await model.topicTermMass(tx, d.userId, style.terms, 'style');
       const models: TopicModel[] = topics.map((t) => ({
         id: t.id,
         prior: weigh(priorCounts.get(t.id)!, corpus),
@@ -51,9 +53,10 @@ export function createLocalClassifier(opts: { params?: ClassifierParams } = {}) 
         mass: t.mass,
         norm2: t.norm2,
         termMass: termMass.get(t.id) ?? new Map(),
+        style: { norm2: t.style_norm2, termMass: styleMass.get(t.id) ?? new Map() },
       }));
       const scores = scoreTopics(
-        features,
+        { ...features, style },
         models,
         {
           documents: after.documents,

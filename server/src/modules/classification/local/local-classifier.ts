@@ -17,18 +17,24 @@ import type { Features } from './features.js';
  *     out and a document scores > 0 only where the topic explains it better than the
  *     user's documents at large;
  *  2. a Rocchio nearest centroid: the cosine between the document and the topic's summed
- *     vector.
+ *     vector;
+ *  3. a second nearest centroid over the document's plain words (function words kept, not
+ *     stemmed, no idf: features.ts, styleFeatures) — its style, which tells genres apart
+ *     where topic words do not (a report from an editorial, a mystery from a romance). It
+ *     learns from examples only; it has no opinion on a topic without any, which keeps the
+ *     share expert 2 gives it.
  *
- * Each expert's scores become a distribution over the topics by a softmax, and the two
- * are mixed (a linear opinion pool) with a credibility weight λ = n / (n + n₀), n the mean
- * number of examples per topic: naive Bayes estimates a whole word distribution per
- * topic, which needs data — with few examples its variance is high and the centroid (more
- * bias, far less variance) is the better judge; with many the roles swap. (The same
- * weighting as Bühlmann credibility or James–Stein shrinkage.) The mix is the topic's
- * confidence, in [0, 1].
+ * Each expert's scores become a distribution over the topics by a softmax, and they are
+ * mixed (a linear opinion pool) with credibility weights of the form n / (n + n₀), n the
+ * mean number of examples per topic: naive Bayes gets λ = n / (n + n₀) — it estimates a
+ * whole word distribution per topic, which needs data; with few examples its variance is
+ * high and the centroids (more bias, far less variance) are the better judges, with many
+ * the roles swap (the weighting of Bühlmann credibility or James–Stein shrinkage). The
+ * centroids share 1 − λ, the style channel's part of it growing the same way with its own
+ * n₀ (it has no prior to start from). The mix is the topic's confidence, in [0, 1].
  *
  * Learning is incremental: a manual (un)assignment adds (subtracts) one vector to (from)
- * one topic's sums, in the database, in the same transaction (see migration 0005); a
+ * one topic's sums, in the database, in the same transaction (see migrations 0005 and 0008); a
  * classification reads only the rows of the document's own terms. Nothing is retrained.
  *
  * Threshold rule (pickTopics): a topic is assigned when (a) there is evidence for it: the
@@ -48,6 +54,9 @@ export interface ClassifierParams {
   cosineSharpness: number;
   /** n₀: naive Bayes gets weight n / (n + n₀) for n examples per topic on average. */
   credibility: number;
+  /** Softmax sharpness of the style cosines, and the n₀ of the style channel's share. */
+  styleSharpness: number;
+  styleCredibility: number;
   maxTopics: number;
   /** (c) above: a topic within this fraction of the best one's confidence is assigned too. */
   closeToBest: number;
@@ -60,7 +69,9 @@ export const DEFAULT_PARAMS: ClassifierParams = {
   smoothing: 1,
   nbSharpness: 1,
   cosineSharpness: 300,
-  credibility: 20,
+  credibility: 40,
+  styleSharpness: 300,
+  styleCredibility: 10,
   maxTopics: 3,
   closeToBest: 0.75,
   minCosine: 0.05,
@@ -77,6 +88,13 @@ export interface TopicModel {
   norm2: number;
   /** Summed learned weight of each term (only the terms asked for need be present). */
   termMass: Map<string, number>;
+  /** The style channel's learned sums (absent or norm2 0: no examples with a style vector). */
+  style?: { norm2: number; termMass: Map<string, number> };
+}
+
+/** A document as scored: its terms and, for the style channel, its plain words. */
+export interface DocumentFeatures extends Features {
+  style?: Features;
 }
 
 /** The user's corpus for the document's terms: summed weights, and the total. */
@@ -91,6 +109,8 @@ export interface TopicScore {
   /** Naive Bayes log-ratio score against the background (> 0: better than the background). */
   nb: number;
   cosine: number;
+  /** Style cosine (0 for a topic the style channel knows nothing of). */
+  styleCosine: number;
   /** Pooled probability in [0, 1]; the scores of all topics sum to 1. */
   confidence: number;
 }
@@ -103,7 +123,12 @@ function softmax(xs: number[], sharpness: number): number[] {
 }
 
 /** Scores every topic for one document. */
-export function scoreTopics(doc: Features, topics: TopicModel[], background: Background, p = DEFAULT_PARAMS): TopicScore[] {
+export function scoreTopics(
+  doc: DocumentFeatures,
+  topics: TopicModel[],
+  background: Background,
+  p = DEFAULT_PARAMS,
+): TopicScore[] {
   if (topics.length === 0) return [];
   // One average document's mass of smoothing per unit of `smoothing`.
   const mu = p.smoothing * (background.documents > 0 ? background.totalMass / background.documents : 1);
@@ -134,14 +159,47 @@ export function scoreTopics(doc: Features, topics: TopicModel[], background: Bac
   }
   const pNb = softmax(nb, p.nbSharpness);
   const pCos = softmax(cos, p.cosineSharpness);
+  const style = styleCosines(doc.style, topics);
+  const pStyle = styleOpinion(style, pCos, p.styleSharpness);
   const n = topics.reduce((a, t) => a + t.examples, 0) / topics.length;
   const lambda = n / (n + p.credibility);
+  const w = n / (n + p.styleCredibility);
   return topics.map((t, i) => ({
     topicId: t.id,
     nb: nb[i]!,
     cosine: cos[i]!,
-    confidence: lambda * pNb[i]! + (1 - lambda) * pCos[i]!,
+    styleCosine: Number.isNaN(style[i]!) ? 0 : style[i]!,
+    confidence: lambda * pNb[i]! + (1 - lambda) * ((1 - w) * pCos[i]! + w * pStyle[i]!),
   }));
+}
+
+/** The cosine of the document's style vector with each topic's; NaN where the topic has none. */
+function styleCosines(doc: Features | undefined, topics: TopicModel[]): number[] {
+  return topics.map((t) => {
+    if (!doc || doc.terms.length === 0 || !t.style || t.style.norm2 <= 0) return NaN;
+    let dot = 0;
+    for (let i = 0; i < doc.terms.length; i++) dot += doc.weights[i]! * (t.style.termMass.get(doc.terms[i]!) ?? 0);
+    return dot / Math.sqrt(t.style.norm2);
+  });
+}
+
+/**
+ * The style expert's distribution. Over the topics it knows (K), a softmax of the cosines,
+ * scaled to the probability the centroid expert gives K as a whole; elsewhere it abstains
+ * and repeats the centroid expert. So it reorders the topics it has seen examples of and
+ * never pushes a new topic out.
+ */
+function styleOpinion(style: number[], pCos: number[], sharpness: number): number[] {
+  const known = style.map((x, i) => (Number.isNaN(x) ? -1 : i)).filter((i) => i >= 0);
+  if (known.length === 0) return pCos;
+  const share = known.reduce((a, i) => a + pCos[i]!, 0);
+  const within = softmax(
+    known.map((i) => style[i]!),
+    sharpness,
+  );
+  const out = [...pCos];
+  known.forEach((i, j) => (out[i] = share * within[j]!));
+  return out;
 }
 
 /** The threshold rule of the doc comment above: the topics to assign, best first. */

@@ -14,9 +14,10 @@ export interface TopicRow {
   examples: number;
   mass: number;
   norm2: number;
+  style_norm2: number;
 }
 
-/** The local classifier's SQL; the sums themselves are kept by the triggers of migration 0005. */
+/** The local classifier's SQL; the sums themselves are kept by the triggers of migrations 0005 and 0008. */
 export const localModelRepository = {
   /** The user's corpus statistics for these terms. */
   async corpus(q: Queryable, userId: string, terms: string[]): Promise<CorpusRow> {
@@ -39,12 +40,17 @@ export const localModelRepository = {
   },
 
   /** Stores (or replaces) a document's features; the triggers update corpus and topic sums. */
-  async saveFeatures(q: Queryable, d: { documentId: string; userId: string; features: Features }): Promise<void> {
+  async saveFeatures(
+    q: Queryable,
+    d: { documentId: string; userId: string; features: Features; style: Features },
+  ): Promise<void> {
     await q.query(
-      `INSERT INTO classifier_documents (document_id, user_id, terms, weights) VALUES ($1, $2, $3::text[], $4::float8[])
-       ON CONFLICT (document_id) DO UPDATE SET terms = excluded.terms, weights = excluded.weights
+      `INSERT INTO classifier_documents (document_id, user_id, terms, weights, style_terms, style_weights)
+       VALUES ($1, $2, $3::text[], $4::float8[], $5::text[], $6::float8[])
+       ON CONFLICT (document_id) DO UPDATE SET terms = excluded.terms, weights = excluded.weights,
+         style_terms = excluded.style_terms, style_weights = excluded.style_weights
        WHERE classifier_documents.user_id = excluded.user_id`,
-      [d.documentId, d.userId, d.features.terms, d.features.weights],
+      [d.documentId, d.userId, d.features.terms, d.features.weights, d.style.terms, d.style.weights],
     );
   },
 
@@ -59,7 +65,8 @@ export const localModelRepository = {
   /** The user's topics with their learned totals. */
   async topics(q: Queryable, userId: string): Promise<TopicRow[]> {
     const { rows } = await q.query<TopicRow>(
-      `SELECT t.id, t.name, t.description, coalesce(s.examples, 0) AS examples, coalesce(s.mass, 0) AS mass, coalesce(s.norm2, 0) AS norm2
+      `SELECT t.id, t.name, t.description, coalesce(s.examples, 0) AS examples, coalesce(s.mass, 0) AS mass, coalesce(s.norm2, 0) AS norm2,
+              coalesce(s.style_norm2, 0) AS style_norm2
          FROM topics t LEFT JOIN classifier_topic_stats s ON s.topic_id = t.id AND s.user_id = t.user_id
         WHERE t.user_id = $1 ORDER BY t.id`,
       [userId],
@@ -67,12 +74,18 @@ export const localModelRepository = {
     return rows;
   },
 
-  /** Learned mass per (topic, term), for these terms only. */
-  async topicTermMass(q: Queryable, userId: string, terms: string[]): Promise<Map<string, Map<string, number>>> {
+  /** Learned mass per (topic, term), for these terms only, of either channel. */
+  async topicTermMass(
+    q: Queryable,
+    userId: string,
+    terms: string[],
+    channel: 'terms' | 'style' = 'terms',
+  ): Promise<Map<string, Map<string, number>>> {
     const byTopic = new Map<string, Map<string, number>>();
     if (terms.length === 0) return byTopic;
+    const table = channel === 'style' ? 'classifier_topic_style_terms' : 'classifier_topic_terms';
     const { rows } = await q.query<{ topic_id: string; term: string; mass: number }>(
-      'SELECT topic_id, term, mass FROM classifier_topic_terms WHERE user_id = $1 AND term = ANY($2::text[])',
+      `SELECT topic_id, term, mass FROM ${table} WHERE user_id = $1 AND term = ANY($2::text[])`,
       [userId, terms],
     );
     for (const r of rows) {

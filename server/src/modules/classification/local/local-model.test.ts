@@ -18,8 +18,15 @@ async function recomputed(db: Queryable, userId: string) {
       WHERE f.user_id = $1 GROUP BY 1 ORDER BY 1`,
     [userId],
   );
+  const styleTerms = await db.query<{ topic_id: string; term: string; mass: number; examples: number }>(
+    `SELECT dt.topic_id, x.term, sum(x.w) AS mass, count(*)::int AS examples
+       FROM document_topics dt JOIN classifier_documents f ON f.document_id = dt.document_id AND f.user_id = dt.user_id,
+            unnest(f.style_terms, f.style_weights) AS x(term, w)
+      WHERE dt.user_id = $1 AND dt.source = 'manual' GROUP BY 1, 2 ORDER BY 1, 2`,
+    [userId],
+  );
   const docs = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM classifier_documents WHERE user_id = $1', [userId]);
-  return { topicTerms: topicTerms.rows, userTerms: userTerms.rows, documents: docs.rows[0]!.n };
+  return { topicTerms: topicTerms.rows, styleTerms: styleTerms.rows, userTerms: userTerms.rows, documents: docs.rows[0]!.n };
 }
 
 async function kept(db: Queryable, userId: string) {
@@ -32,12 +39,17 @@ async function kept(db: Queryable, userId: string) {
     [userId],
   );
   const stats = await db.query<{ documents: number }>('SELECT documents FROM classifier_user_stats WHERE user_id = $1', [userId]);
-  const topics = await db.query<{ topic_id: string; examples: number; mass: number; norm2: number }>(
-    'SELECT topic_id, examples, mass, norm2 FROM classifier_topic_stats WHERE user_id = $1 ORDER BY 1',
+  const topics = await db.query<{ topic_id: string; examples: number; mass: number; norm2: number; style_norm2: number }>(
+    'SELECT topic_id, examples, mass, norm2, style_norm2 FROM classifier_topic_stats WHERE user_id = $1 ORDER BY 1',
+    [userId],
+  );
+  const styleTerms = await db.query<{ topic_id: string; term: string; mass: number; examples: number }>(
+    'SELECT topic_id, term, mass, examples FROM classifier_topic_style_terms WHERE user_id = $1 ORDER BY 1, 2',
     [userId],
   );
   return {
     topicTerms: topicTerms.rows,
+    styleTerms: styleTerms.rows,
     userTerms: userTerms.rows,
     documents: stats.rows[0]?.documents ?? 0,
     topics: topics.rows,
@@ -75,6 +87,20 @@ function assertSameSums(k: Awaited<ReturnType<typeof kept>>, r: Awaited<ReturnTy
       Math.abs(t.norm2 - byTopic.get(t.topic_id)!.norm2) < 1e-6,
       `topic norm2 ${t.norm2} vs ${byTopic.get(t.topic_id)!.norm2}`,
     );
+  }
+  // The style channel: the same sums over the plain-word vectors.
+  assert.equal(r.styleTerms.length > 0, r.topicTerms.length > 0, 'the style channel learns whenever the terms do');
+  assert.deepEqual(
+    k.styleTerms.map((t) => [t.topic_id, t.term, t.examples]),
+    r.styleTerms.map((t) => [t.topic_id, t.term, t.examples]),
+    'style terms',
+  );
+  k.styleTerms.forEach((t, i) => assert.ok(close(t.mass, r.styleTerms[i]!.mass), `style mass of ${t.term}`));
+  const styleNorm2 = new Map<string, number>();
+  for (const t of r.styleTerms) styleNorm2.set(t.topic_id, (styleNorm2.get(t.topic_id) ?? 0) + t.mass * t.mass);
+  for (const t of k.topics) {
+    const expected = styleNorm2.get(t.topic_id) ?? 0;
+    assert.ok(Math.abs(t.style_norm2 - expected) < 1e-6, `style norm2 ${t.style_norm2} vs ${expected}`);
   }
 }
 

@@ -22,10 +22,7 @@ const MAX_TOKENS = 20_000;
  */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
-  const folded = text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase();
+  const folded = fold(text);
   for (const m of folded.matchAll(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu)) {
     let w = m[0].replace(/['’].*$/, '');
     if (w.length < 2 || w.length > 30) continue;
@@ -42,5 +39,28 @@ export function tokenize(text: string): string[] {
 export function termCounts(text: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const t of tokenize(text)) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return counts;
+}
+
+/** Lower case, accents folded ("Café" → "cafe"). */
+function fold(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
+}
+
+/**
+ * Frequencies of a text's plain words — every run of letters and digits, lower-cased and
+ * accents folded, nothing dropped or stemmed — up to the same 20,000 words.
+ */
+export function plainWordCounts(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  let n = 0;
+  for (const m of fold(text).matchAll(/[\p{L}\p{N}]+/gu)) {
+    if (m[0].length > 30) continue;
+    counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
+    if (++n >= MAX_TOKENS) break;
+  }
   return counts;
 }
