@@ -4,29 +4,32 @@ import type { Queryable } from '../../../db/database.js';
 import { databaseKinds, startTestApp, type TestApp } from '../../../test-support/test-app.js';
 import { vaultClient, type TestUser } from '../classification-fixtures.test.js';
 
-/** The classifier's sums recomputed from scratch, to compare with what the triggers kept. */
-async function recomputed(db: Queryable, userId: string) {
-  const topicTerms = await db.query<{ topic_id: string; term: string; mass: number; examples: number }>(
+/** Per (topic, term), the summed weights of one channel over the manually filed documents. */
+async function manualSums(db: Queryable, userId: string, channel: 'terms, f.weights' | 'style_terms, f.style_weights') {
+  const { rows } = await db.query<{ topic_id: string; term: string; mass: number; examples: number }>(
     `SELECT dt.topic_id, x.term, sum(x.w) AS mass, count(*)::int AS examples
        FROM document_topics dt JOIN classifier_documents f ON f.document_id = dt.document_id AND f.user_id = dt.user_id,
-            unnest(f.terms, f.weights) AS x(term, w)
+            unnest(f.${channel}) AS x(term, w)
       WHERE dt.user_id = $1 AND dt.source = 'manual' GROUP BY 1, 2 ORDER BY 1, 2`,
     [userId],
   );
+  return rows;
+}
+
+/** The classifier's sums recomputed from scratch, to compare with what the triggers kept. */
+async function recomputed(db: Queryable, userId: string) {
   const userTerms = await db.query<{ term: string; df: number; mass: number }>(
     `SELECT x.term, count(*)::int AS df, sum(x.w) AS mass FROM classifier_documents f, unnest(f.terms, f.weights) AS x(term, w)
       WHERE f.user_id = $1 GROUP BY 1 ORDER BY 1`,
     [userId],
   );
-  const styleTerms = await db.query<{ topic_id: string; term: string; mass: number; examples: number }>(
-    `SELECT dt.topic_id, x.term, sum(x.w) AS mass, count(*)::int AS examples
-       FROM document_topics dt JOIN classifier_documents f ON f.document_id = dt.document_id AND f.user_id = dt.user_id,
-            unnest(f.style_terms, f.style_weights) AS x(term, w)
-      WHERE dt.user_id = $1 AND dt.source = 'manual' GROUP BY 1, 2 ORDER BY 1, 2`,
-    [userId],
-  );
   const docs = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM classifier_documents WHERE user_id = $1', [userId]);
-  return { topicTerms: topicTerms.rows, styleTerms: styleTerms.rows, userTerms: userTerms.rows, documents: docs.rows[0]!.n };
+  return {
+    topicTerms: await manualSums(db, userId, 'terms, f.weights'),
+    styleTerms: await manualSums(db, userId, 'style_terms, f.style_weights'),
+    userTerms: userTerms.rows,
+    documents: docs.rows[0]!.n,
+  };
 }
 
 async function kept(db: Queryable, userId: string) {
