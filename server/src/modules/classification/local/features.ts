@@ -20,11 +20,15 @@ export function idf(corpus: Pick<CorpusView, 'documents'>, df: number): number {
   return Math.log((corpus.documents + 1) / (df + 1)) + 1;
 }
 
-/** The most frequent terms of a text (ties by term, so the choice is deterministic). */
-export function topTerms(text: string, max = MAX_TERMS): Map<string, number> {
-  const counts = termCounts(text);
+/** The `max` most frequent of these terms (ties by term, so the choice is deterministic). */
+function mostFrequent(counts: Map<string, number>, max: number): Map<string, number> {
   if (counts.size <= max) return counts;
   return new Map([...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, max));
+}
+
+/** The most frequent terms of a text. */
+export function topTerms(text: string, max = MAX_TERMS): Map<string, number> {
+  return mostFrequent(termCounts(text), max);
 }
 
 /**
@@ -39,6 +43,9 @@ export function weigh(counts: Map<string, number>, corpus: CorpusView): Features
   return { terms, weights: raw.map((x) => x / norm) };
 }
 
+/** A corpus that makes every idf 1: weigh() then gives sublinear tf alone. */
+const NO_CORPUS: CorpusView = { documents: 0, df: () => 0 };
+
 /**
  * The style channel: a text's plain words (function words kept, not stemmed), sublinear tf
  * with no idf, scaled to unit length, sorted by term. How often a text says "the", "I",
@@ -46,10 +53,6 @@ export function weigh(counts: Map<string, number>, corpus: CorpusView): Features
  * not; with no idf the vector depends on the text alone.
  */
 export function styleFeatures(text: string, max = MAX_TERMS): Features {
-  let counts = plainWordCounts(text);
-  if (counts.size > max) counts = new Map([...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, max));
-  const terms = [...counts.keys()].sort();
-  const raw = terms.map((t) => 1 + Math.log(counts.get(t)!));
-  const norm = Math.sqrt(raw.reduce((s, x) => s + x * x, 0)) || 1;
-  return { terms, weights: raw.map((x) => x / norm) };
+  return weigh(mostFrequent(plainWordCounts(text), max), NO_CORPUS);
 }
+
