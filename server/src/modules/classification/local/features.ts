@@ -55,4 +55,3 @@ const NO_CORPUS: CorpusView = { documents: 0, df: () => 0 };
 export function styleFeatures(text: string, max = MAX_TERMS): Features {
   return weigh(mostFrequent(plainWordCounts(text), max), NO_CORPUS);
 }
-
