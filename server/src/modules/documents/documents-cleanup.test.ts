@@ -15,7 +15,8 @@ for (const dbKind of databaseKinds()) {
         app = await startTestApp({
           db: dbKind,
           storage,
-          env: { PENDING_UPLOAD_TTL_SECONDS: '2', CLEANUP_INTERVAL_SECONDS: '1', UPLOAD_URL_TTL_SECONDS: '2' },
+          // A TTL long enough for a confirm on a loaded 2-core machine, short enough to wait out.
+          env: { PENDING_UPLOAD_TTL_SECONDS: '6', CLEANUP_INTERVAL_SECONDS: '1', UPLOAD_URL_TTL_SECONDS: '6' },
         });
         c = docsClient({ baseUrl: app.baseUrl, db: app.runtime.db, blobs: app.runtime.blobs });
       });
@@ -35,7 +36,7 @@ for (const dbKind of databaseKinds()) {
           const a = await c.req('GET', `/api/documents/${withBytes.id}`, { token: u.token });
           const b = await c.req('GET', `/api/documents/${noBytes}`, { token: u.token });
           return a.status === 404 && b.status === 404 && (await app.runtime.blobs.stat({ key: withBytesKey })) === null;
-        }, 20_000);
+        }, 40_000);
         assert.ok(gone, 'abandoned uploads and their objects are removed');
         assert.equal((await c.req('GET', `/api/documents/${kept.id}`, { token: u.token })).status, 200);
         assert.ok(await app.runtime.blobs.stat({ key: keptKey }), 'the confirmed object stays');
@@ -48,7 +49,7 @@ for (const dbKind of databaseKinds()) {
         const keptKey = (await documentRow(app.runtime.db, kept.id))!.object_key;
         const orphan = `${u.id}/${randomUUID()}/${randomUUID()}.pdf`;
         await app.runtime.blobs.put({ key: orphan, body: Buffer.from('orphan'), contentType: 'application/pdf' });
-        const gone = await eventually(async () => (await app.runtime.blobs.stat({ key: orphan })) === null, 20_000);
+        const gone = await eventually(async () => (await app.runtime.blobs.stat({ key: orphan })) === null, 40_000);
         assert.ok(gone, 'the scheduled sweep removed the orphan');
         assert.ok(await app.runtime.blobs.stat({ key: keptKey }), 'an object with a row stays');
         assert.equal((await c.req('GET', `/api/documents/${kept.id}`, { token: u.token })).status, 200);
@@ -62,7 +63,7 @@ for (const dbKind of databaseKinds()) {
         const put = await c.put(url.body.upload_url, 'late bytes', 'text/plain');
         assert.ok(put.status < 300);
         assert.ok(await app.runtime.blobs.stat({ key }));
-        const gone = await eventually(async () => (await app.runtime.blobs.stat({ key })) === null, 20_000);
+        const gone = await eventually(async () => (await app.runtime.blobs.stat({ key })) === null, 40_000);
         assert.ok(gone);
         assert.ok(!(await allKeys(app.runtime.blobs)).includes(key));
       });
