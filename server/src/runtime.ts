@@ -18,6 +18,7 @@ import { createAccountsModule } from './modules/auth/auth.module.js';
 import { createClassificationModule } from './modules/classification/classification.module.js';
 import { createDocumentsModule } from './modules/documents/documents.module.js';
 import { createSettingsModule } from './modules/settings/settings.module.js';
+import { createSharesModule } from './modules/shares/shares.module.js';
 import { createTopicsModule } from './modules/topics/topics.module.js';
 
 export class StartupError extends Error {
@@ -116,6 +117,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
     });
     const documents = createDocumentsModule({ config, db, blobs, queue, log });
     const topics = createTopicsModule({ db });
+    const shares = createSharesModule({ config, secrets, db, blobs, queue });
     const settings = createSettingsModule({ config, secrets, db });
     const classification = createClassificationModule({ config, db, blobs, settings: settings.service, log });
     const registry = new JobRegistry([...accounts.jobs, ...documents.jobs, ...classification.jobs, ...(opts.extraJobs ?? [])]);
@@ -133,6 +135,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
             if (blobs.backend === 'local') await a.register(diskStorageRoutes, { store: blobs });
           },
           documents.routes,
+          shares.routes,
           topics.routes,
           settings.routes,
           ...(opts.extraRoutes ? [opts.extraRoutes] : []),

@@ -222,6 +222,20 @@ export const configSchema = {
     accepts: 'a positive integer',
     parse: int(1, 86400),
   }),
+  shareUrlTtlSeconds: key({
+    env: 'SHARE_URL_TTL_SECONDS',
+    description: 'Lifetime of the storage URL a share-link download is sent to (issued after the link’s checks)',
+    default: '30',
+    accepts: 'an integer 1-3600',
+    parse: int(1, 3600),
+  }),
+  shareDownloadsPerMinute: key({
+    env: 'SHARE_DOWNLOADS_PER_MINUTE',
+    description: 'Downloads one share link may serve per minute',
+    default: '30',
+    accepts: 'an integer 1-100000',
+    parse: int(1, 100000),
+  }),
   role: key({
     env: 'ROLE',
     description: 'What this process runs',

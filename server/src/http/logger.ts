@@ -40,12 +40,20 @@ export function loggerOptions(level: string, destination?: NodeJS.WritableStream
     serializers: {
       req: (req: { method: string; url: string; ip?: string; id?: string }) => ({
         method: req.method,
-        url: stripQuery(req.url),
+        url: redactUrl(req.url),
         remoteAddress: req.ip,
       }),
     },
     ...(destination ? { stream: destination } : {}),
   } as FastifyServerOptions['logger'];
+}
+
+/**
+ * A URL as it may be logged: no query string, and no share-link token (the path of a
+ * share page is the secret itself: /s/<token>/... becomes /s/[redacted]/...).
+ */
+export function redactUrl(url: string): string {
+  return stripQuery(url).replace(/^\/s\/[^/?]+/, '/s/[redacted]');
 }
 
 export function stripQuery(url: string): string {

@@ -25,4 +25,10 @@ describe('security-alert templates', () => {
     const m = renderSecurityAlert({ kind: 'backup_code_used', occurredAt: 'now', remainingBackupCodes: 9 });
     assert.match(m.text, /Backup codes left: 9/);
   });
+
+  it('when a share link is downloaded for the first time, then the mail names the document on one line', () => {
+    const m = renderSecurityAlert({ kind: 'share_link_downloaded', occurredAt: 'now', documentName: 'lease.pdf\r\nBcc: x@example.com' });
+    assert.match(m.text, /^Document: lease\.pdf Bcc: x@example\.com$/m);
+    assert.ok(!/^Bcc:/m.test(m.text));
+  });
 });

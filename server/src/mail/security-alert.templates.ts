@@ -10,6 +10,7 @@ export const SECURITY_ALERT_KINDS = [
   'totp_disabled',
   'backup_code_used',
   'refresh_token_reuse',
+  'share_link_downloaded',
 ] as const;
 export type SecurityAlertKind = (typeof SECURITY_ALERT_KINDS)[number];
 
@@ -19,6 +20,8 @@ export interface SecurityAlert {
   ipAddress?: string | null;
   userAgent?: string | null;
   remainingBackupCodes?: number | null;
+  /** share_link_downloaded: the shared document's name. */
+  documentName?: string | null;
 }
 
 const SUBJECTS: Record<SecurityAlertKind, string> = {
@@ -28,6 +31,7 @@ const SUBJECTS: Record<SecurityAlertKind, string> = {
   totp_disabled: 'Two-factor authentication was turned off',
   backup_code_used: 'A backup code was used to sign in',
   refresh_token_reuse: 'Suspicious use of a DocuVault session',
+  share_link_downloaded: 'A document you shared was downloaded',
 };
 
 const WHAT: Record<SecurityAlertKind, string> = {
@@ -39,6 +43,7 @@ const WHAT: Record<SecurityAlertKind, string> = {
   refresh_token_reuse:
     'A session token of your account that had already been used was presented again. This can mean the token ' +
     'was copied from one of your devices. That session has been signed out everywhere as a precaution.',
+  share_link_downloaded: 'A share link you created was used for the first time: someone downloaded the document through it.',
 };
 
 const IF_NOT_YOU: Record<SecurityAlertKind, string> = {
@@ -48,10 +53,13 @@ const IF_NOT_YOU: Record<SecurityAlertKind, string> = {
   totp_disabled: 'If you did not do this, change your password now and turn two-factor authentication back on.',
   backup_code_used: 'If this was not you, change your password now and create new backup codes.',
   refresh_token_reuse: 'Sign in again. If you see this more than once, change your password.',
+  share_link_downloaded: 'If you did not expect this, revoke the link from the document’s Share dialog in DocuVault.',
 };
 
 export function renderSecurityAlert(alert: SecurityAlert, opts: { appUrl?: string } = {}): { subject: string; text: string } {
-  const lines = [WHAT[alert.kind], '', `When: ${alert.occurredAt}`];
+  const lines = [WHAT[alert.kind], ''];
+  if (alert.kind === 'share_link_downloaded' && alert.documentName) lines.push(`Document: ${oneLine(alert.documentName, 255)}`);
+  lines.push(`When: ${alert.occurredAt}`);
   if (alert.ipAddress) lines.push(`From address: ${oneLine(alert.ipAddress, 64)}`);
   if (alert.userAgent) lines.push(`Device: ${oneLine(alert.userAgent, 200)}`);
   if (alert.kind === 'backup_code_used' && typeof alert.remainingBackupCodes === 'number') {

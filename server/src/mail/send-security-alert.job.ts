@@ -12,6 +12,7 @@ export interface SecurityAlertJobData {
   ip_address?: string | null;
   user_agent?: string | null;
   remaining_backup_codes?: number | null;
+  document_name?: string | null;
 }
 
 /** Queues the alert inside the transaction that records the event: both happen, or neither. */
@@ -44,6 +45,7 @@ export function securityAlertJob(deps: {
           ipAddress: data.ip_address,
           userAgent: data.user_agent,
           remainingBackupCodes: data.remaining_backup_codes,
+          documentName: data.document_name,
         },
         { appUrl: deps.appUrl },
       );

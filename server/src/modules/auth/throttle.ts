@@ -46,8 +46,8 @@ export interface Throttle {
   refund(ticket: ThrottleTicket): Promise<void>;
 }
 
-/** A bucket name that carries a hash of the account or address, never the value itself. */
-export function bucketKey(action: string, scope: 'account' | 'address', value: string): string {
+/** A bucket name that carries a hash of the account, address or link, never the value itself. */
+export function bucketKey(action: string, scope: 'account' | 'address' | 'link', value: string): string {
   const digest = createHash('sha256').update(`${action}\0${scope}\0${value}`, 'utf8').digest('base64url').slice(0, 32);
   return `${action}:${scope}:${digest}`;
 }

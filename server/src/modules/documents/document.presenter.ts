@@ -18,6 +18,8 @@ export interface PresentedDocument {
   confirmed_at: string | null;
   classified_at: string | null;
   topics: PresentedTopic[];
+  /** At least one of its share links still opens (SPEC §7.4). */
+  shared: boolean;
   /** Search results only: where the words were found, as HTML-escaped text with <mark> around hits. */
   snippet?: string;
 }
@@ -25,7 +27,11 @@ export interface PresentedDocument {
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** The one shape a document has in every response; object keys and owners never leave. */
-export function presentDocument(row: DocumentRow & { snippet?: string }, topics: DocumentTopicRow[]): PresentedDocument {
+export function presentDocument(
+  row: DocumentRow & { snippet?: string },
+  topics: DocumentTopicRow[],
+  opts: { shared?: boolean } = {},
+): PresentedDocument {
   const presented: PresentedDocument = {
     id: row.id,
     filename: row.filename,
@@ -37,6 +43,7 @@ export function presentDocument(row: DocumentRow & { snippet?: string }, topics:
     confirmed_at: iso(row.confirmed_at),
     classified_at: iso(row.classified_at),
     topics: topics.map((t) => ({ id: t.id, name: t.name, source: t.source, confidence: t.confidence })),
+    shared: opts.shared ?? false,
   };
   if (row.snippet !== undefined) presented.snippet = highlightedSnippet(row.snippet);
   return presented;

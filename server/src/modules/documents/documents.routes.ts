@@ -42,6 +42,7 @@ const DocumentBody = Type.Object({
   confirmed_at: Nullable(Type.String({ format: 'date-time' })),
   classified_at: Nullable(Type.String({ format: 'date-time' })),
   topics: Type.Array(Topic),
+  shared: Type.Boolean({ description: 'At least one share link of this document still opens' }),
   snippet: Type.Optional(
     Type.String({ description: 'With q only: the matching passage, HTML-escaped, with <mark> around the words found' }),
   ),

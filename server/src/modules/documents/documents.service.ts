@@ -5,6 +5,7 @@ import { errors } from '../../http/errors.js';
 import type { JobQueue } from '../../jobs/job-registry.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { quotaRepository, type QuotaRow } from '../quotas/quota.repository.js';
+import { sharesRepository } from '../shares/shares.repository.js';
 import { checkContentType, displayFilename, downloadContentType, isUuid, searchText } from './document-fields.js';
 import { DocumentJobs, type ExtractAndClassifyPayload } from './document-jobs.js';
 import { presentDocument, type PresentedDocument } from './document.presenter.js';
@@ -71,8 +72,9 @@ export function createDocumentService(deps: DocumentServiceDeps) {
   async function withTopics(q: Queryable, userId: string, rows: DocumentRow[]): Promise<PresentedDocument[]> {
     const ids = rows.map((r) => r.id);
     const topics = await documents.topicsOf(q, userId, ids);
+    const shared = await sharesRepository.sharedDocumentIds(q, userId, ids);
     const topicsOf = (id: string) => topics.filter((t) => t.document_id === id);
-    return rows.map((r) => presentDocument(r, topicsOf(r.id)));
+    return rows.map((r) => presentDocument(r, topicsOf(r.id), { shared: shared.has(r.id) }));
   }
 
   /** Removes an object no row points to any more; a failure is left to the object sweep. */
