@@ -8,6 +8,7 @@ import './styles/surfaces.css';
 import './styles/overlays.css';
 import './styles/documents.css';
 import './styles/pages.css';
+import './styles/shares.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

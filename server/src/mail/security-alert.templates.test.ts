@@ -6,7 +6,12 @@ describe('security-alert templates', () => {
   it('when each kind is rendered, then it has its own subject and says when and from where', () => {
     const subjects = new Set<string>();
     for (const kind of SECURITY_ALERT_KINDS) {
-      const m = renderSecurityAlert({ kind, occurredAt: '2026-01-01T00:00:00.000Z', ipAddress: '203.0.113.7', userAgent: 'Firefox' });
+      const m = renderSecurityAlert({
+        kind,
+        occurredAt: '2026-01-01T00:00:00.000Z',
+        ipAddress: '203.0.113.7',
+        userAgent: 'Firefox',
+      });
       subjects.add(m.subject);
       assert.match(m.text, /2026-01-01T00:00:00\.000Z/);
       assert.match(m.text, /203\.0\.113\.7/);
@@ -27,7 +32,11 @@ describe('security-alert templates', () => {
   });
 
   it('when a share link is downloaded for the first time, then the mail names the document on one line', () => {
-    const m = renderSecurityAlert({ kind: 'share_link_downloaded', occurredAt: 'now', documentName: 'lease.pdf\r\nBcc: x@example.com' });
+    const m = renderSecurityAlert({
+      kind: 'share_link_downloaded',
+      occurredAt: 'now',
+      documentName: 'lease.pdf\r\nBcc: x@example.com',
+    });
     assert.match(m.text, /^Document: lease\.pdf Bcc: x@example\.com$/m);
     assert.ok(!/^Bcc:/m.test(m.text));
   });

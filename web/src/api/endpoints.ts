@@ -44,6 +44,7 @@ export const endpoints = {
       'items[].topics[].name',
       'items[].topics[].source',
       'items[].snippet',
+      'items[].shared',
     ],
   }),
   getDocument: ep({ method: 'GET', path: '/api/documents/{id}', reads: ['id', 'status', 'topics'] }),
@@ -51,6 +52,23 @@ export const endpoints = {
   deleteDocument: ep({ method: 'DELETE', path: '/api/documents/{id}' }),
   downloadUrl: ep({ method: 'GET', path: '/api/documents/{id}/download-url', reads: ['url'] }),
   classify: ep({ method: 'POST', path: '/api/documents/{id}/classify', reads: ['id', 'status'] }),
+
+  listShares: ep({
+    method: 'GET',
+    path: '/api/documents/{id}/shares',
+    reads: [
+      '[].id',
+      '[].state',
+      '[].expires_at',
+      '[].has_password',
+      '[].max_downloads',
+      '[].download_count',
+      '[].created_at',
+      '[].last_accessed_at',
+    ],
+  }),
+  createShare: ep({ method: 'POST', path: '/api/documents/{id}/shares', reads: ['id', 'url', 'state'] }),
+  revokeShare: ep({ method: 'DELETE', path: '/api/shares/{id}' }),
 
   listTopics: ep({ method: 'GET', path: '/api/topics', reads: ['[].id', '[].name', '[].description', '[].document_count'] }),
   createTopic: ep({ method: 'POST', path: '/api/topics', reads: ['id', 'name'] }),

@@ -62,6 +62,8 @@ export interface DocumentItem {
   confirmed_at: string | null;
   classified_at: string | null;
   topics: DocumentTopic[];
+  /** At least one of its share links still opens. */
+  shared?: boolean;
   /** Search hits only: ts_headline output, matches between <mark> and </mark>. */
   snippet?: string | null;
 }
@@ -146,4 +148,31 @@ export interface AdminUserPatch {
   limit_bytes?: number;
   role?: Role;
   disabled?: boolean;
+}
+
+export interface ShareLink {
+  id: string;
+  document_id: string;
+  state: 'active' | 'expired' | 'revoked' | 'used_up';
+  expires_at: string | null;
+  has_password: boolean;
+  max_downloads: number | null;
+  download_count: number;
+  notify_owner: boolean;
+  created_at: string;
+  last_accessed_at: string | null;
+  revoked_at: string | null;
+}
+
+/** The answer to creating a link: the only time its URL is shown. */
+export interface CreatedShareLink extends ShareLink {
+  url: string;
+}
+
+export interface CreateShareInput {
+  /** null = never expires. */
+  expires_in_days: number | null;
+  password: string | null;
+  max_downloads: number | null;
+  notify_owner: boolean;
 }

@@ -49,7 +49,11 @@ for (const db of databaseKinds()) {
     it('when the share page is served, then it has a strict CSP, no referrer, noindex, nosniff and no caching', async () => {
       const { user, documentId } = await c.owner(sampleFile(2048));
       const link = await c.link(user.token, documentId, { password: 'header check password' });
-      for (const r of [await c.page(link.path), await c.page('/s/' + 'A'.repeat(43)), await c.unlock(link.path, 'wrong password!')]) {
+      for (const r of [
+        await c.page(link.path),
+        await c.page('/s/' + 'A'.repeat(43)),
+        await c.unlock(link.path, 'wrong password!'),
+      ]) {
         const csp = r.headers.get('content-security-policy') ?? '';
         assert.match(csp, /default-src 'none'/);
         assert.match(csp, /form-action 'self'/);
@@ -126,7 +130,9 @@ for (const db of databaseKinds()) {
       assert.equal(blocked.cookie, undefined);
       assert.match(pageText(blocked.text), /Too many attempts/);
       // The window passes (moved back in the database rather than waited for).
-      await app.runtime.db.query(`UPDATE auth_throttle SET window_started_at = now() - interval '1 hour' WHERE bucket LIKE 'share-password:%'`);
+      await app.runtime.db.query(
+        `UPDATE auth_throttle SET window_started_at = now() - interval '1 hour' WHERE bucket LIKE 'share-password:%'`,
+      );
       const right = await c.unlock(link.path, 'correct share password');
       assert.equal(right.status, 303);
       assert.ok(right.cookie);

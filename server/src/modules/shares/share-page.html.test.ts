@@ -5,7 +5,12 @@ import { formatSize, notAvailablePage, passwordPage, readyPage, sharePageCsp } f
 
 describe('share page HTML', () => {
   it('when a filename carries markup, then the page shows it as text', () => {
-    const html = readyPage({ token: 'T'.repeat(43), filename: '<img src=x onerror=alert(1)>"&.pdf', sizeBytes: 2048, expiresAt: null });
+    const html = readyPage({
+      token: 'T'.repeat(43),
+      filename: '<img src=x onerror=alert(1)>"&.pdf',
+      sizeBytes: 2048,
+      expiresAt: null,
+    });
     assert.ok(!html.includes('<img'));
     assert.ok(html.includes('&lt;img src=x onerror=alert(1)&gt;&quot;&amp;.pdf'));
     assert.match(html, /2\.0 KB/);

@@ -23,9 +23,13 @@ export const sharePageRoutes: FastifyPluginAsync<{
   storageOrigins: () => Promise<string[]>;
 }> = async (app, { service, secureCookie, storageOrigins }) => {
   // HTML forms post urlencoded; parsed here only, bounded, into plain strings.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_r, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
+    (_r, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    },
+  );
 
   app.addHook('onSend', async (_request, reply) => {
     reply.header('content-security-policy', sharePageCsp(await storageOrigins()));
@@ -60,7 +64,11 @@ export const sharePageRoutes: FastifyPluginAsync<{
     if (view.kind === 'not_available') return notAvailable(reply);
     if (view.kind === 'locked') return html(reply, 200, passwordPage({ token }));
     const { link } = view;
-    return html(reply, 200, readyPage({ token, filename: link.filename, sizeBytes: link.size_bytes, expiresAt: link.expires_at }));
+    return html(
+      reply,
+      200,
+      readyPage({ token, filename: link.filename, sizeBytes: link.size_bytes, expiresAt: link.expires_at }),
+    );
   });
 
   app.post<TokenRequest>('/s/:token/unlock', { schema }, async (request, reply) => {

@@ -26,7 +26,9 @@ export function shareTokenHash(token: string): Buffer | null {
 export function createUnlockProof(key: Buffer) {
   if (key.length < 32) throw new Error('share cookie key must be at least 32 bytes');
   const mac = (linkId: string, expires: number) =>
-    createHmac('sha256', key).update(JSON.stringify(['docuvault-share-unlock-v1', linkId, expires])).digest('base64url');
+    createHmac('sha256', key)
+      .update(JSON.stringify(['docuvault-share-unlock-v1', linkId, expires]))
+      .digest('base64url');
   return {
     issue(linkId: string, now: Date, ttlSeconds: number): { value: string; expires: Date } {
       const expires = Math.floor(now.getTime() / 1000) + ttlSeconds;

@@ -34,7 +34,11 @@ for (const db of databaseKinds()) {
 
     it('when options are given, then they are kept: never expiring, 365 days, a password, a download limit', async () => {
       const { user, documentId } = await c.owner();
-      const never = await c.create(user.token, documentId, { expires_in_days: null, password: 'a long share password', max_downloads: 3 });
+      const never = await c.create(user.token, documentId, {
+        expires_in_days: null,
+        password: 'a long share password',
+        max_downloads: 3,
+      });
       assert.equal(never.status, 201, never.text);
       assert.equal(never.body.expires_at, null);
       assert.equal(never.body.has_password, true);

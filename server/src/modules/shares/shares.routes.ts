@@ -3,13 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { currentUser } from '../../http/auth-context.js';
 import type { ShareService } from './shares.service.js';
-import {
-  CreatedShareBody,
-  CreateShareRequest,
-  DocumentIdParams,
-  ShareIdParams,
-  ShareListBody,
-} from './shares.schemas.js';
+import { CreatedShareBody, CreateShareRequest, DocumentIdParams, ShareIdParams, ShareListBody } from './shares.schemas.js';
 
 const ErrorBody = Type.Object({ detail: Type.Unknown(), code: Type.String() }, { description: 'Error' });
 const tags = ['shares'];

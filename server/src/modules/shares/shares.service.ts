@@ -44,10 +44,7 @@ export interface Visitor {
   unlockCookie?: string;
 }
 
-export type PageView =
-  | { kind: 'not_available' }
-  | { kind: 'locked'; link: OpenShareRow }
-  | { kind: 'ready'; link: OpenShareRow };
+export type PageView = { kind: 'not_available' } | { kind: 'locked'; link: OpenShareRow } | { kind: 'ready'; link: OpenShareRow };
 
 export type UnlockOutcome =
   | { kind: 'not_available' }
@@ -56,9 +53,7 @@ export type UnlockOutcome =
   | { kind: 'unlocked'; cookie: { value: string; expires: Date } };
 
 export type DownloadOutcome =
-  | { kind: 'not_available' }
-  | { kind: 'locked'; link: OpenShareRow }
-  | { kind: 'redirect'; url: string };
+  { kind: 'not_available' } | { kind: 'locked'; link: OpenShareRow } | { kind: 'redirect'; url: string };
 
 export type ShareService = ReturnType<typeof createShareService>;
 

@@ -7,7 +7,7 @@ import type { DisplayStatus } from './document-status';
 import { Snippet } from './Snippet';
 import { StatusBadge } from './StatusBadge';
 
-export type DocumentAction = 'download' | 'rename' | 'topics' | 'reclassify' | 'delete';
+export type DocumentAction = 'download' | 'share' | 'rename' | 'topics' | 'reclassify' | 'delete';
 
 export function DocumentRow(props: {
   doc: DocumentItem;
@@ -27,6 +27,11 @@ export function DocumentRow(props: {
           <h3 className="doc-name" title={doc.filename}>
             {doc.filename}
           </h3>
+          {doc.shared ? (
+            <span className="shared-mark" title="Anyone with one of its share links can download it">
+              <Icon name="link" size={14} /> Shared
+            </span>
+          ) : null}
           {doc.snippet ? <Snippet text={doc.snippet} /> : null}
           {status.key === 'failed' && doc.error ? (
             <p className="doc-error">
@@ -72,6 +77,7 @@ export function DocumentRow(props: {
           label={`Actions for ${doc.filename}`}
           items={[
             { label: 'Download', icon: <Icon name="download" size={16} />, onSelect: act('download'), disabled: !ready },
+            { label: 'Share', icon: <Icon name="link" size={16} />, onSelect: act('share'), disabled: !ready },
             { label: 'Rename', icon: <Icon name="edit" size={16} />, onSelect: act('rename') },
             { label: 'Set topics', icon: <Icon name="tag" size={16} />, onSelect: act('topics') },
             { label: 'Reclassify', icon: <Icon name="refresh" size={16} />, onSelect: act('reclassify'), disabled: !ready },

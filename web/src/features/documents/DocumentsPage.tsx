@@ -15,6 +15,7 @@ import { useTopics } from '../topics/use-topics';
 import { useUploads } from '../upload/upload-context';
 import { UploadPanel } from '../upload/UploadPanel';
 import { useFileDrop } from '../upload/use-file-drop';
+import { ShareDialog } from '../shares/ShareDialog';
 import { classificationMark, displayStatus } from './document-status';
 import { DeleteDialog, RenameDialog, TopicsDialog } from './DocumentDialogs';
 import { DocumentFilters, type Filters } from './DocumentFilters';
@@ -24,7 +25,7 @@ import { useDocumentList } from './use-document-list';
 const PAGE_SIZE = 20;
 const RECLASSIFY_PATIENCE_MS = 3 * 60_000;
 
-type OpenDialog = { kind: 'rename' | 'topics' | 'delete'; doc: DocumentItem } | null;
+type OpenDialog = { kind: 'share' | 'rename' | 'topics' | 'delete'; doc: DocumentItem } | null;
 
 export function DocumentsPage() {
   const [params, setParams] = useSearchParams();
@@ -92,7 +93,8 @@ export function DocumentsPage() {
   const pageHeading = () => document.querySelector<HTMLElement>('.page-title');
 
   const onAction = async (action: DocumentAction, doc: DocumentItem) => {
-    if (action === 'rename' || action === 'topics' || action === 'delete') return setDialog({ kind: action, doc });
+    if (action === 'share' || action === 'rename' || action === 'topics' || action === 'delete')
+      return setDialog({ kind: action, doc });
     try {
       if (action === 'download') {
         const link = await documentsApi.downloadUrl(doc.id);
@@ -221,7 +223,9 @@ export function DocumentsPage() {
         </div>
       ) : null}
 
-      {dialog?.kind === 'rename' ? (
+      {dialog?.kind === 'share' ? (
+        <ShareDialog doc={dialog.doc} onClose={closeDialog} fallbackFocus={pageHeading} onChanged={list.reload} />
+      ) : dialog?.kind === 'rename' ? (
         <RenameDialog
           doc={dialog.doc}
           onClose={closeDialog}
