@@ -51,10 +51,10 @@ export const ShareBody = Type.Object({
 });
 export type PresentedShare = Static<typeof ShareBody>;
 
-export const CreatedShareBody = Type.Intersect([
-  ShareBody,
-  Type.Object({ url: Type.String({ description: 'The link; shown this once, it cannot be read again' }) }),
-]);
+export const CreatedShareBody = Type.Object({
+  ...ShareBody.properties,
+  url: Type.String({ description: 'The link; shown this once, it cannot be read again' }),
+});
 export type CreatedShare = Static<typeof CreatedShareBody>;
 
 export const ShareListBody = Type.Array(ShareBody);
