@@ -80,7 +80,7 @@ for (const db of databaseKinds()) {
       assertNotAvailable(await c.page(link.path), 'used up');
     });
 
-    it('when a link is expired, revoked, its document trashed or deleted, or the token is unknown, then the same 404 page', async () => {
+    it('when a link is expired, revoked, its document trashed or deleted, its owner disabled, or the token unknown, then the same 404 page', async () => {
       const { user, documentId } = await c.owner(sampleFile(4096));
       const expired = await c.link(user.token, documentId);
       const revoked = await c.link(user.token, documentId);
@@ -89,6 +89,9 @@ for (const db of databaseKinds()) {
       const { user: u3, documentId: d3 } = await c.owner(sampleFile(4096));
       const onTrashed = await c.link(u3.token, d3);
       await trashDirectly(app.runtime.db, d3);
+      const { user: u5, documentId: d5 } = await c.owner(sampleFile(4096));
+      const ofDisabled = await c.link(u5.token, d5);
+      await app.runtime.db.query('UPDATE users SET disabled = true WHERE id = $1', [u5.id]);
       const { user: u4, documentId: d4 } = await c.owner(sampleFile(4096));
       const onDeleted = await c.link(u4.token, d4);
       assert.equal((await c.docs.req('DELETE', `/api/documents/${d4}`, { token: u4.token })).status, 204);
@@ -98,6 +101,7 @@ for (const db of databaseKinds()) {
         ['revoked', revoked.path],
         ['trashed', onTrashed.path],
         ['deleted', onDeleted.path],
+        ['owner disabled', ofDisabled.path],
         ['unknown token', '/s/' + 'Q'.repeat(43)],
         ['malformed token', '/s/not-a-token'],
         ['nested path', `${expired.path}/../x/y`],

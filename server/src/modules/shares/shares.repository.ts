@@ -38,14 +38,16 @@ const COLUMNS = COLUMN_NAMES.join(', ');
 const S_COLUMNS = COLUMN_NAMES.map((c) => `s.${c}`).join(', ');
 
 /**
- * A link that still opens: not revoked, not expired, not used up, and its document still
- * there, uploaded and not in the trash. The one definition, used by the page, the unlock,
- * the download (inside its UPDATE) and the `shared` flag of the document list.
+ * A link that still opens: not revoked, not expired, not used up, its document still
+ * there, uploaded and not in the trash, and its owner's account not disabled. The one
+ * definition, used by the page, the unlock, the download (inside its UPDATE) and the
+ * `shared` flag of the document list.
  */
 const OPEN = `s.revoked_at IS NULL
   AND (s.expires_at IS NULL OR s.expires_at > now())
   AND (s.max_downloads IS NULL OR s.download_count < s.max_downloads)
-  AND d.trashed_at IS NULL AND d.status <> 'pending'`;
+  AND d.trashed_at IS NULL AND d.status <> 'pending'
+  AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = s.user_id AND u.disabled)`;
 
 /** The share-link SQL. Owner routes name the owner in every statement. */
 export const sharesRepository = {
