@@ -7,7 +7,7 @@ import { startApp, type AppServer } from './support/app-server.js';
 import { assertAccessible } from './support/axe.js';
 import { artifactPath, launchBrowser, newSession, type Session } from './support/browser.js';
 import { withFailureShots } from './support/failures.js';
-import { documentRow, rowAction, signIn } from './support/ui.js';
+import { assertNoHorizontalOverflow, documentRow, rowAction, signIn } from './support/ui.js';
 
 /**
  * Share links as people use them: the owner makes a password-protected link in the
@@ -89,6 +89,10 @@ describe('share links: owner shares, an anonymous visitor downloads', () => {
       await v.getByRole('heading', { name: FILE }).waitFor();
       await v.getByText(/^21 KB · Available until \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/).waitFor();
       await v.screenshot({ path: artifactPath('shares/share-page-1280.png') });
+      await v.setViewportSize({ width: 390, height: 800 });
+      await assertNoHorizontalOverflow(v, 'share page at 390 px');
+      await v.screenshot({ path: artifactPath('shares/share-page-390.png') });
+      await v.setViewportSize({ width: 1280, height: 860 });
       const [download] = await Promise.all([v.waitForEvent('download'), v.getByRole('button', { name: 'Download' }).click()]);
       assert.equal(download.suggestedFilename(), FILE);
       const saved = artifactPath('shares/downloaded.txt');

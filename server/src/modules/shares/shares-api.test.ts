@@ -179,3 +179,36 @@ for (const db of databaseKinds()) {
     });
   });
 }
+
+describe('share links behind PUBLIC_URL', () => {
+  let app: TestApp;
+  after(() => app?.close());
+
+  it('when PUBLIC_URL is set, then link URLs and the storage redirect use it, and the unlock cookie is Secure on https', async () => {
+    app = await startTestApp({ env: { PUBLIC_URL: 'https://vault.example.com' } });
+    const c = shareClient({ baseUrl: app.baseUrl, db: app.runtime.db });
+    // The upload URL points at PUBLIC_URL too; this test reaches the app directly.
+    const user = await c.docs.user();
+    const file = sampleFile(4096);
+    const u = await c.docs.uploadUrl(user.token, {
+      filename: file.filename,
+      content_type: file.contentType,
+      size_bytes: file.bytes.length,
+    });
+    const direct = new URL(u.body.upload_url);
+    assert.equal(direct.origin, 'https://vault.example.com');
+    assert.equal((await c.docs.put(app.baseUrl + direct.pathname + direct.search, file.bytes, file.contentType)).status, 204);
+    const documentId = u.body.document_id as string;
+    assert.equal((await c.docs.confirm(user.token, documentId)).status, 200);
+    const link = await c.link(user.token, documentId, { password: 'public url password' });
+    assert.match(link.url, /^https:\/\/vault\.example\.com\/s\/[A-Za-z0-9_-]{43}$/);
+    const unlocked = await c.unlock(link.path, 'public url password');
+    assert.match(
+      unlocked.headers.getSetCookie().find((h) => h.startsWith('dv_share='))!,
+      /;\s*Secure/i,
+    );
+    const d = await c.download(link.path, unlocked.cookie);
+    assert.equal(d.status, 303);
+    assert.equal(new URL(d.headers.get('location')!).origin, 'https://vault.example.com');
+  });
+});
