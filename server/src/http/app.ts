@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/load-config.js';
 import type { Database } from '../db/database.js';
 import type { BlobStore } from '../storage/blob-store.js';
-import { installErrorHandler } from './error-handler.js';
+import { installErrorHandler, renderFrameworkError } from './error-handler.js';
 import { installValidators } from './validation.js';
 import { healthRoutes } from './health.routes.js';
 import { loggerOptions } from './logger.js';
@@ -32,6 +32,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     bodyLimit: JSON_BODY_LIMIT,
     trustProxy: deps.config.trustProxy,
+    frameworkErrors: renderFrameworkError,
   });
   installErrorHandler(app);
   installValidators(app);

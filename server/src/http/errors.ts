@@ -1,12 +1,68 @@
 /**
- * The one error type of the application. Services throw these; the HTTP error handler
- * renders them as `{"detail": ..., "code": ...}` with the status they carry. Anything
- * that is not an AppError is a bug and becomes a generic 500.
+ * The error catalog: every `code` the API can answer, and one named factory per error that
+ * carries its status. Clients branch on `code`; `detail` is for people.
+ */
+export const ERROR_CODES = [
+  // the framework and the HTTP plumbing
+  'bad_request',
+  'bad_url',
+  'malformed_json',
+  'unsupported_media_type',
+  'payload_too_large',
+  'validation_error',
+  'not_found',
+  'internal_error',
+  'unavailable',
+  // accounts
+  'unauthorized',
+  'too_many_requests',
+  'registration_closed',
+  'email_taken',
+  'account_disabled',
+  'admin_only',
+  'last_admin',
+  'one_factor_required',
+  'totp_already_enabled',
+  'totp_not_set_up',
+  'totp_not_enabled',
+  'invalid_code',
+  'reauthentication_failed',
+  'wrong_password',
+  // topics
+  'invalid_name',
+  'invalid_description',
+  'topic_exists',
+  // settings
+  'base_url_refused',
+  'invalid_model',
+  'invalid_api_key',
+  'api_key_required',
+  // documents
+  'quota_exceeded',
+  'invalid_filename',
+  'invalid_content_type',
+  'upload_missing',
+  'upload_size_mismatch',
+  'document_pending',
+  // the disk backend's signed storage URLs
+  'upload_interrupted',
+  'upload_url_used',
+  'url_expired',
+  'url_invalid',
+  'invalid_object_key',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * The one error type of the application. Services throw these (through `errors`); the HTTP
+ * error handler renders them as `{"detail": ..., "code": ...}` with the status they carry.
+ * Anything that is not an AppError is a bug and becomes a generic 500.
  */
 export class AppError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     readonly detail: unknown,
     readonly headers: Record<string, string> = {},
   ) {
@@ -15,21 +71,80 @@ export class AppError extends Error {
   }
 }
 
+/** What a 404 can be about. */
+export type Missing = 'document' | 'topic' | 'user' | 'quota' | 'object';
+
+export interface QuotaExceeded {
+  used_bytes: number;
+  limit_bytes: number;
+  rejected_bytes: number;
+}
+
+const invalid = (code: ErrorCode) => (detail: string) => new AppError(422, code, detail);
+
 export const errors = {
-  badRequest: (detail: unknown = 'Bad request', code = 'bad_request') => new AppError(400, code, detail),
+  // the framework and the HTTP plumbing
+  badRequest: (detail: string) => new AppError(400, 'bad_request', detail),
+  badUrl: () => new AppError(400, 'bad_url', 'The URL is not valid'),
+  malformedJson: () => new AppError(400, 'malformed_json', 'Malformed JSON body'),
+  unsupportedMediaType: (detail: string) => new AppError(415, 'unsupported_media_type', detail),
+  payloadTooLarge: (detail = 'Payload too large') => new AppError(413, 'payload_too_large', detail),
+  validation: (detail: string) => new AppError(422, 'validation_error', detail),
+  notFound: (what: Missing) => new AppError(404, 'not_found', `${capitalize(what)} not found`),
+  routeNotFound: (method: string, path: string) => new AppError(404, 'not_found', `Not found: ${method} ${path}`),
+  internal: () => new AppError(500, 'internal_error', 'Internal Server Error'),
+  unavailable: (detail: string) => new AppError(503, 'unavailable', detail),
+
+  // accounts
   unauthorized: (detail = 'Not authenticated') => new AppError(401, 'unauthorized', detail, { 'www-authenticate': 'Bearer' }),
-  forbidden: (detail = 'Forbidden', code = 'forbidden') => new AppError(403, code, detail),
-  notFound: (what = 'resource') => new AppError(404, 'not_found', `${capitalize(what)} not found`),
-  conflict: (detail: string, code = 'conflict') => new AppError(409, code, detail),
-  payloadTooLarge: (detail: unknown = 'Payload too large', code = 'payload_too_large') => new AppError(413, code, detail),
-  quotaExceeded: (q: { used_bytes: number; limit_bytes: number; rejected_bytes: number }) =>
-    new AppError(413, 'quota_exceeded', q),
-  unprocessable: (detail: unknown, code = 'unprocessable') => new AppError(422, code, detail),
   tooManyRequests: (retryAfterSeconds: number) =>
     new AppError(429, 'too_many_requests', 'Too many attempts; try again later', {
       'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
     }),
-  unavailable: (detail: unknown) => new AppError(503, 'unavailable', detail),
+  registrationClosed: () => new AppError(403, 'registration_closed', 'Registration is closed'),
+  emailTaken: () => new AppError(409, 'email_taken', 'An account with this email already exists'),
+  accountDisabled: () => new AppError(403, 'account_disabled', 'This account is disabled'),
+  adminOnly: () => new AppError(403, 'admin_only', 'Administrators only'),
+  lastAdmin: () => new AppError(409, 'last_admin', 'The last admin cannot be demoted or disabled'),
+  oneFactorRequired: () => new AppError(422, 'one_factor_required', 'Give either code or backup_code'),
+  totpAlreadyEnabled: () => new AppError(409, 'totp_already_enabled', 'Two-factor authentication is already on'),
+  totpNotSetUp: () => new AppError(409, 'totp_not_set_up', 'Start with POST /api/auth/2fa/setup'),
+  totpNotEnabled: () => new AppError(409, 'totp_not_enabled', 'Two-factor authentication is not on'),
+  invalidCode: () => new AppError(400, 'invalid_code', 'Invalid code'),
+  reauthenticationFailed: () => new AppError(403, 'reauthentication_failed', 'Wrong password or code'),
+  wrongPassword: () => new AppError(403, 'wrong_password', 'The current password is wrong'),
+
+  // topics
+  invalidName: invalid('invalid_name'),
+  invalidDescription: invalid('invalid_description'),
+  topicExists: () => new AppError(409, 'topic_exists', 'A topic with this name already exists'),
+
+  // settings
+  baseUrlRefused: (reason: string) => new AppError(422, 'base_url_refused', `base_url refused: ${reason}`),
+  invalidModel: () => new AppError(422, 'invalid_model', 'model must be one line of at most 200 characters'),
+  invalidApiKey: () => new AppError(422, 'invalid_api_key', 'api_key must be a single token without spaces'),
+  apiKeyRequired: () => new AppError(422, 'api_key_required', 'The anthropic provider needs an api_key'),
+
+  // documents
+  quotaExceeded: (q: QuotaExceeded) => new AppError(413, 'quota_exceeded', q),
+  invalidFilename: invalid('invalid_filename'),
+  invalidContentType: () =>
+    new AppError(422, 'invalid_content_type', 'content_type must be a valid MIME type such as application/pdf'),
+  uploadMissing: () =>
+    new AppError(422, 'upload_missing', 'No uploaded file for this document yet: PUT the bytes to upload_url first'),
+  uploadSizeMismatch: (actual: number, declared: number) =>
+    new AppError(422, 'upload_size_mismatch', `The uploaded file has ${actual} bytes, not the ${declared} declared at upload-url`),
+  documentPending: () => new AppError(409, 'document_pending', 'The document has not been uploaded yet'),
+
+  // the disk backend's signed storage URLs (see storage/storage-errors.ts)
+  uploadTooLarge: () => new AppError(413, 'payload_too_large', 'The upload is larger than this URL allows'),
+  uploadTooShort: () => new AppError(400, 'upload_size_mismatch', 'The upload is shorter than this URL requires'),
+  uploadInterrupted: () => new AppError(400, 'upload_interrupted', 'The upload was interrupted'),
+  uploadUrlUsed: () =>
+    new AppError(409, 'upload_url_used', 'The bytes for this upload URL were already received; request a new URL'),
+  urlExpired: () => new AppError(403, 'url_expired', 'This storage URL has expired'),
+  urlInvalid: () => new AppError(403, 'url_invalid', 'This storage URL is not valid'),
+  invalidObjectKey: () => new AppError(400, 'invalid_object_key', 'Invalid object key'),
 };
 
 function capitalize(s: string): string {

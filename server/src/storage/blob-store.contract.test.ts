@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { installErrorHandler } from '../http/error-handler.js';
-import { AppError } from '../http/errors.js';
+import { ObjectNotFoundError } from './storage-errors.js';
 import { getTestS3 } from '../test-support/s3-server.js';
 import type { BlobStore } from './blob-store.js';
 import { createBlobStore, diskStorageRoutes } from './index.js';
@@ -114,10 +114,10 @@ for (const b of backends) {
       assert.deepEqual(await collect(await store.get({ key })), Buffer.concat(parts));
     });
 
-    it('when a key does not exist, then stat is null and get is a 404 AppError', async () => {
+    it('when a key does not exist, then stat is null and get throws ObjectNotFoundError', async () => {
       const key = `${randomUUID()}/missing`;
       assert.equal(await store.stat({ key }), null);
-      await assert.rejects(store.get({ key }), (e: unknown) => e instanceof AppError && e.status === 404);
+      await assert.rejects(store.get({ key }), (e: unknown) => e instanceof ObjectNotFoundError);
     });
 
     it('when listing by prefix, then it is a plain string prefix over whole keys', async () => {

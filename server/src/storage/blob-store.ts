@@ -32,7 +32,7 @@ export interface BlobStore {
   put(opts: { key: string; body: NodeJS.ReadableStream | Buffer; contentType?: string }): Promise<void>;
   /** null when the object does not exist. */
   stat(opts: { key: string }): Promise<ObjectInfo | null>;
-  /** Throws AppError 404 when the object does not exist. */
+  /** Throws ObjectNotFoundError (storage-errors.ts) when the object does not exist. */
   get(opts: { key: string }): Promise<NodeJS.ReadableStream>;
   /** Idempotent: deleting a missing object succeeds. */
   delete(opts: { key: string }): Promise<void>;

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { AppError } from '../http/errors.js';
+import { ObjectNotFoundError, StorageRefusedError } from './storage-errors.js';
 import { createDiskBlobStore } from './disk-blob-store.js';
 import { PARTIAL_DIR } from './safe-path.js';
 
@@ -13,7 +13,7 @@ const rootDir = path.join(parent, 'files');
 const store = createDiskBlobStore({ rootDir, signingKey: randomBytes(32) });
 after(() => rm(parent, { recursive: true, force: true }));
 
-const isBadKey = (e: unknown) => e instanceof AppError && e.status === 400 && e.code === 'invalid_object_key';
+const isBadKey = (e: unknown) => e instanceof StorageRefusedError && e.reason === 'invalid_key';
 
 describe('disk blob store', () => {
   it('when a key has .., is absolute, has NUL or a backslash, or names the temp dir, then every operation refuses it with 400', async () => {
@@ -71,7 +71,7 @@ describe('disk blob store', () => {
     const top = randomUUID();
     await store.put({ key: `${top}/doc/f`, body: Buffer.from('x') });
     assert.equal(await store.stat({ key: `${top}/doc` }), null);
-    await assert.rejects(store.get({ key: `${top}/doc` }), (e: unknown) => e instanceof AppError && e.status === 404);
+    await assert.rejects(store.get({ key: `${top}/doc` }), (e: unknown) => e instanceof ObjectNotFoundError);
     await store.delete({ key: `${top}/doc` });
     assert.equal((await store.stat({ key: `${top}/doc/f` }))?.size, 1);
   });

@@ -1,10 +1,10 @@
 import { access, constants, mkdir, open, opendir, readdir, rm, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { errors } from '../http/errors.js';
 import type { BlobStore, ListedObject, ObjectInfo } from './blob-store.js';
 import { writeObjectAtomically, type ByteSource } from './disk-object-writer.js';
 import { PARTIAL_DIR, assertValidObjectKey, resolveSafePath } from './safe-path.js';
+import { ObjectNotFoundError, StorageRefusedError } from './storage-errors.js';
 import { createUrlSigner, type SizeBound, type Verdict } from './url-signer.js';
 
 export const DISK_UPLOAD_PATH = '/api/storage/upload/';
@@ -125,9 +125,9 @@ export function createDiskBlobStore(opts: DiskBlobStoreOptions): DiskBlobStore {
       // Refused before a single byte is read when the client announces its length.
       if (contentLength !== undefined && bound !== null) {
         const limit = 'exactBytes' in bound ? bound.exactBytes : bound.maxBytes;
-        if (contentLength > limit) throw errors.payloadTooLarge('The upload is larger than this URL allows');
+        if (contentLength > limit) throw new StorageRefusedError('upload_too_large');
         if ('exactBytes' in bound && contentLength < limit) {
-          throw errors.badRequest('The upload is shorter than this URL requires', 'upload_size_mismatch');
+          throw new StorageRefusedError('upload_too_short');
         }
       }
       // Single use: once bytes are in place, the URL cannot replace them (a confirmed
@@ -179,13 +179,13 @@ async function openObject(file: string): Promise<{ stream: Readable; size: numbe
   try {
     handle = await open(file, 'r');
   } catch (err) {
-    if (isMissing(err)) throw errors.notFound('object');
+    if (isMissing(err)) throw new ObjectNotFoundError();
     throw err;
   }
   const s = await handle.stat();
   if (!s.isFile()) {
     await handle.close();
-    throw errors.notFound('object');
+    throw new ObjectNotFoundError();
   }
   return { stream: handle.createReadStream(), size: s.size };
 }
@@ -269,12 +269,12 @@ function optionalIntegerParam(query: Query, name: string): number | undefined {
 
 function assertVerified(verdict: Verdict): void {
   if (verdict.ok) return;
-  if (verdict.reason === 'expired') throw errors.forbidden('This storage URL has expired', 'url_expired');
+  if (verdict.reason === 'expired') throw new StorageRefusedError('url_expired');
   throw invalidUrl();
 }
 
 function invalidUrl() {
-  return errors.forbidden('This storage URL is not valid', 'url_invalid');
+  return new StorageRefusedError('url_invalid');
 }
 
 function code(err: unknown): string | undefined {

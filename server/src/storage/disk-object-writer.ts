@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { access, link, mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { errors } from '../http/errors.js';
 import { PARTIAL_DIR } from './safe-path.js';
+import { StorageRefusedError } from './storage-errors.js';
 import type { SizeBound } from './url-signer.js';
 
 export type ByteSource = AsyncIterable<Buffer | string | Uint8Array> | Buffer;
@@ -13,8 +13,8 @@ export type ByteSource = AsyncIterable<Buffer | string | Uint8Array> | Buffer;
  * are renamed into place only when every byte arrived within the bound. On any failure
  * the temp file is removed. Returns the number of bytes written.
  *
- * Errors reading the source become AppError 400 `upload_interrupted` (a client that went
- * away is not a server bug); a body over the bound 413; a short exact body 400.
+ * Errors reading the source become `upload_interrupted` (a client that went away is not a
+ * server bug); a body over the bound `upload_too_large`; a short exact body `upload_too_short`.
  */
 export async function writeObjectAtomically(opts: {
   rootDir: string;
@@ -59,7 +59,7 @@ async function copyBounded(
   let count = 0;
   const take = async (chunk: Buffer) => {
     count += chunk.length;
-    if (count > limit) throw errors.payloadTooLarge('The upload is larger than this URL allows');
+    if (count > limit) throw new StorageRefusedError('upload_too_large');
     await write(chunk);
   };
 
@@ -73,7 +73,7 @@ async function copyBounded(
         try {
           step = await iterator.next();
         } catch {
-          throw errors.badRequest('The upload was interrupted', 'upload_interrupted');
+          throw new StorageRefusedError('upload_interrupted');
         }
         if (step.done) break;
         const chunk = step.value;
@@ -86,7 +86,7 @@ async function copyBounded(
   }
 
   if (bound !== null && 'exactBytes' in bound && count !== bound.exactBytes) {
-    throw errors.badRequest('The upload is shorter than this URL requires', 'upload_size_mismatch');
+    throw new StorageRefusedError('upload_too_short');
   }
   return count;
 }
@@ -121,7 +121,7 @@ async function exists(p: string): Promise<boolean> {
 }
 
 function alreadyUploaded() {
-  return errors.conflict('The bytes for this upload URL were already received; request a new URL', 'upload_url_used');
+  return new StorageRefusedError('url_used');
 }
 
 // Makes the rename itself durable, not just the file's bytes.

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
+import { errorResponses } from '../http/schemas.js';
 import { attachmentDisposition } from './content-disposition.js';
 import { DISK_DOWNLOAD_PATH, DISK_UPLOAD_PATH, type DiskBlobStore } from './disk-blob-store.js';
 
@@ -16,7 +17,6 @@ const DownloadQuery = Type.Object({
   type: Type.Optional(Type.String({ description: 'Content-Type to serve' })),
   sig: Type.Optional(Type.String()),
 });
-const ErrorBody = Type.Object({ detail: Type.Unknown(), code: Type.String() });
 
 /**
  * The app-signed storage URLs of the disk backend: unauthenticated (the signature is the
@@ -44,7 +44,7 @@ export const diskStorageRoutes: FastifyPluginAsync<{ store: DiskBlobStore }> = a
         summary: 'Upload the bytes of an object through an app-signed URL (disk backend)',
         params: KeyParams,
         querystring: UploadQuery,
-        response: { 204: Type.Null(), 400: ErrorBody, 403: ErrorBody, 413: ErrorBody },
+        response: { 204: Type.Null(), ...errorResponses(400, 403, 409, 413) },
       },
     },
     async (request, reply) => {

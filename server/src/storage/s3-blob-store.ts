@@ -14,10 +14,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { errors } from '../http/errors.js';
 import type { BlobStore } from './blob-store.js';
 import { attachmentDisposition } from './content-disposition.js';
 import { assertValidObjectKey } from './safe-path.js';
+import { ObjectNotFoundError } from './storage-errors.js';
 
 export interface S3BlobStoreOptions {
   /** Endpoint the server talks to. */
@@ -88,7 +88,7 @@ export function createS3BlobStore(opts: S3BlobStoreOptions): S3BlobStore {
         if (!(object.Body instanceof Readable)) throw new Error('S3 GetObject returned no Node.js stream');
         return object.Body;
       } catch (err) {
-        if (isNotFound(err)) throw errors.notFound('object');
+        if (isNotFound(err)) throw new ObjectNotFoundError(key);
         throw err;
       }
     },

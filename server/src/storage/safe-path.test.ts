@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { AppError } from '../http/errors.js';
+import { StorageRefusedError } from './storage-errors.js';
 import { PARTIAL_DIR, assertValidObjectKey, resolveSafePath } from './safe-path.js';
 
 const rootDir = '/srv/docuvault/files';
@@ -9,7 +9,7 @@ const rootDir = '/srv/docuvault/files';
 function assertRefused(key: string) {
   assert.throws(
     () => resolveSafePath({ rootDir, key }),
-    (err: unknown) => err instanceof AppError && err.status === 400 && err.code === 'invalid_object_key',
+    (err: unknown) => err instanceof StorageRefusedError && err.reason === 'invalid_key',
     `expected ${JSON.stringify(key)} to be refused`,
   );
 }

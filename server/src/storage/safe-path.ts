@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { errors } from '../http/errors.js';
+import { StorageRefusedError } from './storage-errors.js';
 
 /** Directory under the root holding writes in flight; no object key may reach into it. */
 export const PARTIAL_DIR = '.partial';
@@ -38,5 +38,5 @@ export function resolveSafePath(opts: { rootDir: string; key: string }): string 
 
 // The key itself is not echoed: it may carry control characters or be very long.
 function invalidKey() {
-  return errors.badRequest('Invalid object key', 'invalid_object_key');
+  return new StorageRefusedError('invalid_key');
 }

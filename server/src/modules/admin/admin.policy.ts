@@ -3,5 +3,5 @@ import { errors } from '../../http/errors.js';
 
 /** Who may administer: admins only. */
 export function authorizeAdmin(user: AuthUser | undefined): asserts user is AuthUser {
-  if (!user || user.role !== 'admin') throw errors.forbidden('Administrators only', 'admin_only');
+  if (!user || user.role !== 'admin') throw errors.adminOnly();
 }

@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { currentUser } from '../../http/auth-context.js';
+import { IdParams, PageQuery, errorResponses as errorsOf } from '../../http/schemas.js';
 import { presentAdminUser } from './admin.presenters.js';
 import { authorizeAdmin } from './admin.policy.js';
 import type { AdminService } from './admin.service.js';
 
-const ErrorBody = Type.Object({ detail: Type.Unknown(), code: Type.String() });
-const errorsOf = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, ErrorBody]));
 
 const AdminUser = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -18,11 +17,7 @@ const AdminUser = Type.Object({
   created_at: Type.String({ format: 'date-time' }),
 });
 const UserPage = Type.Object({ items: Type.Array(AdminUser), total: Type.Integer() });
-const PageQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
-});
-const UserParams = Type.Object({ id: Type.String({ maxLength: 64, description: 'User id' }) });
+const UserParams = IdParams('User id');
 const UserPatchBody = Type.Object(
   {
     limit_bytes: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Storage limit in bytes' })),

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/database.js';
 import type { AuthUser } from '../../http/auth-context.js';
 import { errors } from '../../http/errors.js';
+import { PAGE_LIMIT_DEFAULT, isUuid } from '../../http/schemas.js';
 import { revokeUserFamilies } from '../auth/auth.repository.js';
 import { authorizeAdmin } from './admin.policy.js';
 import * as repo from './admin.repository.js';
@@ -12,16 +13,15 @@ export interface UserPatch {
   disabled?: boolean;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export type AdminService = ReturnType<typeof createAdminService>;
 
 export function createAdminService(deps: { db: Database }) {
   const { db } = deps;
   return {
-    async listUsers(actor: AuthUser, page: { limit: number; offset: number }): Promise<{ items: AdminUserRow[]; total: number }> {
+    async listUsers(actor: AuthUser, page: { limit?: number; offset?: number }): Promise<{ items: AdminUserRow[]; total: number }> {
       authorizeAdmin(actor);
-      const [items, total] = [await repo.listUsers(db, page), await repo.countUsers(db)];
+      const bounds = { limit: page.limit ?? PAGE_LIMIT_DEFAULT, offset: page.offset ?? 0 };
+      const [items, total] = [await repo.listUsers(db, bounds), await repo.countUsers(db)];
       return { items, total };
     },
 
@@ -32,7 +32,7 @@ export function createAdminService(deps: { db: Database }) {
      */
     async updateUser(actor: AuthUser, userId: string, patch: UserPatch): Promise<AdminUserRow> {
       authorizeAdmin(actor);
-      if (!UUID.test(userId)) throw errors.notFound('user');
+      if (!isUuid(userId)) throw errors.notFound('user');
       return db.transaction(async (tx) => {
         const touchesAdmins = patch.role !== undefined || patch.disabled !== undefined;
         // Admins first, in id order, then the target: the same lock order in every transaction.
@@ -42,7 +42,7 @@ export function createAdminService(deps: { db: Database }) {
         const isActiveAdmin = target.role === 'admin' && !target.disabled;
         const losesAdmin = isActiveAdmin && (patch.role === 'user' || patch.disabled === true);
         if (losesAdmin && admins.every((id) => id === target.id)) {
-          throw errors.conflict('The last admin cannot be demoted or disabled', 'last_admin');
+          throw errors.lastAdmin();
         }
         if (touchesAdmins) await repo.updateUserFlags(tx, target.id, { role: patch.role, disabled: patch.disabled });
         if (patch.limit_bytes !== undefined) await repo.setQuotaLimit(tx, target.id, patch.limit_bytes);

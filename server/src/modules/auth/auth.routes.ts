@@ -2,13 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { currentUser } from '../../http/auth-context.js';
+import { errorResponses as errorsOf } from '../../http/schemas.js';
 import { presentMe, presentQuota, presentRegistered } from './auth.presenters.js';
 import {
   BackupCodes,
   ChangePasswordBody,
   DisableTotpBody,
   EnableTotpBody,
-  ErrorBody,
   LoginBody,
   Me,
   MfaChallenge,
@@ -39,7 +39,6 @@ const clientOf = (request: FastifyRequest): ClientInfo => ({
   userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : null,
 });
 
-const errorsOf = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, ErrorBody]));
 const bearer = [{ bearer: [] }];
 
 /** Accounts: register, sign in (with 2FA), sessions, profile, quota, 2FA and password. */

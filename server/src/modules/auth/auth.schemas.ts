@@ -3,8 +3,6 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password.js';
 
 /** Request and response schemas of /api/auth; they validate, type the handlers and make the OpenAPI document. */
 
-export const ErrorBody = Type.Object({ detail: Type.Unknown(), code: Type.String() });
-
 const Email = Type.String({
   minLength: 3,
   maxLength: 320,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../../db/database.js';
 import { errors } from '../../http/errors.js';
+import { isUuid } from '../../http/schemas.js';
 import type { JobQueue } from '../../jobs/job-registry.js';
 import { queueSecurityAlert, type SecurityAlertJobData } from '../../mail/send-security-alert.job.js';
 import * as repo from './auth.repository.js';
@@ -56,7 +57,6 @@ export interface AuthServiceDeps {
 export const INVALID_CREDENTIALS = 'Invalid email or password';
 const INVALID_SECOND_FACTOR = 'Invalid or already used code';
 const INVALID_REFRESH = 'Invalid or expired refresh token';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function normalizeEmail(email: string): string {
   return email.normalize('NFC').trim().toLowerCase();
@@ -177,8 +177,8 @@ export function createAuthService(deps: AuthServiceDeps) {
       client: ClientInfo,
     ): Promise<SessionTokens> {
       const userId = await signer.verifyMfa(input.mfaToken);
-      if (!userId || !UUID.test(userId)) throw errors.unauthorized('The sign-in has expired; sign in again');
-      if (!input.code === !input.backupCode) throw errors.unprocessable('Give either code or backup_code', 'one_factor_required');
+      if (!userId || !isUuid(userId)) throw errors.unauthorized('The sign-in has expired; sign in again');
+      if (!input.code === !input.backupCode) throw errors.oneFactorRequired();
       const ticket = await throttle.attempt([
         { key: bucketKey('second-factor', 'account', userId), limit: limits.secondFactorPerAccount },
         { key: bucketKey('second-factor', 'address', client.ip), limit: limits.secondFactorPerAddress },
@@ -249,7 +249,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     /** Bearer access token → the caller, or null. Disabled users and ended sessions are refused at once. */
     async authenticate(accessToken: string): Promise<Authenticated | null> {
       const claims = await signer.verifyAccess(accessToken);
-      if (!claims || !UUID.test(claims.userId) || !UUID.test(claims.sessionId)) return null;
+      if (!claims || !isUuid(claims.userId) || !isUuid(claims.sessionId)) return null;
       const state = await repo.findAuthState(db, claims.userId, claims.sessionId);
       if (!state || state.disabled || !state.session_live) return null;
       return { id: state.id, role: state.role, sessionId: claims.sessionId };
@@ -266,7 +266,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     /** A new pending TOTP secret (replacing any earlier pending one); 2FA stays off until `enableTotp`. */
     async setupTotp(userId: string): Promise<{ secret: string; otpauth_uri: string; qr_svg: string }> {
       const user = await requireUser(userId);
-      if (user.totp_enabled) throw errors.conflict('Two-factor authentication is already on', 'totp_already_enabled');
+      if (user.totp_enabled) throw errors.totpAlreadyEnabled();
       const secret = newTotpSecret();
       await repo.setPendingTotpSecret(db, user.id, box.seal(secret, user.id));
       const otpauth_uri = totpUri(secret, user.email);
@@ -276,14 +276,14 @@ export function createAuthService(deps: AuthServiceDeps) {
     /** Turns 2FA on with a valid code for the pending secret; returns the backup codes, this once. */
     async enableTotp(userId: string, code: string, client: ClientInfo): Promise<string[]> {
       const user = await requireUser(userId);
-      if (user.totp_enabled) throw errors.conflict('Two-factor authentication is already on', 'totp_already_enabled');
-      if (!user.totp_secret_enc) throw errors.conflict('Start with POST /api/auth/2fa/setup', 'totp_not_set_up');
+      if (user.totp_enabled) throw errors.totpAlreadyEnabled();
+      if (!user.totp_secret_enc) throw errors.totpNotSetUp();
       const step = await verifyTotp({ secret: openTotpSecret(user), code, now: clock() });
-      if (step === null) throw errors.badRequest('Invalid code', 'invalid_code');
+      if (step === null) throw errors.invalidCode();
       const codes = newBackupCodes();
       await db.transaction(async (tx) => {
         if (!(await repo.enableTotp(tx, user.id))) {
-          throw errors.conflict('Two-factor authentication is already on', 'totp_already_enabled');
+          throw errors.totpAlreadyEnabled();
         }
         await repo.replaceBackupCodes(
           tx,
@@ -302,7 +302,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       ]);
       const user = await requireUser(userId);
       if (!user.totp_enabled || !user.totp_secret_enc) {
-        throw errors.conflict('Two-factor authentication is not on', 'totp_not_enabled');
+        throw errors.totpNotEnabled();
       }
       const passwordOk = await verifyPassword(user.password_hash, input.password);
       const isTotp = /^\d{6}$/.test(input.code);
@@ -321,7 +321,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         await alert(tx, user.id, 'totp_disabled', client);
         return true;
       });
-      if (!done) throw errors.forbidden('Wrong password or code', 'reauthentication_failed');
+      if (!done) throw errors.reauthenticationFailed();
       await throttle.refund(ticket);
     },
 
@@ -334,7 +334,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       const ticket = await throttle.attempt([{ key: bucketKey('reauth', 'account', who.id), limit: limits.reauthPerAccount }]);
       const user = await requireUser(who.id);
       if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
-        throw errors.forbidden('The current password is wrong', 'wrong_password');
+        throw errors.wrongPassword();
       }
       await throttle.refund(ticket);
       const hash = await hashPassword(input.newPassword);
@@ -348,6 +348,6 @@ export function createAuthService(deps: AuthServiceDeps) {
 }
 
 const truncateUserAgent = (ua: string | null) => ua?.slice(0, 500) ?? null;
-const registrationClosed = () => errors.forbidden('Registration is closed', 'registration_closed');
-const emailTaken = () => errors.conflict('An account with this email already exists', 'email_taken');
-const accountDisabled = () => errors.forbidden('This account is disabled', 'account_disabled');
+const registrationClosed = errors.registrationClosed;
+const emailTaken = errors.emailTaken;
+const accountDisabled = errors.accountDisabled;

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/database.js';
 import { defineJob, type JobContext } from '../../jobs/job-registry.js';
 import type { BlobStore } from '../../storage/blob-store.js';
+import { ObjectNotFoundError } from '../../storage/storage-errors.js';
 import { DocumentJobs, type ExtractAndClassifyPayload } from '../documents/document-jobs.js';
 import type { ProviderSettings } from '../settings/settings.service.js';
 import { classificationRepository as repo, type JobDocumentRow } from './classification.repository.js';
@@ -103,7 +104,7 @@ export function extractAndClassifyJob(deps: ExtractAndClassifyDeps) {
       text = await extract(doc);
     } catch (e) {
       if (e instanceof ExtractionError) return fail(where, e.message);
-      if ((e as { status?: number }).status === 404) return fail(where, 'The file is missing from storage');
+      if (e instanceof ObjectNotFoundError) return fail(where, 'The file is missing from storage');
       throw e; // storage unreachable, a thread that did not start: retried
     }
     const searchable = `${doc.filename}\n${text}`;

@@ -16,12 +16,12 @@ const MAX_FILENAME_CHARS = 255;
 export function displayFilename(raw: string): string {
   const name = raw.trim();
   const length = [...name].length;
-  if (length === 0) throw errors.unprocessable('filename must not be empty', 'invalid_filename');
+  if (length === 0) throw errors.invalidFilename('filename must not be empty');
   if (length > MAX_FILENAME_CHARS) {
-    throw errors.unprocessable(`filename must be at most ${MAX_FILENAME_CHARS} characters`, 'invalid_filename');
+    throw errors.invalidFilename(`filename must be at most ${MAX_FILENAME_CHARS} characters`);
   }
-  if (CONTROL_CHARS.test(name)) throw errors.unprocessable('filename must not contain control characters', 'invalid_filename');
-  if (LONE_SURROGATE.test(name)) throw errors.unprocessable('filename is not valid Unicode text', 'invalid_filename');
+  if (CONTROL_CHARS.test(name)) throw errors.invalidFilename('filename must not contain control characters');
+  if (LONE_SURROGATE.test(name)) throw errors.invalidFilename('filename is not valid Unicode text');
   return name;
 }
 
@@ -35,7 +35,7 @@ const MAX_CONTENT_TYPE_CHARS = 255;
 /** A syntactically valid MIME type (RFC 9110 media-type); anything else is refused with 422. */
 export function checkContentType(raw: string): string {
   if (raw.length > MAX_CONTENT_TYPE_CHARS || !MEDIA_TYPE.test(raw)) {
-    throw errors.unprocessable('content_type must be a valid MIME type such as application/pdf', 'invalid_content_type');
+    throw errors.invalidContentType();
   }
   return raw;
 }
@@ -59,10 +59,4 @@ export function searchText(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   const cleaned = raw.replace(LONE_SURROGATES_GLOBAL, '').replace(CONTROL_CHARS_GLOBAL, ' ').trim();
   return cleaned === '' ? undefined : cleaned;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(s: string): boolean {
-  return UUID.test(s);
 }

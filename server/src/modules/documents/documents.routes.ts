@@ -2,9 +2,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { currentUser } from '../../http/auth-context.js';
+import { ErrorBody, IdParams as IdParamsOf, PageFields, UUID_PATTERN } from '../../http/schemas.js';
 import type { DocumentService } from './documents.service.js';
 
-const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 const Status = Type.Union([
   Type.Literal('pending'),
   Type.Literal('uploaded'),
@@ -13,7 +13,6 @@ const Status = Type.Union([
 ]);
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
-const ErrorBody = Type.Object({ detail: Type.Unknown(), code: Type.String() }, { description: 'Error' });
 const QuotaExceededBody = Type.Object(
   {
     detail: Type.Object({ used_bytes: Type.Integer(), limit_bytes: Type.Integer(), rejected_bytes: Type.Integer() }),
@@ -22,8 +21,7 @@ const QuotaExceededBody = Type.Object(
   { description: 'The file does not fit in the quota' },
 );
 
-// Document ids are plain strings here: a malformed id answers 404 like any unknown one.
-const IdParams = Type.Object({ id: Type.String({ maxLength: 100, description: 'Document id' }) });
+const IdParams = IdParamsOf('Document id');
 
 const Topic = Type.Object({
   id: Type.String(),
@@ -71,8 +69,7 @@ const ConfirmResponse = Type.Object({
   status: Status,
 });
 const ListQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 })),
+  ...PageFields,
   status: Type.Optional(Status),
   topic_id: Type.Optional(Type.String({ maxLength: 100, description: 'Only documents filed under this topic' })),
   q: Type.Optional(Type.String({ maxLength: 500, description: 'Full-text search over filename and extracted text' })),

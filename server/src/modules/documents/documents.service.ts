@@ -6,7 +6,8 @@ import type { JobQueue } from '../../jobs/job-registry.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { quotaRepository, type QuotaRow } from '../quotas/quota.repository.js';
 import { sharesRepository } from '../shares/shares.repository.js';
-import { checkContentType, displayFilename, downloadContentType, isUuid, searchText } from './document-fields.js';
+import { isUuid } from '../../http/schemas.js';
+import { checkContentType, displayFilename, downloadContentType, searchText } from './document-fields.js';
 import { DocumentJobs, type ExtractAndClassifyPayload } from './document-jobs.js';
 import { presentDocument, type PresentedDocument } from './document.presenter.js';
 import { documentsRepository as documents, type DocumentRow, type DocumentStatus } from './documents.repository.js';
@@ -146,16 +147,13 @@ export function createDocumentService(deps: DocumentServiceDeps) {
 
       const object = await blobs.stat({ key: doc.object_key });
       if (!object) {
-        throw errors.unprocessable('No uploaded file for this document yet: PUT the bytes to upload_url first', 'upload_missing');
+        throw errors.uploadMissing();
       }
       if (doc.declared_bytes !== null && object.size !== doc.declared_bytes) {
         // The backend could not hold the client to its bound (a chunked PUT to S3 can
         // exceed a signed length). The bytes go; the row stays pending for a proper PUT.
         await removeObjectQuietly(doc.object_key);
-        throw errors.unprocessable(
-          `The uploaded file has ${object.size} bytes, not the ${doc.declared_bytes} declared at upload-url`,
-          'upload_size_mismatch',
-        );
+        throw errors.uploadSizeMismatch(object.size, doc.declared_bytes);
       }
       const size = object.size;
 
@@ -230,7 +228,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
 
     async downloadUrl(user: AuthUser, id: string): Promise<{ url: string; expires_at: string }> {
       const doc = await ownedOrNotFound(db, user, id);
-      if (doc.status === 'pending') throw errors.conflict('The document has not been uploaded yet', 'document_pending');
+      if (doc.status === 'pending') throw errors.documentPending();
       const presigned = await blobs.presignDownload({
         key: doc.object_key,
         filename: doc.filename,
@@ -257,7 +255,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     async requestClassification(user: AuthUser, id: string): Promise<{ id: string; status: DocumentStatus }> {
       return db.transaction(async (tx) => {
         const doc = await ownedOrNotFound(tx, user, id, { lock: true });
-        if (doc.status === 'pending') throw errors.conflict('The document has not been uploaded yet', 'document_pending');
+        if (doc.status === 'pending') throw errors.documentPending();
         await queueClassification(tx, doc, { requested: true });
         return { id: doc.id, status: doc.status };
       });

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { currentUser } from '../../http/auth-context.js';
+import { errorResponses as errorsOf } from '../../http/schemas.js';
 import type { SettingsService } from './settings.service.js';
 
-const ErrorBody = Type.Object({ detail: Type.Unknown(), code: Type.String() });
-const errorsOf = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, ErrorBody]));
 
 const Provider = Type.Union([Type.Literal('local'), Type.Literal('openai'), Type.Literal('anthropic'), Type.Literal('none')], {
   description:

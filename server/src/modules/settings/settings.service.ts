@@ -51,7 +51,7 @@ export function createSettingsService(deps: { db: Database; box: CryptoBox; allo
       await resolveAllowedAddresses(url.hostname, { allowPrivate: deps.allowPrivateUrls });
       return url.toString().replace(/\/+$/, '');
     } catch (e) {
-      if (e instanceof AddressPolicyError) throw errors.unprocessable(`base_url refused: ${e.message}`, 'base_url_refused');
+      if (e instanceof AddressPolicyError) throw errors.baseUrlRefused(e.message);
       throw e;
     }
   }
@@ -68,19 +68,19 @@ export function createSettingsService(deps: { db: Database; box: CryptoBox; allo
       if (input.model !== undefined) {
         const model = input.model?.trim() || null;
         if (model && (model.length > 200 || CONTROL.test(model)))
-          throw errors.unprocessable('model must be one line of at most 200 characters', 'invalid_model');
+          throw errors.invalidModel();
         row.model = model;
       }
       if (input.base_url !== undefined) row.base_url = input.base_url?.trim() ? await checkBaseUrl(input.base_url) : null;
       if (input.api_key !== undefined || input.api_key_set === false) {
         const key = input.api_key?.trim() || null;
         if (key && (key.length > 1000 || CONTROL.test(key) || /\s/.test(key)))
-          throw errors.unprocessable('api_key must be a single token without spaces', 'invalid_api_key');
+          throw errors.invalidApiKey();
         row.api_key_enc = key ? box.seal(key, keyAad(user.id)) : null;
       }
       if (input.auto_classify !== undefined) row.auto_classify = input.auto_classify;
       if (row.provider === 'anthropic' && !row.api_key_enc)
-        throw errors.unprocessable('The anthropic provider needs an api_key', 'api_key_required');
+        throw errors.apiKeyRequired();
       await settings.upsert(db, row);
       return presentSettings(row);
     },

@@ -1,6 +1,5 @@
 import { errors } from '../../http/errors.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Control characters (C0, DEL, C1) and lone surrogates: a name is one line of display text.
 // eslint-disable-next-line no-control-regex
 const NAME_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -11,16 +10,13 @@ const DESCRIPTION_FORBIDDEN =
 export const NAME_MAX = 100;
 export const DESCRIPTION_MAX = 2000;
 
-export function isUuid(s: string): boolean {
-  return UUID.test(s);
-}
 
 /** A topic name: trimmed, 1–100 characters, one line. */
 export function topicName(raw: string): string {
-  if (NAME_FORBIDDEN.test(raw)) throw errors.unprocessable('name must be one line without control characters', 'invalid_name');
+  if (NAME_FORBIDDEN.test(raw)) throw errors.invalidName('name must be one line without control characters');
   const name = raw.trim().replace(/\s+/g, ' ');
   if (name.length < 1 || name.length > NAME_MAX)
-    throw errors.unprocessable(`name must be 1–${NAME_MAX} characters`, 'invalid_name');
+    throw errors.invalidName(`name must be 1–${NAME_MAX} characters`);
   return name;
 }
 
@@ -28,8 +24,8 @@ export function topicName(raw: string): string {
 export function topicDescription(raw: string): string {
   const d = raw.trim();
   if (d.length > DESCRIPTION_MAX)
-    throw errors.unprocessable(`description must be at most ${DESCRIPTION_MAX} characters`, 'invalid_description');
+    throw errors.invalidDescription(`description must be at most ${DESCRIPTION_MAX} characters`);
   if (DESCRIPTION_FORBIDDEN.test(d))
-    throw errors.unprocessable('description must not contain control characters', 'invalid_description');
+    throw errors.invalidDescription('description must not contain control characters');
   return d;
 }

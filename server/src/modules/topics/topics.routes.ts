@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { currentUser } from '../../http/auth-context.js';
+import { IdParams as IdParamsOf, errorResponses as errorsOf } from '../../http/schemas.js';
 import { DESCRIPTION_MAX } from './topic-fields.js';
 import type { TopicService } from './topics.service.js';
 
-const ErrorBody = Type.Object({ detail: Type.Unknown(), code: Type.String() });
-const errorsOf = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, ErrorBody]));
 
 const Topic = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -23,8 +22,7 @@ const PatchBody = Type.Object(
   { name: Type.Optional(Name), description: Type.Optional(Description) },
   { additionalProperties: false },
 );
-// Plain strings: a malformed id answers 404 like any unknown one.
-const IdParams = Type.Object({ id: Type.String({ maxLength: 100, description: 'Topic id' }) });
+const IdParams = IdParamsOf('Topic id');
 
 /** /api/topics: parse, call one service method, reply. */
 export const topicsRoutes: FastifyPluginAsyncTypebox<{ service: TopicService }> = async (app, { service }) => {

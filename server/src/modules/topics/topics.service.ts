@@ -1,13 +1,14 @@
 import type { Database } from '../../db/database.js';
 import type { AuthUser } from '../../http/auth-context.js';
 import { errors } from '../../http/errors.js';
-import { isUuid, topicDescription, topicName } from './topic-fields.js';
+import { isUuid } from '../../http/schemas.js';
+import { topicDescription, topicName } from './topic-fields.js';
 import { presentTopic, type PresentedTopic } from './topics.presenter.js';
 import { isDuplicateName, topicsRepository as topics } from './topics.repository.js';
 
 export type TopicService = ReturnType<typeof createTopicService>;
 
-const duplicate = () => errors.conflict('A topic with this name already exists', 'topic_exists');
+const duplicate = errors.topicExists;
 
 /**
  * The topic use cases. Authorization is ownership: every statement names the caller as
