@@ -133,7 +133,11 @@ export const errors = {
   uploadMissing: () =>
     new AppError(422, 'upload_missing', 'No uploaded file for this document yet: PUT the bytes to upload_url first'),
   uploadSizeMismatch: (actual: number, declared: number) =>
-    new AppError(422, 'upload_size_mismatch', `The uploaded file has ${actual} bytes, not the ${declared} declared at upload-url`),
+    new AppError(
+      422,
+      'upload_size_mismatch',
+      `The uploaded file has ${actual} bytes, not the ${declared} declared at upload-url`,
+    ),
   documentPending: () => new AppError(409, 'document_pending', 'The document has not been uploaded yet'),
 
   // the disk backend's signed storage URLs (see storage/storage-errors.ts)

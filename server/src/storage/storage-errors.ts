@@ -31,4 +31,3 @@ export class StorageRefusedError extends Error {
     this.name = 'StorageRefusedError';
   }
 }
-

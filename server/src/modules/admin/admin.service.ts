@@ -18,7 +18,10 @@ export type AdminService = ReturnType<typeof createAdminService>;
 export function createAdminService(deps: { db: Database }) {
   const { db } = deps;
   return {
-    async listUsers(actor: AuthUser, page: { limit?: number; offset?: number }): Promise<{ items: AdminUserRow[]; total: number }> {
+    async listUsers(
+      actor: AuthUser,
+      page: { limit?: number; offset?: number },
+    ): Promise<{ items: AdminUserRow[]; total: number }> {
       authorizeAdmin(actor);
       const bounds = { limit: page.limit ?? PAGE_LIMIT_DEFAULT, offset: page.offset ?? 0 };
       const [items, total] = [await repo.listUsers(db, bounds), await repo.countUsers(db)];

@@ -4,7 +4,6 @@ import { currentUser } from '../../http/auth-context.js';
 import { errorResponses as errorsOf } from '../../http/schemas.js';
 import type { SettingsService } from './settings.service.js';
 
-
 const Provider = Type.Union([Type.Literal('local'), Type.Literal('openai'), Type.Literal('anthropic'), Type.Literal('none')], {
   description:
     'local: offline, learns from your topics and manual assignments; openai: any OpenAI-compatible chat completions endpoint (e.g. Ollama by base_url); anthropic: the Messages API; none: no classification',

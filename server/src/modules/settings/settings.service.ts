@@ -67,20 +67,17 @@ export function createSettingsService(deps: { db: Database; box: CryptoBox; allo
       if (input.provider !== undefined) row.provider = input.provider;
       if (input.model !== undefined) {
         const model = input.model?.trim() || null;
-        if (model && (model.length > 200 || CONTROL.test(model)))
-          throw errors.invalidModel();
+        if (model && (model.length > 200 || CONTROL.test(model))) throw errors.invalidModel();
         row.model = model;
       }
       if (input.base_url !== undefined) row.base_url = input.base_url?.trim() ? await checkBaseUrl(input.base_url) : null;
       if (input.api_key !== undefined || input.api_key_set === false) {
         const key = input.api_key?.trim() || null;
-        if (key && (key.length > 1000 || CONTROL.test(key) || /\s/.test(key)))
-          throw errors.invalidApiKey();
+        if (key && (key.length > 1000 || CONTROL.test(key) || /\s/.test(key))) throw errors.invalidApiKey();
         row.api_key_enc = key ? box.seal(key, keyAad(user.id)) : null;
       }
       if (input.auto_classify !== undefined) row.auto_classify = input.auto_classify;
-      if (row.provider === 'anthropic' && !row.api_key_enc)
-        throw errors.apiKeyRequired();
+      if (row.provider === 'anthropic' && !row.api_key_enc) throw errors.apiKeyRequired();
       await settings.upsert(db, row);
       return presentSettings(row);
     },

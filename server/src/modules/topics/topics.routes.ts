@@ -5,7 +5,6 @@ import { IdParams as IdParamsOf, errorResponses as errorsOf } from '../../http/s
 import { DESCRIPTION_MAX } from './topic-fields.js';
 import type { TopicService } from './topics.service.js';
 
-
 const Topic = Type.Object({
   id: Type.String({ format: 'uuid' }),
   name: Type.String(),
