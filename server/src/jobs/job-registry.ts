@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.js';
+import type { JobName } from './job-names.js';
 
 /** What a job handler gets besides its payload. */
 export interface JobContext {
@@ -8,6 +9,7 @@ export interface JobContext {
 }
 
 export interface JobDefinition<D = unknown> {
+  /** One of JobNames (job-names.ts); tests register their own. */
   name: string;
   handler: (data: D, ctx: JobContext) => Promise<void>;
   /** Retries after a failure or a dead worker (expiry); delays grow exponentially. */
@@ -52,7 +54,7 @@ export class JobRegistry {
 /** Services queue work through this, inside their own transaction when they pass `tx`. */
 export interface JobQueue {
   send(
-    name: string,
+    name: JobName,
     data: object,
     opts?: { tx?: Queryable; singletonKey?: string; startAfterSeconds?: number },
   ): Promise<string | null>;

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { databaseKinds, startTestApp, type TestApp } from '../test-support/test-app.js';
-import { defineJob } from './job-registry.js';
-import { UnknownJobTypeError } from './job-runner.js';
+import { JOB_NAMES, JobNames } from './job-names.js';
+import { JobRegistry, defineJob } from './job-registry.js';
+import { JobRunner, MissingJobHandlerError, UnknownJobTypeError } from './job-runner.js';
 
 for (const kind of databaseKinds()) {
   describe(`jobs on ${kind}`, () => {
@@ -53,6 +54,18 @@ for (const kind of databaseKinds()) {
       await sleep(3500);
       const fired = ticks - t0;
       assert.ok(fired >= 2 && fired <= 5, `fired ${fired} times in 3.5 s with a 1 s period`);
+    });
+
+    it('when the registry lacks a handler for a job the code can send, then the runner refuses to start and names it', async () => {
+      const registry = new JobRegistry([
+        ...JOB_NAMES.filter((n) => n !== JobNames.sweepTempFiles).map((name) => defineJob({ name, handler: async () => {} })),
+      ]);
+      const logger = { info() {}, warn() {}, error() {} };
+      const runner = new JobRunner({ db: app.runtime.db, registry, logger });
+      await assert.rejects(
+        runner.start(),
+        (e: unknown) => e instanceof MissingJobHandlerError && e.names.join() === JobNames.sweepTempFiles,
+      );
     });
 
     it('when an unregistered job type is queued, then the next start refuses', async () => {

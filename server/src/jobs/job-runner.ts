@@ -1,9 +1,18 @@
 import PgBoss from 'pg-boss';
+import { AdvisoryLocks } from '../db/advisory-locks.js';
 import type { Database, Queryable } from '../db/database.js';
-import type { JobDefinition, JobQueue, JobRegistry } from './job-registry.js';
+import { JOB_NAMES } from './job-names.js';
+import type { JobQueue, JobRegistry } from './job-registry.js';
 
 const SCHEMA = 'pgboss';
-const JOB_SETUP_LOCK_KEY = 7_251_940_318_004_113;
+
+/** A job the code can send or schedule has no handler in the registry. */
+export class MissingJobHandlerError extends Error {
+  constructor(readonly names: string[]) {
+    super(`jobs the code can send have no registered handler: ${names.join(', ')}`);
+    this.name = 'MissingJobHandlerError';
+  }
+}
 
 export class UnknownJobTypeError extends Error {
   constructor(readonly names: string[]) {
@@ -63,8 +72,12 @@ export class JobRunner implements JobQueue {
     this.#boss.on('error', (err) => opts.logger.error({ err }, 'job queue error'));
   }
 
-  /** Installs pg-boss's schema, creates the queues and refuses to start on unknown queued jobs. */
+  /**
+   * Refuses to start when a job the code can send has no handler, or when the queue holds
+   * jobs of a type nobody handles; otherwise installs pg-boss's schema and creates the queues.
+   */
   async start(): Promise<void> {
+    this.assertEveryJobNameHasAHandler();
     const setUp = async () => {
       await this.#boss.start();
       for (const def of this.#opts.registry.all()) {
@@ -83,7 +96,7 @@ export class JobRunner implements JobQueue {
       // pg-boss's first-time install races when processes start together (CREATE SCHEMA,
       // queue partitions); hold one lock across it. pg-boss itself uses other pool clients.
       await this.#opts.db.transaction(async (tx) => {
-        await tx.query('SELECT pg_advisory_xact_lock($1)', [JOB_SETUP_LOCK_KEY]);
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [AdvisoryLocks.jobSetup]);
         await setUp();
       });
     } else {
@@ -92,6 +105,11 @@ export class JobRunner implements JobQueue {
       await setUp();
     }
     await this.assertEveryQueuedJobHasAHandler();
+  }
+
+  assertEveryJobNameHasAHandler(): void {
+    const missing = JOB_NAMES.filter((name) => !this.#opts.registry.has(name));
+    if (missing.length > 0) throw new MissingJobHandlerError(missing);
   }
 
   async assertEveryQueuedJobHasAHandler(): Promise<void> {
@@ -140,22 +158,6 @@ export class JobRunner implements JobQueue {
       );
     }
     this.startSchedules();
-  }
-
-  async #runOne(def: JobDefinition<unknown>, job: PgBoss.JobWithMetadata<object>): Promise<void> {
-    try {
-      await def.handler(job.data, { jobId: job.id, retryCount: job.retryCount });
-    } catch (err) {
-      this.#opts.logger.warn({ err, job: def.name, jobId: job.id, retry: job.retryCount }, 'job failed; it will be retried');
-      await this.#boss.fail(def.name, job.id, { message: err instanceof Error ? err.message : String(err) });
-    }
-  }
-
-  #track<T>(p: Promise<T>): Promise<T> {
-    this.#inFlight.add(p);
-    const forget = () => this.#inFlight.delete(p);
-    p.then(forget, forget);
-    return p;
   }
 
   /**

@@ -1,9 +1,8 @@
 import type { Queryable } from '../db/database.js';
+import { JobNames } from '../jobs/job-names.js';
 import { defineJob, type JobQueue } from '../jobs/job-registry.js';
 import type { MailTransport } from './mail-transport.js';
 import { renderSecurityAlert, type SecurityAlertKind } from './security-alert.templates.js';
-
-export const SECURITY_ALERT_JOB = 'send-security-alert';
 
 export interface SecurityAlertJobData {
   user_id: string;
@@ -17,7 +16,7 @@ export interface SecurityAlertJobData {
 
 /** Queues the alert inside the transaction that records the event: both happen, or neither. */
 export function queueSecurityAlert(queue: JobQueue, tx: Queryable, data: SecurityAlertJobData): Promise<string | null> {
-  return queue.send(SECURITY_ALERT_JOB, data, { tx });
+  return queue.send(JobNames.sendSecurityAlert, data, { tx });
 }
 
 /**
@@ -31,7 +30,7 @@ export function securityAlertJob(deps: {
   appUrl?: string;
 }) {
   return defineJob<SecurityAlertJobData>({
-    name: SECURITY_ALERT_JOB,
+    name: JobNames.sendSecurityAlert,
     retryLimit: 8,
     retryDelaySeconds: 10,
     expireInSeconds: 120,

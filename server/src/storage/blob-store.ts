@@ -55,4 +55,10 @@ export interface BlobStore {
   presignDownload(opts: { key: string; filename: string; contentType?: string; ttlSeconds: number }): Promise<PresignedDownload>;
   /** Throws when the backend cannot be reached or written; used by the health check. */
   ping(): Promise<void>;
+  /**
+   * Removes temp files of writes that never finished (the process died mid-upload) and that
+   * nothing has written to since `olderThan`; `list` never shows them, so the orphan sweep
+   * cannot. Returns how many were removed. S3 keeps no partial objects: always 0 there.
+   */
+  sweepTempFiles(opts: { olderThan: Date }): Promise<number>;
 }

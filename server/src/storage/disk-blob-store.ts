@@ -38,12 +38,6 @@ export interface DiskBlobStore extends BlobStore {
     filename: string;
     contentType: string;
   }>;
-  /**
-   * Removes temp files of writes that never finished (the process died mid-upload); `list`
-   * never shows them, so the orphan sweep cannot. Give a cut-off well past the longest
-   * upload. Returns how many were removed.
-   */
-  sweepTempFiles(opts: { olderThan: Date }): Promise<number>;
 }
 
 export function createDiskBlobStore(opts: DiskBlobStoreOptions): DiskBlobStore {

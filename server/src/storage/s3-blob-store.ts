@@ -93,6 +93,10 @@ export function createS3BlobStore(opts: S3BlobStoreOptions): S3BlobStore {
       }
     },
 
+    async sweepTempFiles() {
+      return 0; // a PutObject is all or nothing; its local spool file is removed by put itself
+    },
+
     async delete({ key }) {
       assertValidObjectKey(key);
       await client.send(new DeleteObjectCommand({ Bucket, Key: key }));

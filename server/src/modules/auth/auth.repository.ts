@@ -1,3 +1,4 @@
+import { AdvisoryLocks } from '../../db/advisory-locks.js';
 import type { Queryable } from '../../db/database.js';
 
 /** The SQL of accounts and sessions. Plain typed rows out; no rules, no HTTP. */
@@ -46,9 +47,8 @@ export async function findUserById(q: Queryable, id: string, opts: { forUpdate?:
 
 /** Serializes account creation, so "the first account is admin" holds under concurrency. */
 export async function lockRegistrations(q: Queryable): Promise<void> {
-  await q.query('SELECT pg_advisory_xact_lock($1)', [REGISTRATION_LOCK_KEY]);
+  await q.query('SELECT pg_advisory_xact_lock($1)', [AdvisoryLocks.registration]);
 }
-const REGISTRATION_LOCK_KEY = 7_251_940_318_004_113;
 
 export async function anyUserExists(q: Queryable): Promise<boolean> {
   const { rows } = await q.query<{ exists: boolean }>('SELECT EXISTS (SELECT 1 FROM users) AS exists');

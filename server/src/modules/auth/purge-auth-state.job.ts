@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.js';
+import { JobNames } from '../../jobs/job-names.js';
 import { defineJob } from '../../jobs/job-registry.js';
 import { deleteExpiredRefreshTokens } from './auth.repository.js';
 import { THROTTLE_WINDOW_SECONDS } from './throttle.js';
@@ -12,7 +13,7 @@ const DAY_SECONDS = 24 * 3600;
  */
 export function purgeAuthStateJob(db: Database) {
   return defineJob<Record<string, never>>({
-    name: 'purge-auth-state',
+    name: JobNames.purgeAuthState,
     everySeconds: 3600,
     retryLimit: 2,
     handler: async () => {

@@ -1,8 +1,9 @@
 import type { Database } from '../../db/database.js';
+import { JobNames } from '../../jobs/job-names.js';
 import { defineJob, type JobContext } from '../../jobs/job-registry.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { ObjectNotFoundError } from '../../storage/storage-errors.js';
-import { DocumentJobs, type ExtractAndClassifyPayload } from '../documents/document-jobs.js';
+import type { ExtractAndClassifyPayload } from '../documents/document-jobs.js';
 import type { ProviderSettings } from '../settings/settings.service.js';
 import { classificationRepository as repo, type JobDocumentRow } from './classification.repository.js';
 import type { ExtractionLimits } from './extraction/extraction-limits.js';
@@ -168,7 +169,7 @@ export function extractAndClassifyJob(deps: ExtractAndClassifyDeps) {
   }
 
   return defineJob<ExtractAndClassifyPayload>({
-    name: DocumentJobs.extractAndClassify,
+    name: JobNames.extractAndClassify,
     retryLimit: RETRY_LIMIT,
     retryDelaySeconds: RETRY_DELAY_SECONDS,
     // Extraction is bounded by limits.timeoutMs and a provider call by providerTimeoutMs.

@@ -1,7 +1,7 @@
 import type { Database } from '../../db/database.js';
+import { JobNames } from '../../jobs/job-names.js';
 import { defineJob } from '../../jobs/job-registry.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { DocumentJobs } from './document-jobs.js';
 import { documentsRepository } from './documents.repository.js';
 
 const BATCH = 500;
@@ -42,7 +42,7 @@ export async function cleanupAbandonedUploads(deps: CleanupDeps): Promise<{ rows
 
 export function cleanupAbandonedUploadsJob(deps: CleanupDeps) {
   return defineJob<object>({
-    name: DocumentJobs.cleanupAbandonedUploads,
+    name: JobNames.cleanupAbandonedUploads,
     everySeconds: deps.settings.cleanupIntervalSeconds,
     retryLimit: 2,
     handler: async () => {

@@ -1,12 +1,4 @@
-/** Names of the documents module's jobs, shared by the code that queues them and their handlers. */
-export const DocumentJobs = {
-  /** Queued by confirm and POST /{id}/classify; payload ExtractAndClassifyPayload. */
-  extractAndClassify: 'extract-and-classify',
-  cleanupAbandonedUploads: 'cleanup-abandoned-uploads',
-  /** Orphan objects and objects replaced after confirm; see sweep-objects.job.ts. */
-  sweepObjects: 'sweep-objects',
-} as const;
-
+/** The payload of JobNames.extractAndClassify, queued here and handled by the classification module. */
 export interface ExtractAndClassifyPayload {
   documentId: string;
   userId: string;

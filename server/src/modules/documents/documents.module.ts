@@ -7,6 +7,7 @@ import { cleanupAbandonedUploadsJob } from './cleanup-abandoned-uploads.job.js';
 import { documentsRoutes } from './documents.routes.js';
 import { createDocumentService } from './documents.service.js';
 import { sweepObjectsJob } from './sweep-objects.job.js';
+import { sweepTempFilesJob } from './sweep-temp-files.job.js';
 
 export interface DocumentsModuleDeps {
   config: Pick<Config, 'uploadUrlTtlSeconds' | 'pendingUploadTtlSeconds' | 'cleanupIntervalSeconds'>;
@@ -29,6 +30,7 @@ export function createDocumentsModule(deps: DocumentsModuleDeps) {
   const jobs: JobDefinition<never>[] = [
     cleanupAbandonedUploadsJob({ db, blobs, settings, log }),
     sweepObjectsJob({ db, blobs, settings, log }),
+    sweepTempFilesJob({ blobs, settings }),
   ];
   return {
     service,

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../../db/database.js';
 import type { AuthUser } from '../../http/auth-context.js';
 import { errors } from '../../http/errors.js';
+import { isUuid } from '../../http/schemas.js';
+import { JobNames } from '../../jobs/job-names.js';
 import type { JobQueue } from '../../jobs/job-registry.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { quotaRepository, type QuotaRow } from '../quotas/quota.repository.js';
 import { sharesRepository } from '../shares/shares.repository.js';
-import { isUuid } from '../../http/schemas.js';
 import { checkContentType, displayFilename, downloadContentType, searchText } from './document-fields.js';
-import { DocumentJobs, type ExtractAndClassifyPayload } from './document-jobs.js';
+import type { ExtractAndClassifyPayload } from './document-jobs.js';
 import { presentDocument, type PresentedDocument } from './document.presenter.js';
 import { documentsRepository as documents, type DocumentRow, type DocumentStatus } from './documents.repository.js';
 import { makeObjectKey } from './object-key.js';
@@ -93,7 +94,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       userId: doc.user_id,
       ...(opts.requested ? { requested: true } : {}),
     };
-    return queue.send(DocumentJobs.extractAndClassify, payload, { tx });
+    return queue.send(JobNames.extractAndClassify, payload, { tx });
   }
 
   return {

@@ -1,8 +1,8 @@
 import type { Database } from '../../db/database.js';
+import { JobNames } from '../../jobs/job-names.js';
 import { defineJob } from '../../jobs/job-registry.js';
 import type { BlobStore, ListedObject } from '../../storage/blob-store.js';
 import { quotaRepository } from '../quotas/quota.repository.js';
-import { DocumentJobs } from './document-jobs.js';
 import { documentsRepository as documents, type DocumentRow } from './documents.repository.js';
 import { isDocumentObjectKey } from './object-key.js';
 
@@ -105,7 +105,7 @@ async function settleChangedSize(deps: ObjectSweepDeps, seen: DocumentRow): Prom
 
 export function sweepObjectsJob(deps: ObjectSweepDeps) {
   return defineJob<object>({
-    name: DocumentJobs.sweepObjects,
+    name: JobNames.sweepObjects,
     everySeconds: deps.settings.cleanupIntervalSeconds,
     retryLimit: 2,
     handler: async () => {
