@@ -33,6 +33,11 @@ function sentence(s: string): string {
   return /[.!?]$/.test(capitalised) ? capitalised : `${capitalised}.`;
 }
 
+/** Whether `e` is an API error with one of these codes (the server's error catalog, http/errors.ts). */
+export function hasCode(e: unknown, ...codes: string[]): boolean {
+  return e instanceof ApiError && codes.includes(e.code);
+}
+
 export async function apiErrorOf(response: Response): Promise<ApiError> {
   let body: unknown = null;
   try {

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { ApiError } from '../../api/api-error';
+import { hasCode } from '../../api/api-error';
 import { Field, FormError } from '../../components/Field';
 import { useAction } from '../../components/use-action';
 import { AuthLayout } from './AuthLayout';
@@ -9,9 +9,9 @@ import { useAuth } from './auth-context';
 const MIN_PASSWORD = 8;
 
 const messageOf = (err: unknown) =>
-  err instanceof ApiError && err.status === 409
+  hasCode(err, 'email_taken')
     ? 'An account with this email already exists. Sign in instead.'
-    : err instanceof ApiError && err.status === 403
+    : hasCode(err, 'registration_closed')
       ? 'Registration is closed on this server. Ask an administrator for an account.'
       : err instanceof Error
         ? err.message

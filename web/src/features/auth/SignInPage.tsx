@@ -123,7 +123,7 @@ function SecondFactorStep(props: {
 
 function signInMessage(e: unknown): string {
   if (e instanceof ApiError) {
-    if (e.status === 401) return typeof e.detail === 'string' ? e.message : 'That did not match. Try again.';
+    if (e.code === 'unauthorized') return typeof e.detail === 'string' ? e.message : 'That did not match. Try again.';
     return e.message;
   }
   return 'Something went wrong. Try again.';

@@ -1,12 +1,12 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError } from '../../api/api-error';
+import { ApiError, hasCode } from '../../api/api-error';
 import { authApi } from '../../api/auth.api';
 import { Field, FormError } from '../../components/Field';
 import { useAction } from '../../components/use-action';
 import { useToast } from '../../components/Toasts';
 
 const messageOf = (err: unknown) =>
-  err instanceof ApiError && (err.status === 401 || err.status === 403)
+  hasCode(err, 'unauthorized', 'wrong_password')
     ? 'Your current password is not right.'
     : err instanceof ApiError
       ? err.message

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError } from '../../api/api-error';
+import { ApiError, hasCode } from '../../api/api-error';
 import { authApi } from '../../api/auth.api';
 import type { TotpSetup } from '../../api/types';
 import { Field, FormError } from '../../components/Field';
@@ -9,7 +9,7 @@ import { useAuth } from '../auth/auth-context';
 import { BackupCodesDialog } from './BackupCodesDialog';
 
 const messageOf = (e: unknown) =>
-  e instanceof ApiError && (e.status === 400 || e.status === 401 || e.status === 403)
+  hasCode(e, 'invalid_code', 'unauthorized', 'reauthentication_failed')
     ? 'That code did not work. Check the time on your phone and try the newest code.'
     : e instanceof ApiError
       ? e.message

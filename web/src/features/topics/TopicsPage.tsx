@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { ApiError } from '../../api/api-error';
+import { ApiError, hasCode } from '../../api/api-error';
 import { topicsApi } from '../../api/topics.api';
 import type { Topic } from '../../api/types';
 import { Dialog } from '../../components/Dialog';
@@ -13,7 +13,7 @@ import { useToast } from '../../components/Toasts';
 import { useTopics } from './use-topics';
 
 const messageOf = (e: unknown, name?: string) =>
-  e instanceof ApiError && e.status === 409 && name
+  hasCode(e, 'topic_exists') && name
     ? `You already have a topic called “${name}”.`
     : e instanceof ApiError
       ? e.message

@@ -1,10 +1,10 @@
-import { ApiError } from '../../api/api-error';
+import { ApiError, hasCode } from '../../api/api-error';
 import { TransferError } from '../../api/upload-transfer';
 import type { QuotaExceeded } from '../../api/types';
 import { formatBytes } from '../../components/format';
 
 export function isQuotaExceeded(e: unknown): e is ApiError & { detail: QuotaExceeded } {
-  if (!(e instanceof ApiError) || e.status !== 413) return false;
+  if (!(e instanceof ApiError) || e.code !== 'quota_exceeded') return false;
   const d = e.detail as Partial<QuotaExceeded> | null;
   return typeof d?.used_bytes === 'number' && typeof d.limit_bytes === 'number';
 }
@@ -20,9 +20,10 @@ export function uploadFailureMessage(e: unknown, step: 'preparing' | 'uploading'
   if (e instanceof TransferError) return e.message;
   if (e instanceof ApiError) {
     if (e.isNetwork) return 'Could not reach DocuVault. Check your connection and retry.';
-    if (e.status === 422 && step === 'confirming') return 'The file did not arrive in storage. Retry the upload.';
+    if (hasCode(e, 'upload_missing', 'upload_size_mismatch') && step === 'confirming')
+      return 'The file did not arrive in storage. Retry the upload.';
     if (e.status === 422 && step === 'preparing') return e.message;
-    if (e.status === 404) return 'The upload was cleaned up before it finished. Retry.';
+    if (hasCode(e, 'not_found')) return 'The upload was cleaned up before it finished. Retry.';
     if (e.status >= 500) return 'The server could not take the file right now. Retry in a moment.';
     return e.message;
   }
