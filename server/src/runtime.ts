@@ -14,6 +14,7 @@ import type { BlobStore } from './storage/blob-store.js';
 import { diskStorageRoutes } from './storage/disk-storage.routes.js';
 import { createBlobStore, type BlobStoreOptions } from './storage/index.js';
 import { createMailTransport } from './mail/mail-transport.js';
+import { createAdminModule } from './modules/admin/admin.module.js';
 import { createAccountsModule } from './modules/auth/auth.module.js';
 import { createClassificationModule } from './modules/classification/classification.module.js';
 import { createDocumentsModule } from './modules/documents/documents.module.js';
@@ -116,6 +117,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       queue,
     });
     const documents = createDocumentsModule({ config, db, blobs, queue, log });
+    const admin = createAdminModule({ db });
     const topics = createTopicsModule({ db });
     const shares = createSharesModule({ config, secrets, db, blobs, queue });
     const settings = createSettingsModule({ config, secrets, db });
@@ -131,6 +133,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
         webDist: WEB_DIST,
         features: [
           accounts.routes, // first: it decorates `authenticate`
+          admin.routes,
           async (a) => {
             if (blobs.backend === 'local') await a.register(diskStorageRoutes, { store: blobs });
           },

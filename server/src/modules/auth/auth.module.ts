@@ -7,8 +7,6 @@ import type { Database } from '../../db/database.js';
 import type { JobDefinition, JobQueue } from '../../jobs/job-registry.js';
 import type { MailTransport } from '../../mail/mail-transport.js';
 import { securityAlertJob } from '../../mail/send-security-alert.job.js';
-import { adminRoutes } from '../admin/admin.routes.js';
-import { createAdminService } from '../admin/admin.service.js';
 import { findUserById } from './auth.repository.js';
 import { authRoutes } from './auth.routes.js';
 import { createAuthService } from './auth.service.js';
@@ -36,7 +34,7 @@ export interface AccountsModule {
   jobs: JobDefinition<never>[];
 }
 
-/** Accounts, sessions, 2FA, admin and their alert mail, wired from the adapters. */
+/** Accounts, sessions, 2FA and their alert mail, wired from the adapters. */
 export function createAccountsModule(deps: AccountsModuleDeps): AccountsModule {
   const { db, config } = deps;
   const backupCodeKey = Buffer.from(hkdfSync('sha256', deps.secrets.encryptionKey, 'docuvault', 'backup-codes', 32));
@@ -51,7 +49,6 @@ export function createAccountsModule(deps: AccountsModuleDeps): AccountsModule {
     defaultQuotaBytes: config.defaultQuotaBytes,
     clock: deps.clock,
   });
-  const adminService = createAdminService({ db });
 
   return {
     async routes(app) {
@@ -64,7 +61,6 @@ export function createAccountsModule(deps: AccountsModuleDeps): AccountsModule {
         service: authService,
         secureCookie: config.publicUrl?.startsWith('https:') ?? false,
       });
-      await app.register(adminRoutes, { prefix: '/api/admin', service: adminService });
       void warmUpPasswordHashing();
     },
     jobs: [

@@ -1,4 +1,5 @@
-import type { QuotaRow, UserRow } from './auth.repository.js';
+import type { QuotaRow } from '../quotas/quota.repository.js';
+import type { UserRow } from './auth.repository.js';
 
 /** Response shapes of the accounts API; a database row never goes out as is. */
 

@@ -15,11 +15,6 @@ export interface UserRow {
   created_at: Date;
 }
 
-export interface QuotaRow {
-  used_bytes: number;
-  limit_bytes: number;
-}
-
 export interface RefreshTokenRow {
   id: string;
   user_id: string;
@@ -64,15 +59,6 @@ export async function insertUser(
     [u.email, u.passwordHash, u.role],
   );
   return rows[0]!;
-}
-
-export async function insertQuota(q: Queryable, userId: string, limitBytes: number): Promise<void> {
-  await q.query('INSERT INTO quotas (user_id, limit_bytes, used_bytes) VALUES ($1, $2, 0)', [userId, limitBytes]);
-}
-
-export async function findQuota(q: Queryable, userId: string): Promise<QuotaRow | null> {
-  const { rows } = await q.query<QuotaRow>('SELECT used_bytes, limit_bytes FROM quotas WHERE user_id = $1', [userId]);
-  return rows[0] ?? null;
 }
 
 export async function updatePasswordHash(q: Queryable, userId: string, hash: string): Promise<void> {

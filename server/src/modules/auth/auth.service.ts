@@ -4,8 +4,9 @@ import { errors } from '../../http/errors.js';
 import { isUuid } from '../../http/schemas.js';
 import type { JobQueue } from '../../jobs/job-registry.js';
 import { queueSecurityAlert, type SecurityAlertJobData } from '../../mail/send-security-alert.job.js';
+import { quotaRepository, type QuotaRow } from '../quotas/quota.repository.js';
 import * as repo from './auth.repository.js';
-import type { QuotaRow, UserRow } from './auth.repository.js';
+import type { UserRow } from './auth.repository.js';
 import { hashBackupCode, newBackupCodes, normalizeBackupCode } from './backup-codes.js';
 import type { CryptoBox } from './crypto-box.js';
 import { hashPassword, verifyPassword } from './password.js';
@@ -144,7 +145,7 @@ export function createAuthService(deps: AuthServiceDeps) {
           if (!first && deps.registration === 'closed') throw registrationClosed();
           if (await repo.findUserByEmail(tx, email)) throw emailTaken();
           const user = await repo.insertUser(tx, { email, passwordHash, role: first ? 'admin' : 'user' });
-          await repo.insertQuota(tx, user.id, deps.defaultQuotaBytes);
+          await quotaRepository.create(tx, user.id, deps.defaultQuotaBytes);
           return user;
         });
       } catch (e) {
@@ -258,7 +259,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     me: (userId: string): Promise<UserRow> => requireUser(userId),
 
     async quota(userId: string): Promise<QuotaRow> {
-      const q = await repo.findQuota(db, userId);
+      const q = await quotaRepository.find(db, userId);
       if (!q) throw errors.notFound('quota');
       return q;
     },

@@ -1,6 +1,6 @@
 import type { DocumentRow, DocumentTopicRow } from './documents.repository.js';
 
-export interface PresentedTopic {
+export interface PresentedDocumentTopic {
   id: string;
   name: string;
   source: 'auto' | 'manual';
@@ -17,7 +17,7 @@ export interface PresentedDocument {
   created_at: string;
   confirmed_at: string | null;
   classified_at: string | null;
-  topics: PresentedTopic[];
+  topics: PresentedDocumentTopic[];
   /** At least one of its share links still opens (SPEC §7.4). */
   shared: boolean;
   /** Search results only: where the words were found, as HTML-escaped text with <mark> around hits. */

@@ -214,16 +214,6 @@ export const documentsRepository = {
     return rows;
   },
 
-  /** Which of these topic ids belong to the user. */
-  async ownedTopicIds(q: Queryable, userId: string, topicIds: string[]): Promise<Set<string>> {
-    if (topicIds.length === 0) return new Set();
-    const { rows } = await q.query<{ id: string }>('SELECT id FROM topics WHERE user_id = $1 AND id = ANY($2::uuid[])', [
-      userId,
-      topicIds,
-    ]);
-    return new Set(rows.map((r) => r.id));
-  },
-
   /**
    * The document's topics become exactly `topicIds`, all manual: the user's choice
    * overrides the classifier's, so the automatic assignments go; one the user

@@ -8,6 +8,7 @@ import type { JobQueue } from '../../jobs/job-registry.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { quotaRepository, type QuotaRow } from '../quotas/quota.repository.js';
 import { sharesRepository } from '../shares/shares.repository.js';
+import { topicsRepository } from '../topics/topics.repository.js';
 import { checkContentType, displayFilename, downloadContentType, searchText } from './document-fields.js';
 import type { ExtractAndClassifyPayload } from './document-jobs.js';
 import { presentDocument, type PresentedDocument } from './document.presenter.js';
@@ -216,7 +217,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       return db.transaction(async (tx) => {
         const doc = await ownedOrNotFound(tx, user, id, { lock: true });
         if (topicIds !== undefined) {
-          const owned = await documents.ownedTopicIds(tx, user.id, topicIds.filter(isUuid));
+          const owned = await topicsRepository.ownedIds(tx, user.id, topicIds.filter(isUuid));
           // Another user's topic is as unknown as a missing one.
           if (topicIds.some((t) => !owned.has(t))) throw errors.notFound('topic');
           await documents.replaceManualTopics(tx, { documentId: doc.id, userId: user.id, topicIds });

@@ -15,6 +15,11 @@ export interface QuotaDrift {
 
 /** The quota SQL. Every write is one statement, so it is atomic on its own. */
 export const quotaRepository = {
+  /** A new account's quota row, nothing used. */
+  async create(q: Queryable, userId: string, limitBytes: number): Promise<void> {
+    await q.query('INSERT INTO quotas (user_id, limit_bytes, used_bytes) VALUES ($1, $2, 0)', [userId, limitBytes]);
+  },
+
   async find(q: Queryable, userId: string): Promise<QuotaRow | null> {
     const { rows } = await q.query<QuotaRow>('SELECT used_bytes, limit_bytes FROM quotas WHERE user_id = $1', [userId]);
     return rows[0] ?? null;

@@ -19,6 +19,16 @@ export const isDuplicateName = (e: unknown) => (e as { code?: string }).code ===
 
 /** The topics SQL. */
 export const topicsRepository = {
+  /** Which of these topic ids belong to the user. */
+  async ownedIds(q: Queryable, userId: string, topicIds: string[]): Promise<Set<string>> {
+    if (topicIds.length === 0) return new Set();
+    const { rows } = await q.query<{ id: string }>('SELECT id FROM topics WHERE user_id = $1 AND id = ANY($2::uuid[])', [
+      userId,
+      topicIds,
+    ]);
+    return new Set(rows.map((r) => r.id));
+  },
+
   async list(q: Queryable, userId: string): Promise<TopicRow[]> {
     const { rows } = await q.query<TopicRow>(`${SELECT_TOPIC} WHERE t.user_id = $1 ORDER BY lower(t.name), t.id`, [userId]);
     return rows;

@@ -7,7 +7,7 @@ export interface CorpusRow {
   terms: Map<string, { df: number; mass: number }>;
 }
 
-export interface TopicRow {
+export interface ClassifierTopicRow {
   id: string;
   name: string;
   description: string;
@@ -63,8 +63,8 @@ export const localModelRepository = {
   },
 
   /** The user's topics with their learned totals. */
-  async topics(q: Queryable, userId: string): Promise<TopicRow[]> {
-    const { rows } = await q.query<TopicRow>(
+  async topics(q: Queryable, userId: string): Promise<ClassifierTopicRow[]> {
+    const { rows } = await q.query<ClassifierTopicRow>(
       `SELECT t.id, t.name, t.description, coalesce(s.examples, 0) AS examples, coalesce(s.mass, 0) AS mass, coalesce(s.norm2, 0) AS norm2,
               coalesce(s.style_norm2, 0) AS style_norm2
          FROM topics t LEFT JOIN classifier_topic_stats s ON s.topic_id = t.id AND s.user_id = t.user_id
