@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { databaseKinds, startTestApp, type JsonResponse, type TestApp } from '../test-support/test-app.js';
-import { authClient, type Session } from '../modules/auth/auth-fixtures.test.js';
+import { authClient, type Session } from '../test-support/auth-fixtures.js';
 
 /** Every error the framework raises is answered in the contract's shape, whatever the route's response schemas say. */
 function assertErrorBody(r: JsonResponse, status: number, code: string): void {

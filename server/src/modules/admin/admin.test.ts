@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
-import { authClient, type Session } from '../auth/auth-fixtures.test.js';
+import { authClient, type Session } from '../../test-support/auth-fixtures.js';
 
 for (const db of databaseKinds()) {
   describe(`admin (${db})`, () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
-import { authClient, mailsTo, outboxMails, PASSWORD } from './auth-fixtures.test.js';
+import { authClient, mailsTo, outboxMails, PASSWORD } from '../../test-support/auth-fixtures.js';
 import { totpCodeAt } from './totp.js';
 
 const inSteps = (n: number) => new Date(Date.now() + n * 30_000);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
-import { authClient, outboxMails, PASSWORD, randomEmail } from './auth-fixtures.test.js';
+import { authClient, outboxMails, PASSWORD, randomEmail } from '../../test-support/auth-fixtures.js';
 import { totpCodeAt } from './totp.js';
 
 for (const db of databaseKinds()) {

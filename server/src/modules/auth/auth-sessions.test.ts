@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
-import { authClient, mailsTo, outboxMails, PASSWORD, randomEmail } from './auth-fixtures.test.js';
+import { authClient, mailsTo, outboxMails, PASSWORD, randomEmail } from '../../test-support/auth-fixtures.js';
 import { createTokenSigner } from './tokens.js';
 
 for (const db of databaseKinds()) {

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { createTestDatabaseUrl, dropTestDatabase } from '../../test-support/postgres-server.js';
 import { buildOnce, spawnServer, waitHealthy, type ServerProcess } from '../../test-support/spawn-server.js';
 import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
-import { authClient, PASSWORD, randomEmail } from './auth-fixtures.test.js';
+import { authClient, PASSWORD, randomEmail } from '../../test-support/auth-fixtures.js';
 import { purgeAuthStateJob } from './purge-auth-state.job.js';
 import { THROTTLE_LIMITS, THROTTLE_WINDOW_SECONDS } from './throttle.js';
 import { hashRefreshToken } from './tokens.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
-import { DOCX_TYPE, FHT_TOPICS, vaultClient, type TestUser } from './classification-fixtures.test.js';
-import { makeDocxBomb, makePdf } from './file-fixtures.test.js';
+import { DOCX_TYPE, FHT_TOPICS, vaultClient, type TestUser } from '../../test-support/classification-fixtures.js';
+import { makeDocxBomb, makePdf } from '../../test-support/file-fixtures.js';
 
 for (const dbKind of databaseKinds()) {
   describe(`hostile and broken files (${dbKind})`, () => {

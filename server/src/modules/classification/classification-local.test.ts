@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
-import { DOCX_TYPE, FHT_TOPICS, vaultClient, type TestUser } from './classification-fixtures.test.js';
-import { makeDocx, makePdf } from './file-fixtures.test.js';
+import { DOCX_TYPE, FHT_TOPICS, vaultClient, type TestUser } from '../../test-support/classification-fixtures.js';
+import { makeDocx, makePdf } from '../../test-support/file-fixtures.js';
 
 const FINANCE_TXT = `ACME Energy Ltd - Invoice 2024-0815
 Invoice date: 12 March 2024. Amount due: 1,284.50 EUR. Please pay the outstanding bill by bank transfer

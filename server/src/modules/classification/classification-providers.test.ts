@@ -10,7 +10,7 @@ import {
   openAiError,
   vaultClient,
   type TestUser,
-} from './classification-fixtures.test.js';
+} from '../../test-support/classification-fixtures.js';
 import { extractAndClassifyJob, RETRY_LIMIT } from './extract-and-classify.job.js';
 import { DEFAULT_EXTRACTION_LIMITS } from './extraction/extraction-limits.js';
 import { createExtractionPool } from './extraction/extraction-pool.js';

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { RANK_WINDOW } from '../documents/documents.repository.js';
 import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
-import { vaultClient, type TestUser } from './classification-fixtures.test.js';
-import { makePdf } from './file-fixtures.test.js';
+import { vaultClient, type TestUser } from '../../test-support/classification-fixtures.js';
+import { makePdf } from '../../test-support/file-fixtures.js';
 
 const ids = (body: { items: { id: string }[] }) => body.items.map((d) => d.id);
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { databaseKinds, startTestApp, type StorageKind, type TestApp } from '../../test-support/test-app.js';
 import { cleanupAbandonedUploads } from './cleanup-abandoned-uploads.job.js';
-import { allKeys, docsClient, documentRow, eventually, usedBytes } from './document-fixtures.test.js';
+import { allKeys, docsClient, documentRow, eventually, usedBytes } from '../../test-support/document-fixtures.js';
 import { sweepObjects } from './sweep-objects.job.js';
 
 for (const dbKind of databaseKinds()) {

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { createTestDatabaseUrl, dropTestDatabase } from '../../test-support/postgres-server.js';
 import { buildOnce, spawnServer, waitHealthy, type ServerProcess } from '../../test-support/spawn-server.js';
 import { databaseKinds } from '../../test-support/test-app.js';
-import { docsClient, runReconcileCli } from './document-fixtures.test.js';
+import { docsClient, runReconcileCli } from '../../test-support/document-fixtures.js';
 
 for (const dbKind of databaseKinds()) {
   describe(`a crash in the middle of confirms and deletes (${dbKind})`, () => {

@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { databaseKinds, startTestApp, type StorageKind, type TestApp } from '../../test-support/test-app.js';
-import { docsClient, documentRow, filesUnder } from './document-fixtures.test.js';
+import { docsClient, documentRow, filesUnder } from '../../test-support/document-fixtures.js';
 
 const KEY_SHAPE = /^[0-9a-f-]{36}\/[0-9a-f-]{36}\/[0-9a-f-]{36}(\.[a-z0-9]{1,8})?$/;
 

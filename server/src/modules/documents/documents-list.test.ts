@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Queryable } from '../../db/database.js';
 import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
-import { docsClient, documentRow, type TestUser } from './document-fixtures.test.js';
+import { docsClient, documentRow, type TestUser } from '../../test-support/document-fixtures.js';
 
 async function addTopic(db: Queryable, userId: string, name: string): Promise<string> {
   const { rows } = await db.query<{ id: string }>('INSERT INTO topics (user_id, name) VALUES ($1, $2) RETURNING id', [

@@ -9,7 +9,7 @@ import { createPostgresDatabase } from '../../db/postgres-database.js';
 import { createTestDatabaseUrl, dropTestDatabase } from '../../test-support/postgres-server.js';
 import { buildOnce, spawnServer, waitHealthy, type ServerProcess } from '../../test-support/spawn-server.js';
 import { databaseKinds, startTestApp, type JsonResponse, type TestApp } from '../../test-support/test-app.js';
-import { docsClient, documentRow, usedBytes } from './document-fixtures.test.js';
+import { docsClient, documentRow, usedBytes } from '../../test-support/document-fixtures.js';
 
 /** SPEC §2: used_bytes = Σ size_bytes of the user's documents whose status ≠ pending. */
 async function invariantHolds(db: Queryable, userId: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { databaseKinds, startTestApp, type StorageKind, type TestApp } from '../../test-support/test-app.js';
-import { allKeys, docsClient, documentRow, jobsFor, s3EnforcesSignatures } from './document-fixtures.test.js';
+import { allKeys, docsClient, documentRow, jobsFor, s3EnforcesSignatures } from '../../test-support/document-fixtures.js';
 
 const OBJECT_KEY = /^[0-9a-f-]{36}\/[0-9a-f-]{36}\/[0-9a-f-]{36}(\.[a-z0-9]+)?$/;
 

@@ -3,7 +3,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { databaseKinds, startTestApp, type StorageKind, type TestApp } from '../../test-support/test-app.js';
-import { allKeys, docsClient, documentRow, filesUnder, s3EnforcesSignatures, sleep } from './document-fixtures.test.js';
+import { allKeys, docsClient, documentRow, filesUnder, s3EnforcesSignatures, sleep } from '../../test-support/document-fixtures.js';
 
 /** A PUT that announces one length and streams a chunked body of another (what a signed length alone cannot stop). */
 function chunkedPut(url: string, body: Buffer, headers: Record<string, string>): Promise<number> {

@@ -9,7 +9,7 @@ import { PARTIAL_DIR } from '../../storage/safe-path.js';
 import { createTestDatabaseUrl, dropTestDatabase } from '../../test-support/postgres-server.js';
 import { buildOnce, spawnServer, waitHealthy, type ServerProcess } from '../../test-support/spawn-server.js';
 import { databaseKinds } from '../../test-support/test-app.js';
-import { docsClient, eventually } from './document-fixtures.test.js';
+import { docsClient, eventually } from '../../test-support/document-fixtures.js';
 
 const partialFiles = (dataDir: string) => {
   const dir = join(dataDir, 'files', PARTIAL_DIR);

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { buildOnce } from '../../test-support/spawn-server.js';
 import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
-import { docsClient, runReconcileCli } from '../documents/document-fixtures.test.js';
+import { docsClient, runReconcileCli } from '../../test-support/document-fixtures.js';
 import { quotaRepository } from './quota.repository.js';
 import { reconcileQuotas } from './reconcile-quotas.js';
 

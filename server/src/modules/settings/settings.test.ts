@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
-import { vaultClient, type TestUser } from '../classification/classification-fixtures.test.js';
+import { vaultClient, type TestUser } from '../../test-support/classification-fixtures.js';
 
 const KEY = 'sk-test-SETTINGS-0123456789abcdefSECRET';
 

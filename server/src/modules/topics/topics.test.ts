@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
-import { vaultClient, type TestUser } from '../classification/classification-fixtures.test.js';
+import { vaultClient, type TestUser } from '../../test-support/classification-fixtures.js';
 
 for (const dbKind of databaseKinds()) {
   describe(`topics (${dbKind})`, () => {

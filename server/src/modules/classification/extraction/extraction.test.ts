@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { makeDocx, makeDocxBomb, makePdf, makeZip } from '../file-fixtures.test.js';
+import { makeDocx, makeDocxBomb, makePdf, makeZip } from '../../../test-support/file-fixtures.js';
 import { DEFAULT_EXTRACTION_LIMITS, ExtractionError } from './extraction-limits.js';
 import { createExtractionPool } from './extraction-pool.js';
 import { fileKind } from './file-kind.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Queryable } from '../../../db/database.js';
 import { databaseKinds, startTestApp, type TestApp } from '../../../test-support/test-app.js';
-import { vaultClient, type TestUser } from '../classification-fixtures.test.js';
+import { vaultClient, type TestUser } from '../../../test-support/classification-fixtures.js';
 
 /** Per (topic, term), the summed weights of one channel over the manually filed documents. */
 async function manualSums(db: Queryable, userId: string, channel: 'terms, f.weights' | 'style_terms, f.style_weights') {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import { fakeProvider, openAiAnswer, openAiError } from '../classification-fixtures.test.js';
+import { fakeProvider, openAiAnswer, openAiError } from '../../../test-support/classification-fixtures.js';
 import { createAnthropicProvider } from './anthropic-provider.js';
 import { createOpenAiProvider } from './openai-provider.js';
 import { readAnswer, userPrompt } from './prompt.js';

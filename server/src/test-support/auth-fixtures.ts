@@ -1,13 +1,13 @@
 /**
- * Helpers shared by the accounts test files (named *.test.ts so the production build
- * leaves them out; on its own this file holds no tests). Everything goes through real
+ * Helpers shared by the accounts test files (under test-support/, which the production build
+ * leaves out). Everything goes through real
  * HTTP; the database and the outbox are only read, to check what really happened.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { httpClient, type JsonResponse } from '../../test-support/test-app.js';
+import { httpClient, type JsonResponse } from './test-app.js';
 
 export const PASSWORD = 'correct horse battery staple';
 export const randomEmail = (tag = 'u') => `${tag}-${randomBytes(5).toString('hex')}@example.com`;

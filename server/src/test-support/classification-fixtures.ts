@@ -1,12 +1,12 @@
 /**
- * Helpers shared by the classification, topics, settings and search tests (named *.test.ts
- * so the production build leaves them out; on its own this file holds no tests).
+ * Helpers shared by the classification, topics, settings and search tests (under
+ * test-support/, which the production build leaves out).
  * Everything goes through real HTTP; the database is only read, to check what happened.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { httpClient, type TestApp } from '../../test-support/test-app.js';
+import { httpClient, type TestApp } from './test-app.js';
 
 export const PASSWORD = 'correct horse battery staple';
 export const randomEmail = (tag = 'u') => `${tag}-${randomBytes(5).toString('hex')}@example.com`;

@@ -1,6 +1,6 @@
 /**
- * Builders of real files for the classification tests (named *.test.ts so the production
- * build leaves them out; on its own this file holds no tests): a minimal valid PDF written
+ * Builders of real files for the classification tests (under test-support/, which the
+ * production build leaves out): a minimal valid PDF written
  * by hand, a ZIP writer and on it a DOCX, and hostile variants of both.
  */
 import { crc32, deflateRawSync } from 'node:zlib';

@@ -1,6 +1,6 @@
 /**
- * Helpers shared by the documents test files (named *.test.ts so the production build
- * leaves them out; on its own this file holds no tests). Everything goes through real
+ * Helpers shared by the documents test files (under test-support/, which the production build
+ * leaves out). Everything goes through real
  * HTTP except reading the database and storage to check what really happened.
  */
 import { spawnSync } from 'node:child_process';
@@ -8,10 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Queryable } from '../../db/database.js';
-import type { BlobStore } from '../../storage/blob-store.js';
-import { REPO_ROOT } from '../../test-support/spawn-server.js';
-import { httpClient, type JsonResponse } from '../../test-support/test-app.js';
+import type { Queryable } from '../db/database.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import { REPO_ROOT } from './spawn-server.js';
+import { httpClient, type JsonResponse } from './test-app.js';
 
 export const PASSWORD = 'correct horse battery staple';
 export const randomEmail = (tag = 'u') => `${tag}-${randomBytes(5).toString('hex')}@example.com`;
@@ -148,7 +148,7 @@ export function s3EnforcesSignatures(): boolean {
   return kind !== 's3rver' && existsSync('/usr/bin/swift-proxy-server');
 }
 
-const RECONCILE_CLI = fileURLToPath(new URL('../../../dist/cli/reconcile-quotas.js', import.meta.url));
+const RECONCILE_CLI = fileURLToPath(new URL('../../dist/cli/reconcile-quotas.js', import.meta.url));
 
 /** Runs the built `reconcile-quotas` (after buildOnce) as its own process, as `npm run reconcile-quotas` does. */
 export function runReconcileCli(env: Record<string, string>, args: string[] = []) {
