@@ -44,6 +44,7 @@ export const ERROR_CODES = [
   'upload_missing',
   'upload_size_mismatch',
   'document_pending',
+  'document_trashed',
   // the disk backend's signed storage URLs
   'upload_interrupted',
   'upload_url_used',
@@ -72,7 +73,7 @@ export class AppError extends Error {
 }
 
 /** What a 404 can be about. */
-export type Missing = 'document' | 'topic' | 'user' | 'quota' | 'object';
+export type Missing = 'document' | 'topic' | 'user' | 'quota' | 'object' | 'share link';
 
 export interface QuotaExceeded {
   used_bytes: number;
@@ -139,6 +140,7 @@ export const errors = {
       `The uploaded file has ${actual} bytes, not the ${declared} declared at upload-url`,
     ),
   documentPending: () => new AppError(409, 'document_pending', 'The document has not been uploaded yet'),
+  documentTrashed: () => new AppError(409, 'document_trashed', 'The document is in the trash'),
 
   // the disk backend's signed storage URLs (see storage/storage-errors.ts)
   uploadTooLarge: () => new AppError(413, 'payload_too_large', 'The upload is larger than this URL allows'),

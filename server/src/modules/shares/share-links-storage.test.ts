@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { getTestS3 } from '../../test-support/s3-server.js';
 import { startTestApp, type TestApp } from '../../test-support/test-app.js';
-import { sleep } from '../documents/document-fixtures.test.js';
-import { shareClient } from './share-fixtures.test.js';
+import { sleep } from '../../test-support/document-fixtures.js';
+import { shareClient } from '../../test-support/share-fixtures.js';
 
 /**
  * The storage URL a share download is sent to: issued only after the checks, valid for

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
-import { mailsTo, outboxMails } from '../auth/auth-fixtures.test.js';
-import { NOT_AVAILABLE, pageText, sampleFile, shareClient, trashDirectly } from './share-fixtures.test.js';
+import { mailsTo, outboxMails } from '../../test-support/auth-fixtures.js';
+import { NOT_AVAILABLE, pageText, sampleFile, shareClient, trashDirectly } from '../../test-support/share-fixtures.js';
 
 for (const db of databaseKinds()) {
   describe(`share links: the public page and downloads (${db})`, () => {

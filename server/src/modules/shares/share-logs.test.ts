@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { redactUrl } from '../../http/logger.js';
 import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
-import { shareClient } from './share-fixtures.test.js';
+import { shareClient } from '../../test-support/share-fixtures.js';
 
 describe('redactUrl', () => {
   it('when a share path is logged, then its token is replaced and the rest of the path kept', () => {

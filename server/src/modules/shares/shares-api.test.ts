@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
-import { sampleFile, shareClient, trashDirectly } from './share-fixtures.test.js';
+import { sampleFile, shareClient, trashDirectly } from '../../test-support/share-fixtures.js';
 
 const DAY = 86_400_000;
 

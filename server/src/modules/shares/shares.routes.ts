@@ -2,10 +2,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { currentUser } from '../../http/auth-context.js';
+import { ErrorBody } from '../../http/schemas.js';
 import type { ShareService } from './shares.service.js';
 import { CreatedShareBody, CreateShareRequest, DocumentIdParams, ShareIdParams, ShareListBody } from './shares.schemas.js';
 
-const ErrorBody = Type.Object({ detail: Type.Unknown(), code: Type.String() }, { description: 'Error' });
 const tags = ['shares'];
 const security = [{ bearer: [] }];
 

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { IdParams } from '../../http/schemas.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/password.js';
 
 /** The share-link contract (SPEC §7.4), written once: routes, service and presenter use these. */
@@ -59,6 +60,6 @@ export type CreatedShare = Static<typeof CreatedShareBody>;
 
 export const ShareListBody = Type.Array(ShareBody);
 
-export const DocumentIdParams = Type.Object({ id: Type.String({ maxLength: 100, description: 'Document id' }) });
-export const ShareIdParams = Type.Object({ id: Type.String({ maxLength: 100, description: 'Share link id' }) });
+export const DocumentIdParams = IdParams('Document id');
+export const ShareIdParams = IdParams('Share link id');
 export const TokenParams = Type.Object({ token: Type.String({ maxLength: 200 }) });

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../../db/database.js';
 import type { AuthUser } from '../../http/auth-context.js';
 import { errors } from '../../http/errors.js';
+import { isUuid } from '../../http/schemas.js';
 import type { JobQueue } from '../../jobs/job-registry.js';
 import { queueSecurityAlert } from '../../mail/send-security-alert.job.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import { bucketKey, type Throttle } from '../auth/throttle.js';
-import { downloadContentType, isUuid } from '../documents/document-fields.js';
+import { downloadContentType } from '../documents/document-fields.js';
 import { presentShare } from './shares.presenter.js';
 import { sharesRepository as shares, type OpenShareRow } from './shares.repository.js';
 import { DEFAULT_EXPIRY_DAYS, type CreateShareInput, type CreatedShare, type PresentedShare } from './shares.schemas.js';
@@ -86,8 +87,8 @@ export function createShareService(deps: ShareServiceDeps) {
     /** A new link; its URL (with the token) is in this answer only. */
     async create(user: AuthUser, documentId: string, input: CreateShareInput, origin: string): Promise<CreatedShare> {
       const doc = await ownedDocument(db, user, documentId);
-      if (doc.status === 'pending') throw errors.conflict('The document has not been uploaded yet', 'document_pending');
-      if (doc.trashed_at) throw errors.conflict('The document is in the trash', 'document_trashed');
+      if (doc.status === 'pending') throw errors.documentPending();
+      if (doc.trashed_at) throw errors.documentTrashed();
       const token = newShareToken();
       const passwordHash = input.password ? await hashPassword(input.password) : null;
       const row = await shares.insert(db, {

@@ -1,13 +1,13 @@
 /**
- * Helpers shared by the share-link test files (named *.test.ts so the production build
- * leaves them out; on its own this file holds no tests). Everything goes through real
+ * Helpers shared by the share-link test files (under test-support/, which the production build
+ * leaves out). Everything goes through real
  * HTTP; the database is read or written only to check or to set what no API does yet.
  */
 import { randomBytes } from 'node:crypto';
-import type { Queryable } from '../../db/database.js';
-import { docsClient, type Target, type TestUser } from '../documents/document-fixtures.test.js';
+import type { Queryable } from '../db/database.js';
+import { docsClient, type Target, type TestUser } from './document-fixtures.js';
 
-export { randomEmail } from '../documents/document-fixtures.test.js';
+export { randomEmail } from './document-fixtures.js';
 
 /** A realistic document: 200 KB of binary content under a name a page must escape. */
 export function sampleFile(size = 200 * 1024) {
