@@ -70,6 +70,8 @@ function blobStoreConfig(config: Config, secrets: Secrets): BlobStoreOptions {
         accessKeyId: config.s3AccessKey!,
         secretAccessKey: config.s3SecretKey!,
         forcePathStyle: config.s3ForcePathStyle,
+        signingKey: secrets.urlSigningKey,
+        publicBaseUrl: config.publicUrl,
       }
     : {
         backend: 'local',
@@ -86,7 +88,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 
   let db: Database;
   try {
-    db = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    db = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
   } catch (e) {
     throw new StartupError(
       config.databaseUrl ? 'DATABASE_URL' : 'DATA_DIR',
@@ -132,7 +134,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
         features: [
           accounts.routes, // first: it decorates `authenticate`
           async (a) => {
-            if (blobs.backend === 'local') await a.register(diskStorageRoutes, { store: blobs });
+            await a.register(diskStorageRoutes, { store: blobs, gate: documents.uploadGate });
           },
           documents.routes,
           shares.routes,

@@ -22,7 +22,7 @@ export const errors = {
   notFound: (what = 'resource') => new AppError(404, 'not_found', `${capitalize(what)} not found`),
   conflict: (detail: string, code = 'conflict') => new AppError(409, code, detail),
   payloadTooLarge: (detail: unknown = 'Payload too large', code = 'payload_too_large') => new AppError(413, code, detail),
-  quotaExceeded: (q: { used_bytes: number; limit_bytes: number; rejected_bytes: number }) =>
+  quotaExceeded: (q: { used_bytes: number; limit_bytes: number; rejected_bytes: number; reserved_bytes?: number }) =>
     new AppError(413, 'quota_exceeded', q),
   unprocessable: (detail: unknown, code = 'unprocessable') => new AppError(422, code, detail),
   tooManyRequests: (retryAfterSeconds: number) =>

@@ -12,7 +12,11 @@ export const presentMe = (u: UserRow) => ({
   created_at: toIso(u.created_at),
 });
 
-export const presentQuota = (q: QuotaRow) => ({ used_bytes: q.used_bytes, limit_bytes: q.limit_bytes });
+export const presentQuota = (q: QuotaRow) => ({
+  used_bytes: q.used_bytes,
+  limit_bytes: q.limit_bytes,
+  reserved_bytes: q.reserved_bytes,
+});
 
 export function toIso(d: Date | string): string {
   return (d instanceof Date ? d : new Date(d)).toISOString();

@@ -17,6 +17,7 @@ export interface UserRow {
 export interface QuotaRow {
   used_bytes: number;
   limit_bytes: number;
+  reserved_bytes: number;
 }
 
 export interface RefreshTokenRow {
@@ -71,7 +72,9 @@ export async function insertQuota(q: Queryable, userId: string, limitBytes: numb
 }
 
 export async function findQuota(q: Queryable, userId: string): Promise<QuotaRow | null> {
-  const { rows } = await q.query<QuotaRow>('SELECT used_bytes, limit_bytes FROM quotas WHERE user_id = $1', [userId]);
+  const { rows } = await q.query<QuotaRow>('SELECT used_bytes, limit_bytes, reserved_bytes FROM quotas WHERE user_id = $1', [
+    userId,
+  ]);
   return rows[0] ?? null;
 }
 

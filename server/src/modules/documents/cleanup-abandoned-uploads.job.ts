@@ -2,7 +2,7 @@ import type { Database } from '../../db/database.js';
 import { defineJob } from '../../jobs/job-registry.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { DocumentJobs } from './document-jobs.js';
-import { documentsRepository } from './documents.repository.js';
+import { uploadsRepository } from './uploads.repository.js';
 
 const BATCH = 500;
 
@@ -15,20 +15,20 @@ export interface CleanupDeps {
 
 /**
  * Removes uploads that were never confirmed: pending rows older than
- * PENDING_UPLOAD_TTL_SECONDS (none was ever charged, so quotas do not move), then their
- * objects. Idempotent: a second run finds nothing; an object whose removal failed, or
+ * PENDING_UPLOAD_TTL_SECONDS with their reservations (one statement; none was ever
+ * charged), then their objects. Idempotent: a second run finds nothing; an object whose removal failed, or
  * that is PUT after its row went, is the object sweep's (sweep-objects.job.ts).
  */
 export async function cleanupAbandonedUploads(deps: CleanupDeps): Promise<{ rows: number; objects: number }> {
   let rows = 0;
   let objects = 0;
   for (;;) {
-    const keys = await documentsRepository.deleteAbandoned(deps.db, {
+    const gone = await uploadsRepository.deleteAbandoned(deps.db, {
       olderThanSeconds: deps.settings.pendingUploadTtlSeconds,
       limit: BATCH,
     });
-    rows += keys.length;
-    for (const key of keys) {
+    rows += gone.length;
+    for (const { object_key: key } of gone) {
       try {
         await deps.blobs.delete({ key });
         objects++;
@@ -36,7 +36,7 @@ export async function cleanupAbandonedUploads(deps: CleanupDeps): Promise<{ rows
         deps.log?.warn({ err, key }, 'could not remove an abandoned upload; the object sweep will');
       }
     }
-    if (keys.length < BATCH) return { rows, objects };
+    if (gone.length < BATCH) return { rows, objects };
   }
 }
 

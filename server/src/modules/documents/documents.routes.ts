@@ -16,7 +16,12 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => T
 const ErrorBody = Type.Object({ detail: Type.Unknown(), code: Type.String() }, { description: 'Error' });
 const QuotaExceededBody = Type.Object(
   {
-    detail: Type.Object({ used_bytes: Type.Integer(), limit_bytes: Type.Integer(), rejected_bytes: Type.Integer() }),
+    detail: Type.Object({
+      used_bytes: Type.Integer(),
+      reserved_bytes: Type.Optional(Type.Integer({ description: 'Held by open uploads' })),
+      limit_bytes: Type.Integer(),
+      rejected_bytes: Type.Integer(),
+    }),
     code: Type.String(),
   },
   { description: 'The file does not fit in the quota' },
@@ -54,7 +59,9 @@ const UploadUrlRequest = Type.Object({
   // Null first: with type coercion on, null must not become 0 (a bound of zero bytes).
   size_bytes: Type.Optional(
     Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })], {
-      description: 'When given, the URL accepts exactly this many bytes; null or absent = not declared',
+      description:
+        'When given, exactly this many bytes are reserved and the URL accepts exactly them; null or absent = not declared: ' +
+        'the URL accepts (and reserves) up to UNDECLARED_UPLOAD_MAX_BYTES or the room left, whichever is smaller',
     }),
   ),
 });
@@ -103,9 +110,9 @@ export const documentsRoutes: FastifyPluginAsync<{ service: DocumentService }> =
       schema: {
         tags,
         security,
-        summary: 'Step 1 of an upload: a pending document and a URL to PUT its bytes to',
+        summary: 'Step 1 of an upload: a pending document holding its bytes on the quota, and a URL to PUT them to',
         body: UploadUrlRequest,
-        response: { 200: UploadUrlResponse, 413: QuotaExceededBody, 422: ErrorBody },
+        response: { 200: UploadUrlResponse, 413: QuotaExceededBody, 422: ErrorBody, 429: ErrorBody },
       },
     },
     async (request) => service.requestUploadUrl(currentUser(request), request.body),
