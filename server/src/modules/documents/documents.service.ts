@@ -10,6 +10,7 @@ import { DocumentJobs, type ExtractAndClassifyPayload } from './document-jobs.js
 import { presentDocument, type PresentedDocument } from './document.presenter.js';
 import { documentsRepository as documents, type DocumentRow, type DocumentStatus } from './documents.repository.js';
 import { makeObjectKey } from './object-key.js';
+import { createMultipartUploads, type MultipartTicket } from './multipart-uploads.js';
 import { uploadsRepository as uploads, type QuotaState } from './uploads.repository.js';
 
 export interface DocumentServiceDeps {
@@ -18,6 +19,7 @@ export interface DocumentServiceDeps {
   queue: JobQueue;
   settings: {
     uploadUrlTtlSeconds: number;
+    pendingUploadTtlSeconds: number;
     maxPendingUploads: number;
     maxUploadBytes: number;
     undeclaredUploadMaxBytes: number;
@@ -92,8 +94,15 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     }
   }
 
-  /** The bytes of an upload that is gone. */
+  /** The bytes of an upload that is gone: an unfinished multipart upload is aborted too. */
   async function discardBytes(doc: DocumentRow): Promise<void> {
+    if (doc.multipart_upload_id !== null && doc.status === 'pending') {
+      try {
+        await blobs.abortMultipart({ key: doc.object_key, uploadId: doc.multipart_upload_id });
+      } catch (err) {
+        deps.log?.warn({ err, key: doc.object_key }, 'could not abort a multipart upload; the sweep will');
+      }
+    }
     await removeObjectQuietly(doc.object_key);
   }
 
@@ -175,6 +184,15 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     return queue.send(DocumentJobs.extractAndClassify, payload, { tx });
   }
 
+  const multipart = createMultipartUploads({
+    db,
+    blobs,
+    settings: limits,
+    ownedOrNotFound,
+    reserveUpload,
+    dropPending,
+  });
+
   return {
     /**
      * Step 1: a pending row holding its reservation, and a URL that accepts exactly what
@@ -182,12 +200,13 @@ export function createDocumentService(deps: DocumentServiceDeps) {
      */
     async requestUploadUrl(
       user: AuthUser,
-      input: { filename: string; content_type: string; size_bytes?: number | null },
-    ): Promise<UploadUrlAnswer> {
+      input: { filename: string; content_type: string; size_bytes?: number | null; multipart?: boolean },
+    ): Promise<UploadUrlAnswer | MultipartTicket> {
       const filename = displayFilename(input.filename);
       const contentType = checkContentType(input.content_type);
       const declared = input.size_bytes ?? null;
       if (declared !== null && declared > limits.maxUploadBytes) throw tooLargeForUpload(declared, limits.maxUploadBytes);
+      if (input.multipart) return multipart.start(user, { filename, contentType, sizeBytes: declared });
       if (declared !== null && declared > blobs.maxSinglePutBytes) {
         throw errors.unprocessable(
           `A file of ${declared} bytes must be uploaded in parts: ask for multipart: true`,
@@ -215,9 +234,14 @@ export function createDocumentService(deps: DocumentServiceDeps) {
      * queues its classification. An object that breaks its URL's bound is refused and the
      * reservation released.
      */
-    async confirmUpload(user: AuthUser, id: string): Promise<ConfirmAnswer> {
+    async confirmUpload(
+      user: AuthUser,
+      id: string,
+      input: { parts?: { part_number: number; etag: string }[] } = {},
+    ): Promise<ConfirmAnswer> {
       const doc = await ownedOrNotFound(db, user, id);
       if (doc.status !== 'pending') return confirmedAnswer(doc, await quotaOf(db, user.id));
+      if (doc.multipart_upload_id !== null) return chargeAndQueue(user, doc, await multipart.complete(user, doc, input.parts));
 
       const object = await blobs.stat({ key: doc.object_key });
       if (!object) {
@@ -239,6 +263,11 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       }
       return chargeAndQueue(user, doc, object.size);
     },
+    /** Multipart: URLs for these parts, each bound to its part's exact length. */
+    partUrls: multipart.partUrls,
+    /** Multipart: the parts stored so far (resume). */
+    storedParts: multipart.storedParts,
+
     async list(user: AuthUser, query: ListQuery): Promise<{ items: PresentedDocument[]; total: number }> {
       // A topic id that is not a uuid names nobody's topic: nothing matches.
       if (query.topic_id !== undefined && !isUuid(query.topic_id)) return { items: [], total: 0 };
