@@ -136,6 +136,9 @@ for (const dbKind of kinds) {
         const start = await c.uploadUrl(u.token, { filename: 'a.bin', content_type: 'application/octet-stream', size_bytes: 9 * MiB, multipart: true });
         const id = start.body.document_id as string;
         const key = (await documentRow(app.runtime.db, id))!.object_key;
+        const uploadIdOf = async (docId: string) =>
+          (await app.runtime.db.query<{ u: string }>('SELECT multipart_upload_id AS u FROM documents WHERE id = $1', [docId])).rows[0]!.u;
+        const uploadIds = [await uploadIdOf(id)];
         const urls = await partUrls(u.token, id, [2]);
         assert.ok((await putPart(urls['2']!, partBytes(2, MiB))).status < 300);
         assert.equal((await c.quota(u.token)).reserved_bytes, 9 * MiB);
@@ -150,6 +153,7 @@ for (const dbKind of kinds) {
         const left = await c.uploadUrl(u.token, { filename: 'b.bin', content_type: 'application/octet-stream', size_bytes: 9 * MiB, multipart: true });
         const leftId = left.body.document_id as string;
         const leftKey = (await documentRow(app.runtime.db, leftId))!.object_key;
+        uploadIds.push(await uploadIdOf(leftId));
         await app.runtime.db.query(`UPDATE documents SET created_at = now() - interval '2 hours' WHERE id = $1`, [leftId]);
         const orphanKey = `${u.id}/${leftId.replace(/.$/, '0')}/orphan.bin`;
         await app.runtime.blobs.createMultipart({ key: orphanKey, contentType: 'application/octet-stream', partSize: 8 * MiB });
@@ -162,7 +166,8 @@ for (const dbKind of kinds) {
         assert.deepEqual(await c.quota(u.token), { used_bytes: 0, reserved_bytes: 0, limit_bytes: 104857600 });
         if (storage === 'local') {
           const dir = join(app.dataDir, 'files', '.multipart');
-          assert.deepEqual(readdirSync(dir), [], 'no part files left on disk');
+          const left = readdirSync(dir).filter((d) => uploadIds.includes(d));
+          assert.deepEqual(left, [], 'no part files left on disk');
         }
       });
     });
