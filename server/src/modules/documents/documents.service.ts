@@ -147,32 +147,28 @@ export function createDocumentService(deps: DocumentServiceDeps) {
 
   /** Flip + charge (one statement) and the classification job, in one transaction. */
   async function chargeAndQueue(user: AuthUser, doc: DocumentRow, size: number): Promise<ConfirmAnswer> {
-    const outcome = await db.transaction(async (tx) => {
-      const result = await uploads.flipAndCharge(tx, { id: doc.id, userId: user.id, sizeBytes: size });
-      if (result.kind === 'charged') await queueClassification(tx, result.doc);
-      if (result.kind === 'over') {
-        // Flipped but not charged: undone in the same transaction, and the reservation goes.
-        await tx.query('UPDATE documents SET status = $3 WHERE id = $1 AND user_id = $2', [doc.id, user.id, 'pending']);
-        await uploads.deleteAndRelease(tx, { id: doc.id, userId: user.id });
-        return { kind: 'over', quota: await quotaOf(tx, user.id) } as const;
-      }
-      if (result.kind === 'not_pending') {
+    let outcome;
+    try {
+      outcome = await db.transaction(async (tx) => {
+        const result = await uploads.flipAndCharge(tx, { id: doc.id, userId: user.id, sizeBytes: size });
+        // Flipped but the charge no longer fits (the limit was lowered): undone by rollback.
+        if (result.kind === 'over') throw OVER_LIMIT;
+        if (result.kind === 'charged') {
+          await queueClassification(tx, result.doc);
+          return result;
+        }
         // A concurrent confirm won (same answer, nothing charged) or the row is gone.
         const now = await documents.findOwned(tx, { id: doc.id, userId: user.id });
         return now ? ({ kind: 'already', doc: now, quota: await quotaOf(tx, user.id) } as const) : ({ kind: 'gone' } as const);
-      }
-      return result;
-    });
-    switch (outcome.kind) {
-      case 'charged':
-      case 'already':
-        return confirmedAnswer(outcome.doc, outcome.quota);
-      case 'gone':
-        throw errors.notFound('document');
-      case 'over':
-        await discardBytes(doc);
-        throw errors.quotaExceeded({ ...quotaDetail(outcome.quota), rejected_bytes: size });
+      });
+    } catch (err) {
+      if (err !== OVER_LIMIT) throw err;
+      // A failed confirm: the upload, its reservation and its bytes go.
+      await dropPending(user, doc);
+      throw errors.quotaExceeded({ ...quotaDetail(await quotaOf(db, user.id)), rejected_bytes: size });
     }
+    if (outcome.kind === 'gone') throw errors.notFound('document');
+    return confirmedAnswer(outcome.doc, outcome.quota);
   }
 
   function queueClassification(tx: Queryable, doc: DocumentRow, opts: { requested?: boolean } = {}) {
@@ -337,6 +333,8 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     },
   };
 }
+
+const OVER_LIMIT = Symbol('over the limit');
 
 /** What a 413 tells about the quota: used and reserved bytes, the limit. */
 function quotaDetail(quota: QuotaState) {
