@@ -30,7 +30,7 @@ for (const dbKind of databaseKinds()) {
     it('when the server is killed -9 while 50 uploads are being confirmed and deleted and 20 multipart uploads are under way, then after a restart reconcile-quotas --dry-run reports zero drift in charges and reservations', async () => {
       const first = await spawnServer(env);
       servers.push(first);
-      await waitHealthy(first, 60_000);
+      await waitHealthy(first, 150_000);
       const c = docsClient({ baseUrl: first.baseUrl });
       const u = await c.user();
       const ids: string[] = [];
@@ -80,7 +80,7 @@ for (const dbKind of databaseKinds()) {
 
       const second = await spawnServer(env);
       servers.push(second);
-      await waitHealthy(second, 60_000);
+      await waitHealthy(second, 150_000);
       const c2 = docsClient({ baseUrl: second.baseUrl });
       const token = (
         await c2.req('POST', '/api/auth/login', { json: { email: u.email, password: 'correct horse battery staple' } })
