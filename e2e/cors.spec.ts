@@ -16,33 +16,36 @@ async function startPageServer(): Promise<{ origin: string; close(): Promise<voi
   return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
 }
 
+// Plain JavaScript text, not a TypeScript function: the test loader would add helpers
+// (esbuild's __name) that do not exist inside the page.
+const PAGE_SCRIPT = `async ({ api, email }) => {
+  async function json(path, body, token) {
+    const headers = { 'content-type': 'application/json' };
+    if (token) headers.authorization = 'Bearer ' + token;
+    const r = await fetch(api + path, { method: 'POST', headers, body: JSON.stringify(body) });
+    return { status: r.status, body: r.status === 204 ? null : await r.json() };
+  }
+  const password = 'integrator passphrase 1';
+  await json('/api/auth/register', { email, password });
+  const login = await json('/api/auth/login', { email, password });
+  const token = login.body.access_token;
+  const text = 'Quarterly report from a partner site.\\n'.repeat(40);
+  const bytes = new Blob([text]).size;
+  const ticket = await json('/api/documents/upload-url', { filename: 'report.txt', content_type: 'text/plain', size_bytes: bytes }, token);
+  const put = await fetch(new URL(ticket.body.upload_url, api).href, { method: 'PUT', headers: ticket.body.upload_headers, body: text });
+  const confirm = await json('/api/documents/' + ticket.body.document_id + '/confirm', {}, token);
+  return { put: put.status, etag: put.headers.get('etag'), confirm: confirm.status, size: confirm.body && confirm.body.size_bytes, bytes };
+}`;
+
 /** Runs the 3-step upload from inside the page, as an integrator's script would. */
 function uploadFromPage(page: Page, api: string, email: string) {
-  return page.evaluate(
-    async ({ api, email }) => {
-      const json = async (path: string, body: unknown, token?: string) => {
-        const headers: Record<string, string> = { 'content-type': 'application/json' };
-        if (token) headers.authorization = `Bearer ${token}`;
-        const r = await fetch(api + path, { method: 'POST', headers, body: JSON.stringify(body) });
-        return { status: r.status, body: r.status === 204 ? null : await r.json() };
-      };
-      const password = 'integrator passphrase 1';
-      await json('/api/auth/register', { email, password });
-      const login = await json('/api/auth/login', { email, password });
-      const token = login.body.access_token as string;
-      const text = 'Quarterly report from a partner site.\n'.repeat(40);
-      const ticket = await json(
-        '/api/documents/upload-url',
-        { filename: 'report.txt', content_type: 'text/plain', size_bytes: new Blob([text]).size },
-        token,
-      );
-      const target = new URL(ticket.body.upload_url, api).href;
-      const put = await fetch(target, { method: 'PUT', headers: ticket.body.upload_headers, body: text });
-      const confirm = await json(`/api/documents/${ticket.body.document_id}/confirm`, {}, token);
-      return { put: put.status, etag: put.headers.get('etag'), confirm: confirm.status, size: confirm.body?.size_bytes, bytes: new Blob([text]).size };
-    },
-    { api, email },
-  );
+  return page.evaluate(`(${PAGE_SCRIPT})(${JSON.stringify({ api, email })})`) as Promise<{
+    put: number;
+    etag: string | null;
+    confirm: number;
+    size: number;
+    bytes: number;
+  }>;
 }
 
 describe('an upload from another origin (CORS_ORIGINS, disk backend)', () => {
