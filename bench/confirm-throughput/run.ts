@@ -74,6 +74,8 @@ async function main() {
     DATA_DIR: dataDir,
     ROLE: 'api',
     LOG_LEVEL: 'warn',
+    // As many connections as the bare loop below has (DATABASE_POOL_SIZE, default 10).
+    DATABASE_POOL_SIZE: String(CONCURRENCY),
     SECRET_KEY: randomBytes(32).toString('hex'),
   });
   const pool = new pg.Pool({ connectionString: url, max: CONCURRENCY });
@@ -145,7 +147,7 @@ async function main() {
           [d.id, d.userId, DOC_BYTES.length],
         );
         const charged = await client.query(
-          `UPDATE quotas SET used_bytes = used_bytes + $2 WHERE user_id = $1 AND used_bytes + $2 <= limit_bytes RETURNING used_bytes, limit_bytes`,
+          `UPDATE quotas SET used_bytes = used_bytes + $2 WHERE user_id = $1 AND used_bytes + reserved_bytes + $2 <= limit_bytes RETURNING used_bytes, limit_bytes`,
           [d.userId, DOC_BYTES.length],
         );
         await client.query(
@@ -171,7 +173,7 @@ async function main() {
     console.log(line('bare pg transaction (same SQL)', bare));
     console.log(`ratio DocuVault / bare             ${(rate(viaApi) / rate(bare)).toFixed(2).padStart(6)}`);
     console.log(
-      '(the server also authenticates the token, reads the row, stats the object on disk and answers JSON over HTTP; its pool has 10 connections, the bare loop one per client)',
+      `(the server also authenticates the token, reads the row, stats the object on disk and answers JSON over HTTP; both have ${CONCURRENCY} connections)`,
     );
   } finally {
     await pool.end();

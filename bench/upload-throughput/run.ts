@@ -89,6 +89,63 @@ async function startBare(dir: string): Promise<{ child: ChildProcess; url: strin
 }
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const MULTIPART_TOTAL = Number(process.env.BENCH_MULTIPART_MIB ?? 2048) * MIB;
+const PARALLEL_PARTS = 4;
+
+/** Sends `length` bytes to a part URL with Content-Length; resolves with the status. */
+function putPart(url: string, length: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'PUT', headers: { 'content-length': String(length) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    let sent = 0;
+    const pump = () => {
+      while (sent < length) {
+        const n = Math.min(CHUNK.length, length - sent);
+        sent += n;
+        if (!req.write(n === CHUNK.length ? CHUNK : CHUNK.subarray(0, n))) return void req.once('drain', pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+}
+
+/**
+ * One multipart upload of MULTIPART_TOTAL bytes, four parts at a time, from upload-url to
+ * confirm (which joins the parts: on disk a rename). Returns seconds.
+ */
+async function multipartUpload(api: ReturnType<typeof jsonApi>, baseUrl: string, token: string): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  const start = await api('POST', '/api/documents/upload-url', {
+    token,
+    body: { filename: 'big.bin', content_type: CONTENT_TYPE, size_bytes: MULTIPART_TOTAL, multipart: true },
+  });
+  const { document_id: id, part_size: partSize, part_count: count } = start;
+  const lengthOf = (n: number) => Math.min(partSize, MULTIPART_TOTAL - (n - 1) * partSize);
+  let next = 1;
+  await Promise.all(
+    Array.from({ length: PARALLEL_PARTS }, async () => {
+      while (next <= count) {
+        const batch: number[] = [];
+        while (batch.length < 8 && next <= count) batch.push(next++);
+        const { urls } = await api('POST', `/api/documents/${id}/parts`, { token, body: { part_numbers: batch } });
+        for (const n of batch) {
+          const u = urls[String(n)] as string;
+          const status = await putPart(u.startsWith('http') ? u : baseUrl + u, lengthOf(n));
+          if (status >= 300) throw new Error(`part ${n} answered ${status}`);
+        }
+      }
+    }),
+  );
+  const confirmed = await api('POST', `/api/documents/${id}/confirm`, { token });
+  if (confirmed.size_bytes !== MULTIPART_TOTAL) throw new Error(`confirmed ${confirmed.size_bytes} bytes`);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  await api('DELETE', `/api/documents/${id}`, { token });
+  return seconds;
+}
 
 async function main() {
   const mb = TOTAL / 1e6;
@@ -102,7 +159,7 @@ async function main() {
   const bare = await startBare(bareDir);
   const server = await spawnServer({
     DATA_DIR: join(work, 'docuvault'),
-    DEFAULT_QUOTA_BYTES: String(TOTAL * 2),
+    DEFAULT_QUOTA_BYTES: String(Math.max(TOTAL, MULTIPART_TOTAL) * 2),
     LOG_LEVEL: 'warn',
   });
   try {
@@ -144,6 +201,12 @@ async function main() {
       console.log(`round ${round + 1}: bare ${(mb / b.seconds).toFixed(1)} MB/s, DocuVault ${(mb / d.seconds).toFixed(1)} MB/s`);
     }
 
+    // Multipart: the same bytes per second, in 4 parallel parts, against the bare limit.
+    const multiSampler = sampleRss(pid);
+    const multiSeconds = await multipartUpload(api, server.baseUrl, token);
+    const multiPeak = multiSampler.stop();
+    const multiRate = MULTIPART_TOTAL / 1e6 / multiSeconds;
+
     const bestBare = Math.max(...bareRates);
     const bestDv = Math.max(...dvRates);
     console.log('');
@@ -155,6 +218,11 @@ async function main() {
     console.log(
       `server RSS              ${(baseline / MIB).toFixed(1)} MiB before, ${(peak / MIB).toFixed(1)} MiB peak during PUTs → growth ${((peak - baseline) / MIB).toFixed(1)} MiB (target < 64 MiB)`,
     );
+    console.log(
+      `DocuVault multipart     ${multiRate.toFixed(1).padStart(8)} MB/s   (${MULTIPART_TOTAL / MIB} MiB, ${PARALLEL_PARTS} parts in parallel, upload-url to confirm)`,
+    );
+    console.log(`ratio multipart / bare  ${(multiRate / bestBare).toFixed(2).padStart(8)}        (target ≥ 0.8)`);
+    console.log(`server RSS, multipart   peak growth ${((Math.max(multiPeak, baseline) - baseline) / MIB).toFixed(1)} MiB (target < 64 MiB)`);
   } finally {
     bare.child.kill();
     await server.stop();

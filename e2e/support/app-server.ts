@@ -10,7 +10,8 @@ export { freePort };
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = join(REPO_ROOT, 'server/dist/main.js');
 const BUILD_LOCK = join(REPO_ROOT, 'e2e/artifacts/.build-lock');
-const READY_TIMEOUT_MS = 60_000;
+// Generous: a fresh DATA_DIR on a busy 2-core machine can take a minute to migrate and build the web index.
+const READY_TIMEOUT_MS = 150_000;
 
 export interface AppServer {
   baseUrl: string;

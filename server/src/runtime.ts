@@ -71,6 +71,8 @@ function blobStoreConfig(config: Config, secrets: Secrets): BlobStoreOptions {
         accessKeyId: config.s3AccessKey!,
         secretAccessKey: config.s3SecretKey!,
         forcePathStyle: config.s3ForcePathStyle,
+        signingKey: secrets.urlSigningKey,
+        publicBaseUrl: config.publicUrl,
       }
     : {
         backend: 'local',
@@ -87,7 +89,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 
   let db: Database;
   try {
-    db = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    db = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
   } catch (e) {
     throw new StartupError(
       config.databaseUrl ? 'DATABASE_URL' : 'DATA_DIR',
@@ -135,7 +137,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
           accounts.routes, // first: it decorates `authenticate`
           admin.routes,
           async (a) => {
-            if (blobs.backend === 'local') await a.register(diskStorageRoutes, { store: blobs });
+            await a.register(diskStorageRoutes, { store: blobs, gate: documents.uploadGate });
           },
           documents.routes,
           shares.routes,

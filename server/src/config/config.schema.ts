@@ -92,6 +92,13 @@ export const configSchema = {
     parse: postgresUrl,
     secret: true,
   }),
+  databasePoolSize: key({
+    env: 'DATABASE_POOL_SIZE',
+    description: 'Connections each process keeps to PostgreSQL (DATABASE_URL only)',
+    default: '10',
+    accepts: 'an integer 1-1000',
+    parse: int(1, 1000),
+  }),
   storageBackend: key({
     env: 'STORAGE_BACKEND',
     description: 'Where document bytes live',
@@ -235,6 +242,28 @@ export const configSchema = {
     default: '30',
     accepts: 'an integer 1-100000',
     parse: int(1, 100000),
+  }),
+  maxPendingUploads: key({
+    env: 'MAX_PENDING_UPLOADS',
+    description: 'Open (unconfirmed) uploads a user may have at once',
+    default: '100',
+    accepts: 'an integer 1-100000',
+    parse: int(1, 100000),
+  }),
+  maxUploadBytes: key({
+    env: 'MAX_UPLOAD_BYTES',
+    description: 'Largest file accepted, in bytes (single PUT or multipart)',
+    default: String(5 * 1024 ** 4),
+    accepts: 'a positive integer',
+    parse: int(1, Number.MAX_SAFE_INTEGER),
+  }),
+  undeclaredUploadMaxBytes: key({
+    env: 'UNDECLARED_UPLOAD_MAX_BYTES',
+    description:
+      'What an upload URL requested without size_bytes accepts (and reserves), at most; the room left caps it further',
+    default: String(64 * 1024 ** 2),
+    accepts: 'a positive integer',
+    parse: int(1, Number.MAX_SAFE_INTEGER),
   }),
   role: key({
     env: 'ROLE',

@@ -1,3 +1,4 @@
+import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -44,6 +45,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-frame-options', 'DENY');
   });
 
+  await app.register(cors, corsOptions(deps.config.corsOrigins));
+
   await app.register(swagger, {
     openapi: {
       info: { title: 'DocuVault API', version: '0.1.0', description: 'Self-hosted multi-user document vault' },
@@ -56,4 +59,29 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const feature of deps.features ?? []) await feature(app);
   if (deps.webDist) await app.register(webRoutes, { webDist: deps.webDist });
   return app;
+}
+
+/**
+ * CORS_ORIGINS (SPEC §7.1): pages on these origins may call the API and PUT to the
+ * app-signed storage URLs (all under /api/) — the UI's dev server, an integrator's site
+ * uploading with Uppy. Bearer tokens, not cookies, cross origins, so credentials stay off.
+ * ETag is exposed because multipart clients send the parts' ETags back at completion.
+ */
+function corsOptions(origins: string[]) {
+  const allowed = new Set(origins);
+  const forApi = {
+    origin: (origin: string | undefined, cb: (err: Error | null, allow: boolean) => void) =>
+      cb(null, origin !== undefined && allowed.has(origin)),
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
+    exposedHeaders: ['etag', 'x-request-id', 'retry-after', 'content-disposition'],
+    credentials: false,
+    maxAge: 600,
+    strictPreflight: false,
+  };
+  return {
+    hook: 'onRequest' as const,
+    delegator: (req: { url?: string }, cb: (err: Error | null, options: object) => void) =>
+      cb(null, allowed.size > 0 && (req.url ?? '').startsWith('/api/') ? forApi : { origin: false }),
+  };
 }

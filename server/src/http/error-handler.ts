@@ -47,6 +47,8 @@ const STORAGE_REFUSALS: Record<StorageRefusal, () => AppError> = {
   upload_too_large: errors.uploadTooLarge,
   upload_too_short: errors.uploadTooShort,
   upload_interrupted: errors.uploadInterrupted,
+  upload_closed: () => errors.uploadClosed(),
+  part_mismatch: () => errors.partMismatch('A part is not stored as given'),
 };
 
 /** The catalog entry of an error, or null when it is a bug. */

@@ -45,6 +45,17 @@ export const ERROR_CODES = [
   'upload_size_mismatch',
   'document_pending',
   'document_trashed',
+  // uploads: reservations and multipart
+  'file_too_large',
+  'multipart_required',
+  'not_multipart',
+  'upload_complete',
+  'size_required',
+  'bad_part_number',
+  'parts_incomplete',
+  'part_mismatch',
+  'upload_closed',
+  'too_many_pending_uploads',
   // the disk backend's signed storage URLs
   'upload_interrupted',
   'upload_url_used',
@@ -79,6 +90,7 @@ export interface QuotaExceeded {
   used_bytes: number;
   limit_bytes: number;
   rejected_bytes: number;
+  reserved_bytes?: number;
 }
 
 const invalid = (code: ErrorCode) => (detail: string) => new AppError(422, code, detail);
@@ -141,6 +153,22 @@ export const errors = {
     ),
   documentPending: () => new AppError(409, 'document_pending', 'The document has not been uploaded yet'),
   documentTrashed: () => new AppError(409, 'document_trashed', 'The document is in the trash'),
+
+  // uploads: reservations and multipart
+  fileTooLarge: (detail: string) => new AppError(413, 'file_too_large', detail),
+  multipartRequired: (declared: number) =>
+    new AppError(422, 'multipart_required', `A file of ${declared} bytes must be uploaded in parts: ask for multipart: true`),
+  notMultipart: () => new AppError(409, 'not_multipart', 'This document is not a multipart upload'),
+  uploadComplete: () => new AppError(409, 'upload_complete', 'This upload is already complete'),
+  sizeRequired: () => new AppError(422, 'size_required', 'A multipart upload needs size_bytes (at least 1)'),
+  badPartNumber: (detail: string) => new AppError(422, 'bad_part_number', detail),
+  partsIncomplete: (detail: object) => new AppError(422, 'parts_incomplete', detail),
+  partMismatch: (detail: unknown) => new AppError(422, 'part_mismatch', detail),
+  joinedSizeMismatch: () => new AppError(422, 'upload_size_mismatch', 'The joined file is not the declared size'),
+  uploadClosed: (
+    detail = 'This upload is no longer open (its document was deleted, confirmed or swept); request a new upload URL',
+  ) => new AppError(409, 'upload_closed', detail),
+  tooManyPendingUploads: (detail: string) => new AppError(429, 'too_many_pending_uploads', detail),
 
   // the disk backend's signed storage URLs (see storage/storage-errors.ts)
   uploadTooLarge: () => new AppError(413, 'payload_too_large', 'The upload is larger than this URL allows'),

@@ -27,8 +27,23 @@ export interface ListedObject {
   lastModified: Date;
 }
 
+/** A part of a multipart upload, as stored. */
+export interface StoredPart {
+  partNumber: number;
+  size: number;
+  etag: string;
+}
+
+export interface MultipartUploadInfo {
+  key: string;
+  uploadId: string;
+  initiated: Date;
+}
+
 export interface BlobStore {
   readonly backend: 'local' | 's3';
+  /** The largest object one presigned PUT may carry (S3: 5 GiB); larger ones go in parts. */
+  readonly maxSinglePutBytes: number;
   put(opts: { key: string; body: NodeJS.ReadableStream | Buffer; contentType?: string }): Promise<void>;
   /** null when the object does not exist. */
   stat(opts: { key: string }): Promise<ObjectInfo | null>;
@@ -53,6 +68,24 @@ export interface BlobStore {
   }): Promise<PresignedUpload>;
   /** A URL serving the object as an attachment named `filename`. */
   presignDownload(opts: { key: string; filename: string; contentType?: string; ttlSeconds: number }): Promise<PresignedDownload>;
+  /** Starts a multipart upload of `key` (S3: CreateMultipartUpload). */
+  createMultipart(opts: { key: string; contentType: string; partSize: number }): Promise<{ uploadId: string }>;
+  /** A URL accepting one PUT of one part, of exactly `exactBytes`. */
+  presignPart(opts: {
+    key: string;
+    uploadId: string;
+    partNumber: number;
+    exactBytes: number;
+    ttlSeconds: number;
+  }): Promise<PresignedUpload>;
+  /** The parts stored so far, by part number; null when there is no such upload (any more). */
+  listParts(opts: { key: string; uploadId: string }): Promise<StoredPart[] | null>;
+  /** Joins the parts, in order, into the object; the upload is gone afterwards. */
+  completeMultipart(opts: { key: string; uploadId: string; parts: StoredPart[] }): Promise<void>;
+  /** Drops the upload and its parts; idempotent. */
+  abortMultipart(opts: { key: string; uploadId: string }): Promise<void>;
+  /** Every multipart upload not completed or aborted, for the sweep. */
+  listMultipartUploads(): AsyncIterable<MultipartUploadInfo>;
   /** Throws when the backend cannot be reached or written; used by the health check. */
   ping(): Promise<void>;
   /**

@@ -3,11 +3,24 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BlobStore, ListedObject, ObjectInfo } from './blob-store.js';
 import { writeObjectAtomically, type ByteSource } from './disk-object-writer.js';
-import { PARTIAL_DIR, assertValidObjectKey, resolveSafePath } from './safe-path.js';
-import { ObjectNotFoundError, StorageRefusedError } from './storage-errors.js';
-import { createUrlSigner, type SizeBound, type Verdict } from './url-signer.js';
+import { createDiskMultipart } from './disk-multipart.js';
+import { MULTIPART_DIR, PARTIAL_DIR, assertValidObjectKey, resolveSafePath } from './safe-path.js';
+import { ObjectNotFoundError } from './storage-errors.js';
+import {
+  APP_UPLOAD_PATH,
+  OPEN_GATE,
+  assertVerified,
+  createAppUploadUrls,
+  encodeKey,
+  expiryFor,
+  integerParam,
+  stringParam,
+  uploadClosed,
+  invalidUrl,
+  type UploadGate,
+} from './app-upload-url.js';
 
-export const DISK_UPLOAD_PATH = '/api/storage/upload/';
+export const DISK_UPLOAD_PATH = APP_UPLOAD_PATH;
 export const DISK_DOWNLOAD_PATH = '/api/storage/download/';
 
 export interface DiskBlobStoreOptions {
@@ -20,17 +33,31 @@ export interface DiskBlobStoreOptions {
 
 type Query = Record<string, unknown>;
 
+export interface ReceiveUploadOptions {
+  key: string;
+  query: Query;
+  contentType: string | undefined;
+  contentLength: number | undefined;
+  body: ByteSource;
+  gate?: UploadGate;
+}
+
 /** The disk backend, plus what its two app-served routes need (disk-storage.routes.ts). */
 export interface DiskBlobStore extends BlobStore {
   readonly backend: 'local';
-  /** Verifies an upload URL, then stores the body within its bound. */
-  receiveUpload(opts: {
+  /**
+   * Verifies an upload URL, asks the gate whether the upload is still open, then stores
+   * the body within its bound; bytes that land after the upload closed are removed (409).
+   */
+  receiveUpload(opts: ReceiveUploadOptions): Promise<{ size: number; etag: string }>;
+  /** Verifies a part URL, asks the gate, then writes the part in place; returns its ETag. */
+  receivePart(opts: {
     key: string;
     query: Query;
-    contentType: string | undefined;
     contentLength: number | undefined;
     body: ByteSource;
-  }): Promise<{ size: number }>;
+    gate?: UploadGate;
+  }): Promise<{ size: number; etag: string }>;
   /** Verifies a download URL, then opens the object. */
   openDownload(opts: { key: string; query: Query }): Promise<{
     stream: Readable;
@@ -42,12 +69,15 @@ export interface DiskBlobStore extends BlobStore {
 
 export function createDiskBlobStore(opts: DiskBlobStoreOptions): DiskBlobStore {
   const rootDir = path.resolve(opts.rootDir);
-  const signer = createUrlSigner({ secret: opts.signingKey });
+  const uploads = createAppUploadUrls({ signingKey: opts.signingKey, publicBaseUrl: opts.publicBaseUrl });
+  const signer = uploads.signer;
   const base = (opts.publicBaseUrl ?? '').replace(/\/+$/, '');
   const pathOf = (key: string) => resolveSafePath({ rootDir, key });
+  const multipart = createDiskMultipart(rootDir);
 
   return {
     backend: 'local',
+    maxSinglePutBytes: Number.MAX_SAFE_INTEGER,
 
     async put({ key, body }) {
       // Content type is not kept on disk: the documents table holds it.
@@ -76,20 +106,46 @@ export function createDiskBlobStore(opts: DiskBlobStoreOptions): DiskBlobStore {
       return listObjects(rootDir, prefix);
     },
 
-    async presignUpload({ key, contentType, ttlSeconds, exactBytes, maxBytes }) {
+    async presignUpload(o) {
+      return uploads.sign(o);
+    },
+
+    async createMultipart({ key, partSize }) {
       assertValidObjectKey(key);
-      const bound = sizeBound(exactBytes, maxBytes);
-      const expires = expiryFor(ttlSeconds);
-      const sig = signer.sign({ method: 'PUT', key, contentType, expires, bound });
-      const query = new URLSearchParams({ expires: String(expires) });
-      if (bound && 'exactBytes' in bound) query.set('exact', String(bound.exactBytes));
-      if (bound && 'maxBytes' in bound) query.set('max', String(bound.maxBytes));
-      query.set('sig', sig);
-      return {
-        url: `${base}${DISK_UPLOAD_PATH}${encodeKey(key)}?${query}`,
-        expiresAt: new Date(expires * 1000),
-        headers: { 'Content-Type': contentType },
-      };
+      return multipart.create({ key, partSize });
+    },
+
+    async presignPart({ key, uploadId, partNumber, exactBytes, ttlSeconds }) {
+      return uploads.signPart({ key, uploadId, partNumber, exactBytes, ttlSeconds });
+    },
+
+    async listParts({ key, uploadId }) {
+      return multipart.listParts({ key, uploadId });
+    },
+
+    async completeMultipart({ key, uploadId, parts }) {
+      await multipart.complete({ key, uploadId, parts, target: pathOf(key) });
+      await syncDir(path.dirname(pathOf(key)));
+    },
+
+    async abortMultipart({ uploadId }) {
+      await multipart.abort({ uploadId });
+    },
+
+    listMultipartUploads() {
+      return multipart.list();
+    },
+
+    async receivePart({ key, query, contentLength, body, gate = OPEN_GATE }) {
+      const { uploadId, partNumber, exactBytes } = uploads.verifyPart({ key, query, contentLength });
+      pathOf(key);
+      if (!(await gate.admits(key))) throw uploadClosed();
+      const stored = await multipart.receivePart({ key, uploadId, partNumber, exactBytes, body });
+      if (!(await gate.admits(key))) {
+        await multipart.abort({ uploadId });
+        throw uploadClosed();
+      }
+      return stored;
     },
 
     async presignDownload({ key, filename, contentType, ttlSeconds }) {
@@ -107,27 +163,20 @@ export function createDiskBlobStore(opts: DiskBlobStoreOptions): DiskBlobStore {
       await access(rootDir, constants.R_OK | constants.W_OK);
     },
 
-    async receiveUpload({ key, query, contentType, contentLength, body }) {
-      const expires = integerParam(query, 'expires');
-      const exact = optionalIntegerParam(query, 'exact');
-      const max = optionalIntegerParam(query, 'max');
-      if (exact !== undefined && max !== undefined) throw invalidUrl();
-      const bound: SizeBound = exact !== undefined ? { exactBytes: exact } : max !== undefined ? { maxBytes: max } : null;
-      const signature = stringParam(query, 'sig');
-      const request = { method: 'PUT' as const, key, contentType: contentType ?? '', expires, bound };
-      assertVerified(signer.verify({ request, signature }));
-      // Refused before a single byte is read when the client announces its length.
-      if (contentLength !== undefined && bound !== null) {
-        const limit = 'exactBytes' in bound ? bound.exactBytes : bound.maxBytes;
-        if (contentLength > limit) throw new StorageRefusedError('upload_too_large');
-        if ('exactBytes' in bound && contentLength < limit) {
-          throw new StorageRefusedError('upload_too_short');
-        }
-      }
+    async receiveUpload({ key, query, contentType, contentLength, body, gate = OPEN_GATE }) {
+      const { bound } = uploads.verify({ key, query, contentType, contentLength });
+      const target = pathOf(key);
+      if (!(await gate.admits(key))) throw uploadClosed();
       // Single use: once bytes are in place, the URL cannot replace them (a confirmed
       // document's charge would otherwise no longer match its object).
-      const size = await writeObjectAtomically({ rootDir, target: pathOf(key), source: body, bound, overwrite: false });
-      return { size };
+      const size = await writeObjectAtomically({ rootDir, target, source: body, bound, overwrite: false });
+      if (!(await gate.arrived(key, size))) {
+        // Deleted or swept while the bytes streamed: they go, as if never stored.
+        await unlink(target).catch(() => undefined);
+        await pruneEmptyParents(path.dirname(target), rootDir);
+        throw uploadClosed();
+      }
+      return { size, etag: etagOf(await stat(target)) };
     },
 
     async openDownload({ key, query }) {
@@ -207,7 +256,7 @@ async function* walk(dir: string, keyPrefix: string): AsyncGenerator<string> {
   for await (const entry of entries) {
     const key = keyPrefix === '' ? entry.name : `${keyPrefix}/${entry.name}`;
     // Writes in flight are never objects; symlinks and other oddities are not ours.
-    if (keyPrefix === '' && entry.name === PARTIAL_DIR) continue;
+    if (keyPrefix === '' && (entry.name === PARTIAL_DIR || entry.name === MULTIPART_DIR)) continue;
     if (entry.isDirectory()) yield* walk(path.join(dir, entry.name), key);
     else if (entry.isFile()) yield key;
   }
@@ -225,50 +274,18 @@ async function pruneEmptyParents(dir: string, rootDir: string): Promise<void> {
   }
 }
 
-function sizeBound(exactBytes: number | undefined, maxBytes: number | undefined): SizeBound {
-  if (exactBytes !== undefined && maxBytes !== undefined) throw new Error('Give exactBytes or maxBytes, not both');
-  for (const n of [exactBytes, maxBytes]) {
-    if (n !== undefined && !(Number.isSafeInteger(n) && n >= 0)) throw new Error('Size bounds must be non-negative integers');
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
-  if (exactBytes !== undefined) return { exactBytes };
-  if (maxBytes !== undefined) return { maxBytes };
-  return null;
 }
 
-// Rounded up to whole seconds, so a URL lives at least its TTL.
-function expiryFor(ttlSeconds: number): number {
-  if (!(Number.isInteger(ttlSeconds) && ttlSeconds > 0)) throw new Error('ttlSeconds must be a positive integer');
-  return Math.ceil(Date.now() / 1000) + ttlSeconds;
-}
-
-function encodeKey(key: string): string {
-  return key.split('/').map(encodeURIComponent).join('/');
-}
-
-function stringParam(query: Query, name: string): string {
-  const value = query[name];
-  if (typeof value !== 'string') throw invalidUrl();
-  return value;
-}
-
-function integerParam(query: Query, name: string): number {
-  const value = stringParam(query, name);
-  if (!/^\d{1,15}$/.test(value)) throw invalidUrl();
-  return Number(value);
-}
-
-function optionalIntegerParam(query: Query, name: string): number | undefined {
-  return query[name] === undefined ? undefined : integerParam(query, name);
-}
-
-function assertVerified(verdict: Verdict): void {
-  if (verdict.ok) return;
-  if (verdict.reason === 'expired') throw new StorageRefusedError('url_expired');
-  throw invalidUrl();
-}
-
-function invalidUrl() {
-  return new StorageRefusedError('url_invalid');
+/** A validator for the stored bytes, the way web servers make one: inode, size and mtime. */
+export function etagOf(s: { ino: number; size: number; mtimeMs: number }): string {
+  return `"${s.ino.toString(16)}-${s.size.toString(16)}-${Math.round(s.mtimeMs * 1000).toString(16)}"`;
 }
 
 function code(err: unknown): string | undefined {

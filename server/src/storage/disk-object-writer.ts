@@ -50,7 +50,7 @@ export async function writeObjectAtomically(opts: {
   }
 }
 
-async function copyBounded(
+export async function copyBounded(
   source: ByteSource,
   bound: SizeBound,
   write: (chunk: Buffer) => Promise<void>,

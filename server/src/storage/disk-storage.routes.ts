@@ -2,7 +2,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { errorResponses } from '../http/schemas.js';
 import { attachmentDisposition } from './content-disposition.js';
-import { DISK_DOWNLOAD_PATH, DISK_UPLOAD_PATH, type DiskBlobStore } from './disk-blob-store.js';
+import { APP_PART_PATH as DISK_PART_PATH, type UploadGate } from './app-upload-url.js';
+import { DISK_DOWNLOAD_PATH, DISK_UPLOAD_PATH, type DiskBlobStore, type ReceiveUploadOptions } from './disk-blob-store.js';
+
+/** A store that receives uploads through app-signed URLs (disk always; S3 for undeclared sizes). */
+export interface AppUploadReceiver {
+  readonly backend: 'local' | 's3';
+  receiveUpload(opts: ReceiveUploadOptions): Promise<{ size: number; etag: string }>;
+}
 
 const KeyParams = Type.Object({ '*': Type.String({ description: 'Object key' }) });
 const UploadQuery = Type.Object({
@@ -10,6 +17,13 @@ const UploadQuery = Type.Object({
   exact: Type.Optional(Type.String({ description: 'Exact body length in bytes' })),
   max: Type.Optional(Type.String({ description: 'Largest body length in bytes' })),
   sig: Type.Optional(Type.String({ description: 'Signature over method, key, Content-Type, expiry and bound' })),
+});
+const PartQuery = Type.Object({
+  upload: Type.Optional(Type.String({ description: 'Multipart upload id' })),
+  part: Type.Optional(Type.String({ description: 'Part number' })),
+  exact: Type.Optional(Type.String({ description: 'Exact part length in bytes' })),
+  expires: Type.Optional(Type.String()),
+  sig: Type.Optional(Type.String()),
 });
 const DownloadQuery = Type.Object({
   expires: Type.Optional(Type.String()),
@@ -19,12 +33,16 @@ const DownloadQuery = Type.Object({
 });
 
 /**
- * The app-signed storage URLs of the disk backend: unauthenticated (the signature is the
- * authority), registered in their own encapsulated scope so the raw-body parser below does
- * not leak into the JSON API. Query fields are optional in the schema on purpose: a
- * missing or malformed one is a bad URL (403), not a validation error.
+ * The app-signed storage URLs (every upload and download of the disk backend; undeclared
+ * uploads on S3): unauthenticated (the signature is the authority), registered in their own
+ * encapsulated scope so the raw-body parser below does not leak into the JSON API. Query
+ * fields are optional in the schema on purpose: a missing or malformed one is a bad URL
+ * (403), not a validation error. The gate closes a URL when its document is gone.
  */
-export const diskStorageRoutes: FastifyPluginAsync<{ store: DiskBlobStore }> = async (app, { store }) => {
+export const diskStorageRoutes: FastifyPluginAsync<{ store: AppUploadReceiver; gate?: UploadGate }> = async (
+  app,
+  { store, gate },
+) => {
   // Any content type, unparsed and not bounded by the JSON body limit: the upload's own
   // signed bound applies while streaming to disk.
   app.removeAllContentTypeParsers();
@@ -41,7 +59,7 @@ export const diskStorageRoutes: FastifyPluginAsync<{ store: DiskBlobStore }> = a
     {
       schema: {
         tags: ['storage'],
-        summary: 'Upload the bytes of an object through an app-signed URL (disk backend)',
+        summary: 'Upload the bytes of an object through an app-signed URL (disk backend; S3 without a declared size)',
         params: KeyParams,
         querystring: UploadQuery,
         response: { 204: Type.Null(), ...errorResponses(400, 403, 409, 413) },
@@ -50,14 +68,43 @@ export const diskStorageRoutes: FastifyPluginAsync<{ store: DiskBlobStore }> = a
     async (request, reply) => {
       const { '*': key } = request.params as { '*': string };
       const length = request.headers['content-length'];
-      await store.receiveUpload({
+      const stored = await store.receiveUpload({
         key,
         query: request.query as Record<string, unknown>,
         contentType: request.headers['content-type'],
         contentLength: length === undefined ? undefined : Number(length),
         body: { [Symbol.asyncIterator]: () => request.raw.iterator({ destroyOnReturn: false }) },
+        gate,
       });
-      return reply.status(204).send();
+      return reply.status(204).header('etag', stored.etag).send();
+    },
+  );
+
+  if (store.backend !== 'local') return;
+  const disk = store as DiskBlobStore;
+
+  app.put(
+    `${DISK_PART_PATH}*`,
+    {
+      schema: {
+        tags: ['storage'],
+        summary: 'Upload one part of a multipart upload through an app-signed URL (disk backend)',
+        params: KeyParams,
+        querystring: PartQuery,
+        response: { 204: Type.Null(), ...errorResponses(400, 403, 409, 413) },
+      },
+    },
+    async (request, reply) => {
+      const { '*': key } = request.params as { '*': string };
+      const length = request.headers['content-length'];
+      const stored = await disk.receivePart({
+        key,
+        query: request.query as Record<string, unknown>,
+        contentLength: length === undefined ? undefined : Number(length),
+        body: { [Symbol.asyncIterator]: () => request.raw.iterator({ destroyOnReturn: false }) },
+        gate,
+      });
+      return reply.status(204).header('etag', stored.etag).send();
     },
   );
 
@@ -73,7 +120,7 @@ export const diskStorageRoutes: FastifyPluginAsync<{ store: DiskBlobStore }> = a
     },
     async (request, reply) => {
       const { '*': key } = request.params as { '*': string };
-      const object = await store.openDownload({ key, query: request.query as Record<string, unknown> });
+      const object = await disk.openDownload({ key, query: request.query as Record<string, unknown> });
       return reply
         .headers({
           'content-type': object.contentType,

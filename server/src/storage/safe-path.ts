@@ -3,6 +3,8 @@ import { StorageRefusedError } from './storage-errors.js';
 
 /** Directory under the root holding writes in flight; no object key may reach into it. */
 export const PARTIAL_DIR = '.partial';
+/** Directory under the root holding the parts of multipart uploads in flight (disk backend). */
+export const MULTIPART_DIR = '.multipart';
 
 // S3's own limit, so a key valid on one backend is valid on the other.
 const MAX_KEY_BYTES = 1024;
@@ -19,7 +21,7 @@ export function assertValidObjectKey(key: string): void {
     throw invalidKey();
   }
   const segments = key.split('/');
-  if (segments.some((s) => s === '' || s === '.' || s === '..') || segments[0] === PARTIAL_DIR) {
+  if (segments.some((s) => s === '' || s === '.' || s === '..') || segments[0] === PARTIAL_DIR || segments[0] === MULTIPART_DIR) {
     throw invalidKey();
   }
 }

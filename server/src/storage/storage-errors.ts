@@ -23,7 +23,11 @@ export type StorageRefusal =
   | 'upload_too_large'
   | 'upload_too_short'
   /** The client went away mid-upload. */
-  | 'upload_interrupted';
+  | 'upload_interrupted'
+  /** The upload's document is gone, confirmed or swept: nothing more is stored for it. */
+  | 'upload_closed'
+  /** A multipart part is not stored as the completion lists it. */
+  | 'part_mismatch';
 
 export class StorageRefusedError extends Error {
   constructor(readonly reason: StorageRefusal) {

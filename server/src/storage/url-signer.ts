@@ -5,7 +5,7 @@ export type SizeBound = { exactBytes: number } | { maxBytes: number } | null;
 
 /** What an app-signed storage URL allows; every field is covered by the signature. */
 export type SignedRequest =
-  | { method: 'PUT'; key: string; contentType: string; expires: number; bound: SizeBound }
+  | { method: 'PUT'; key: string; contentType: string; expires: number; bound: SizeBound; part?: { uploadId: string; partNumber: number } }
   | { method: 'GET'; key: string; filename: string; contentType?: string; expires: number };
 
 export type Verdict = { ok: true } | { ok: false; reason: 'bad_signature' | 'expired' };
@@ -45,7 +45,7 @@ export function createUrlSigner(opts: { secret: Buffer }): UrlSigner {
 function canonical(r: SignedRequest): string {
   const fields =
     r.method === 'PUT'
-      ? [r.method, r.key, r.contentType, r.expires, boundKind(r.bound), boundBytes(r.bound), null]
+      ? [r.method, r.key, r.contentType, r.expires, boundKind(r.bound), boundBytes(r.bound), r.part ? [r.part.uploadId, r.part.partNumber] : null]
       : [r.method, r.key, r.contentType ?? null, r.expires, 'none', null, r.filename];
   return JSON.stringify([DOMAIN, ...fields]);
 }

@@ -76,7 +76,7 @@ export function docsClient(target: Target) {
       const id = u.body.document_id as string;
       return { id, uploadUrl: u.body.upload_url, confirm: opts.confirm === false ? undefined : await c.confirm(token, id) };
     },
-    async quota(token: string): Promise<{ used_bytes: number; limit_bytes: number }> {
+    async quota(token: string): Promise<{ used_bytes: number; limit_bytes: number; reserved_bytes: number }> {
       const r = await req('GET', '/api/auth/me/quota', { token });
       if (r.status !== 200) throw new Error(`me/quota: ${r.status} ${r.text}`);
       return r.body;

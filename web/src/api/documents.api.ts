@@ -1,6 +1,15 @@
 import { endpoints as e } from './endpoints';
 import { call } from './http';
-import type { ConfirmResult, DocumentItem, DocumentQuery, DownloadLink, Page, UploadTicket } from './types';
+import type {
+  ConfirmResult,
+  DocumentItem,
+  DocumentQuery,
+  DownloadLink,
+  MultipartTicket,
+  Page,
+  StoredPart,
+  UploadTicket,
+} from './types';
 
 const byId = (id: string) => ({ params: { id } });
 
@@ -15,5 +24,11 @@ export const documentsApi = {
   classify: (id: string) => call<{ id: string; status: DocumentItem['status'] }>(e.classify, byId(id)),
   uploadUrl: (body: { filename: string; content_type: string; size_bytes: number }, signal?: AbortSignal) =>
     call<UploadTicket>(e.uploadUrl, { body, signal }),
-  confirm: (id: string, signal?: AbortSignal) => call<ConfirmResult>(e.confirmUpload, { ...byId(id), signal }),
+  confirm: (id: string, signal?: AbortSignal, parts?: { part_number: number; etag: string }[]) =>
+    call<ConfirmResult>(e.confirmUpload, { ...byId(id), signal, ...(parts ? { body: { parts } } : {}) }),
+  startMultipart: (body: { filename: string; content_type: string; size_bytes: number }, signal?: AbortSignal) =>
+    call<MultipartTicket>(e.startMultipart, { body: { ...body, multipart: true }, signal }),
+  partUrls: (id: string, partNumbers: number[], signal?: AbortSignal) =>
+    call<{ urls: Record<string, string> }>(e.partUrls, { ...byId(id), body: { part_numbers: partNumbers }, signal }),
+  storedParts: (id: string, signal?: AbortSignal) => call<StoredPart[]>(e.storedParts, { ...byId(id), signal }),
 };

@@ -27,6 +27,9 @@ export const endpoints = {
   changePassword: ep({ method: 'POST', path: '/api/auth/password' }),
 
   uploadUrl: ep({ method: 'POST', path: '/api/documents/upload-url', reads: ['upload_url', 'document_id', 'upload_headers'] }),
+  startMultipart: ep({ method: 'POST', path: '/api/documents/upload-url', reads: ['document_id', 'part_size', 'part_count'] }),
+  partUrls: ep({ method: 'POST', path: '/api/documents/{id}/parts', reads: ['urls'] }),
+  storedParts: ep({ method: 'GET', path: '/api/documents/{id}/parts' }),
   confirmUpload: ep({ method: 'POST', path: '/api/documents/{id}/confirm', reads: ['id', 'size_bytes', 'used_bytes', 'status'] }),
   listDocuments: ep({
     method: 'GET',

@@ -96,9 +96,24 @@ export interface ConfirmResult {
   status: DocumentStatus;
 }
 
+export interface MultipartTicket {
+  document_id: string;
+  part_size: number;
+  part_count: number;
+  expires_at: string;
+}
+
+export interface StoredPart {
+  part_number: number;
+  size: number;
+  etag: string;
+}
+
 /** 413 detail of upload-url and confirm. */
 export interface QuotaExceeded {
   used_bytes: number;
+  /** Held by uploads not yet confirmed. */
+  reserved_bytes?: number;
   limit_bytes: number;
   rejected_bytes: number;
 }

@@ -71,7 +71,7 @@ for (const db of databaseKinds()) {
       assert.equal(r.body.id, user.id);
       assert.equal(r.body.limit_bytes, 12345);
       const q = await c.req('GET', '/api/auth/me/quota', { token: user.session.access_token });
-      assert.deepEqual(q.body, { used_bytes: 0, limit_bytes: 12345 });
+      assert.deepEqual(q.body, { used_bytes: 0, limit_bytes: 12345, reserved_bytes: 0 });
       for (const limit_bytes of [-1, 1.5, 'lots', Number.MAX_SAFE_INTEGER + 2]) {
         assert.equal((await patch(admin.session.access_token, user.id, { limit_bytes })).status, 422, String(limit_bytes));
       }

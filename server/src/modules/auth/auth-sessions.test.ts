@@ -24,7 +24,7 @@ for (const db of databaseKinds()) {
       assert.deepEqual(Object.keys(first).sort(), ['email', 'id', 'role']);
       const q = await c.req('GET', '/api/auth/me/quota', { token: second.session.access_token });
       assert.equal(q.status, 200);
-      assert.deepEqual(q.body, { used_bytes: 0, limit_bytes: 104857600 });
+      assert.deepEqual(q.body, { used_bytes: 0, limit_bytes: 104857600, reserved_bytes: 0 });
     });
 
     it('when the OpenAPI document is asked for, then it lists every accounts and admin route', async () => {

@@ -1,4 +1,4 @@
-import type { QuotaRow } from '../quotas/quota.repository.js';
+import type { QuotaUse } from '../quotas/quota.repository.js';
 import type { UserRow } from './auth.repository.js';
 
 /** Response shapes of the accounts API; a database row never goes out as is. */
@@ -13,7 +13,11 @@ export const presentMe = (u: UserRow) => ({
   created_at: toIso(u.created_at),
 });
 
-export const presentQuota = (q: QuotaRow) => ({ used_bytes: q.used_bytes, limit_bytes: q.limit_bytes });
+export const presentQuota = (q: QuotaUse) => ({
+  used_bytes: q.used_bytes,
+  limit_bytes: q.limit_bytes,
+  reserved_bytes: q.reserved_bytes,
+});
 
 export function toIso(d: Date | string): string {
   return (d instanceof Date ? d : new Date(d)).toISOString();

@@ -52,7 +52,11 @@ export const Me = Type.Object({
   totp_enabled: Type.Boolean(),
   created_at: Type.String({ format: 'date-time' }),
 });
-export const Quota = Type.Object({ used_bytes: Type.Integer(), limit_bytes: Type.Integer() });
+export const Quota = Type.Object({
+  used_bytes: Type.Integer(),
+  limit_bytes: Type.Integer(),
+  reserved_bytes: Type.Integer({ description: 'Held by uploads not yet confirmed' }),
+});
 export const TotpSetup = Type.Object({
   secret: Type.String({ description: 'Base32 TOTP secret, for manual entry' }),
   otpauth_uri: Type.String(),

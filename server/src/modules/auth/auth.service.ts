@@ -4,7 +4,7 @@ import { errors } from '../../http/errors.js';
 import { isUuid } from '../../http/schemas.js';
 import type { JobQueue } from '../../jobs/job-registry.js';
 import { queueSecurityAlert, type SecurityAlertJobData } from '../../mail/send-security-alert.job.js';
-import { quotaRepository, type QuotaRow } from '../quotas/quota.repository.js';
+import { quotaRepository, type QuotaUse } from '../quotas/quota.repository.js';
 import * as repo from './auth.repository.js';
 import type { UserRow } from './auth.repository.js';
 import { hashBackupCode, newBackupCodes, normalizeBackupCode } from './backup-codes.js';
@@ -258,7 +258,7 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     me: (userId: string): Promise<UserRow> => requireUser(userId),
 
-    async quota(userId: string): Promise<QuotaRow> {
+    async quota(userId: string): Promise<QuotaUse> {
       const q = await quotaRepository.find(db, userId);
       if (!q) throw errors.notFound('quota');
       return q;

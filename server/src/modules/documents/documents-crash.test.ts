@@ -18,7 +18,7 @@ for (const dbKind of databaseKinds()) {
     before(async () => {
       buildOnce();
       dataDir = mkdtempSync(join(tmpdir(), 'dv-crash-'));
-      env = { DATA_DIR: dataDir, SECRET_KEY: randomBytes(32).toString('hex') };
+      env = { DATA_DIR: dataDir, SECRET_KEY: randomBytes(32).toString('hex'), DEFAULT_QUOTA_BYTES: String(1024 ** 3) };
       if (dbKind === 'postgres') env.DATABASE_URL = await createTestDatabaseUrl();
     });
     after(async () => {
@@ -27,10 +27,10 @@ for (const dbKind of databaseKinds()) {
       if (env.DATABASE_URL) await dropTestDatabase(env.DATABASE_URL);
     });
 
-    it('when the server is killed -9 while 50 uploads are being confirmed and deleted, then after a restart reconcile-quotas --dry-run reports zero drift', async () => {
+    it('when the server is killed -9 while 50 uploads are being confirmed and deleted and 20 multipart uploads are under way, then after a restart reconcile-quotas --dry-run reports zero drift in charges and reservations', async () => {
       const first = await spawnServer(env);
       servers.push(first);
-      await waitHealthy(first, 60_000);
+      await waitHealthy(first, 150_000);
       const c = docsClient({ baseUrl: first.baseUrl });
       const u = await c.user();
       const ids: string[] = [];
@@ -46,10 +46,27 @@ for (const dbKind of databaseKinds()) {
           () => answered++,
           () => answered++,
         );
-      const inFlight = ids.flatMap((id, i) => [
-        settle(c.confirm(u.token, id)),
-        ...(i % 2 === 0 ? [settle(c.req('DELETE', `/api/documents/${id}`, { token: u.token }))] : []),
-      ]);
+      // Twenty multipart uploads of one 1 MiB part each, from upload-url to confirm.
+      const multipart = async (i: number) => {
+        const start = await c.uploadUrl(u.token, {
+          filename: `big${i}.bin`,
+          content_type: 'application/octet-stream',
+          size_bytes: 1024 * 1024,
+          multipart: true,
+        });
+        if (start.status !== 200) return;
+        const id = start.body.document_id as string;
+        const parts = await c.req('POST', `/api/documents/${id}/parts`, { token: u.token, json: { part_numbers: [1] } });
+        await fetch(c.abs(parts.body.urls['1']), { method: 'PUT', body: new Uint8Array(1024 * 1024) });
+        await c.confirm(u.token, id);
+      };
+      const inFlight = [
+        ...ids.flatMap((id, i) => [
+          settle(c.confirm(u.token, id)),
+          ...(i % 2 === 0 ? [settle(c.req('DELETE', `/api/documents/${id}`, { token: u.token }))] : []),
+        ]),
+        ...Array.from({ length: 20 }, (_, i) => settle(multipart(i))),
+      ];
       const t0 = Date.now();
       while (answered < inFlight.length / 3 && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 2));
       first.child.kill('SIGKILL');
@@ -63,7 +80,7 @@ for (const dbKind of databaseKinds()) {
 
       const second = await spawnServer(env);
       servers.push(second);
-      await waitHealthy(second, 60_000);
+      await waitHealthy(second, 150_000);
       const c2 = docsClient({ baseUrl: second.baseUrl });
       const token = (
         await c2.req('POST', '/api/auth/login', { json: { email: u.email, password: 'correct horse battery staple' } })

@@ -11,10 +11,16 @@ import { buildOnce, spawnServer, waitHealthy, type ServerProcess } from '../../t
 import { databaseKinds, startTestApp, type JsonResponse, type TestApp } from '../../test-support/test-app.js';
 import { docsClient, documentRow, usedBytes } from '../../test-support/document-fixtures.js';
 
-/** SPEC §2: used_bytes = Σ size_bytes of the user's documents whose status ≠ pending. */
+/**
+ * SPEC §2 and §7.1: used_bytes = Σ size_bytes of the user's documents whose status ≠
+ * pending; reserved_bytes = Σ reserved_bytes of the pending ones, pending_uploads their count.
+ */
 async function invariantHolds(db: Queryable, userId: string): Promise<boolean> {
   const { rows } = await db.query<{ ok: boolean }>(
-    `SELECT q.used_bytes = COALESCE((SELECT SUM(size_bytes) FROM documents WHERE user_id = $1 AND status <> 'pending'), 0) AS ok
+    `SELECT q.used_bytes = COALESCE((SELECT SUM(size_bytes) FROM documents WHERE user_id = $1 AND status <> 'pending'), 0)
+        AND q.reserved_bytes = COALESCE((SELECT SUM(reserved_bytes) FROM documents WHERE user_id = $1 AND status = 'pending'), 0)
+        AND q.pending_uploads = (SELECT count(*) FROM documents WHERE user_id = $1 AND status = 'pending')
+        AND q.used_bytes + q.reserved_bytes <= q.limit_bytes AS ok
        FROM quotas q WHERE q.user_id = $1`,
     [userId],
   );
@@ -22,58 +28,47 @@ async function invariantHolds(db: Queryable, userId: string): Promise<boolean> {
 }
 
 /**
- * Ten 300-byte uploads at a 1000-byte limit, all confirmed at once (each through the
- * client `confirmVia(i)` picks): exactly three fit.
+ * Twenty 300-byte upload-url requests at a 1000-byte limit, all at once (each through the
+ * client `via(i)` picks): exactly three reserve, and all three confirm.
  */
-async function raceTenAtTheLimit(opts: {
-  db: Queryable;
-  clients: ReturnType<typeof docsClient>[];
-  objectExists: (key: string) => Promise<boolean>;
-}) {
+async function raceTwentyAtTheLimit(opts: { db: Queryable; clients: ReturnType<typeof docsClient>[] }) {
   const [c] = opts.clients;
   const u = await c!.user();
   await opts.db.query('UPDATE quotas SET limit_bytes = 1000 WHERE user_id = $1', [u.id]);
-  const ids: string[] = [];
-  for (let i = 0; i < 10; i++)
-    ids.push((await c!.upload(u.token, { filename: `f${i}.txt`, bytes: Buffer.alloc(300, 0x61), confirm: false })).id);
-  const keys = new Map<string, string>();
-  for (const id of ids) keys.set(id, (await documentRow(opts.db, id))!.object_key);
-
   const results: JsonResponse[] = await Promise.all(
-    ids.map((id, i) => opts.clients[i % opts.clients.length]!.confirm(u.token, id)),
+    Array.from({ length: 20 }, (_, i) =>
+      opts.clients[i % opts.clients.length]!.uploadUrl(u.token, { filename: `f${i}.txt`, content_type: 'text/plain', size_bytes: 300 }),
+    ),
   );
-
   const statuses = results.map((r) => r.status);
   assert.equal(statuses.filter((s) => s === 200).length, 3, `statuses ${statuses.join(',')}`);
-  assert.equal(statuses.filter((s) => s === 413).length, 7, `statuses ${statuses.join(',')}`);
+  assert.equal(statuses.filter((s) => s === 413).length, 17, `statuses ${statuses.join(',')}`);
   for (const r of results.filter((x) => x.status === 413)) {
-    assert.deepEqual(Object.keys(r.body.detail).sort(), ['limit_bytes', 'rejected_bytes', 'used_bytes']);
-    assert.equal(r.body.detail.limit_bytes, 1000);
-    assert.equal(r.body.detail.rejected_bytes, 300);
-    assert.equal(r.body.detail.used_bytes, 900, 'a charge fails only once the other three are in');
+    assert.deepEqual(Object.keys(r.body.detail).sort(), ['limit_bytes', 'rejected_bytes', 'reserved_bytes', 'used_bytes']);
+    assert.deepEqual(r.body.detail, { used_bytes: 0, reserved_bytes: 900, limit_bytes: 1000, rejected_bytes: 300 });
   }
-  const used = results.filter((r) => r.status === 200).map((r) => r.body.used_bytes as number);
-  assert.deepEqual(used.sort(), [300, 600, 900], 'each success saw its own charge');
+  const { rows } = await opts.db.query<{ reserved_bytes: number; pending_uploads: number }>(
+    'SELECT reserved_bytes, pending_uploads FROM quotas WHERE user_id = $1',
+    [u.id],
+  );
+  assert.deepEqual(rows[0], { reserved_bytes: 900, pending_uploads: 3 });
+  assert.ok(await invariantHolds(opts.db, u.id));
+
+  const granted = results.filter((r) => r.status === 200);
+  for (const [i, g] of granted.entries()) {
+    const put = await opts.clients[i % opts.clients.length]!.put(g.body.upload_url, Buffer.alloc(300, 0x61), 'text/plain');
+    assert.ok(put.status < 300, put.text);
+  }
+  const confirms = await Promise.all(granted.map((g, i) => opts.clients[i % opts.clients.length]!.confirm(u.token, g.body.document_id)));
+  assert.deepEqual(confirms.map((r) => r.status), [200, 200, 200]);
+  assert.deepEqual(confirms.map((r) => r.body.used_bytes as number).sort(), [300, 600, 900], 'each confirm saw its own charge');
   assert.equal(await usedBytes(opts.db, u.id), 900);
-  assert.equal((await c!.quota(u.token)).used_bytes, 900);
-  for (const [i, r] of results.entries()) {
-    const id = ids[i]!;
-    const row = await documentRow(opts.db, id);
-    const exists = await opts.objectExists(keys.get(id)!);
-    if (r.status === 200) {
-      assert.equal(row?.status, 'uploaded');
-      assert.ok(exists);
-    } else {
-      assert.equal(row, null, 'the rejected row is gone');
-      assert.equal(exists, false, 'the rejected object is gone');
-      assert.equal((await c!.req('GET', `/api/documents/${id}`, { token: u.token })).status, 404);
-    }
-  }
-  const { rows } = await opts.db.query<{ n: number }>(
+  assert.equal((await c!.quota(u.token)).reserved_bytes, 0);
+  const jobs = await opts.db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'extract-and-classify' AND data->>'userId' = $1`,
     [u.id],
   );
-  assert.equal(rows[0]!.n, 3, 'classification queued for the three confirmed only');
+  assert.equal(jobs.rows[0]!.n, 3, 'classification queued for the three confirmed');
   assert.ok(await invariantHolds(opts.db, u.id));
 }
 
@@ -88,12 +83,26 @@ for (const dbKind of databaseKinds()) {
     });
     after(() => app.close());
 
-    it('when ten 300-byte uploads are confirmed at once at a 1000-byte limit, then exactly 3 × 200 and 7 × 413, used_bytes 900, the 7 rows and objects gone', async () => {
-      await raceTenAtTheLimit({
-        db: app.runtime.db,
-        clients: [c],
-        objectExists: async (key) => (await app.runtime.blobs.stat({ key })) !== null,
-      });
+    it('when twenty 300-byte upload-url requests race at a 1000-byte limit, then exactly 3 reserve (17 × 413), and the three confirm to used_bytes 900', async () => {
+      await raceTwentyAtTheLimit({ db: app.runtime.db, clients: [c] });
+    });
+
+    it('when the limit was lowered below a reservation before confirm, then 413, the row, object and reservation are gone, nothing charged', async () => {
+      const u = await c.user({ limitBytes: 1000 });
+      const { id } = await c.upload(u.token, { bytes: Buffer.alloc(600, 0x61), sizeBytes: 600, confirm: false });
+      const key = (await documentRow(app.runtime.db, id))!.object_key;
+      await app.runtime.db.query('UPDATE quotas SET limit_bytes = 500 WHERE user_id = $1', [u.id]);
+      const r = await c.confirm(u.token, id);
+      assert.equal(r.status, 413, r.text);
+      assert.deepEqual(r.body.detail, { used_bytes: 0, reserved_bytes: 0, limit_bytes: 500, rejected_bytes: 600 });
+      assert.equal(await documentRow(app.runtime.db, id), null);
+      assert.equal(await app.runtime.blobs.stat({ key }), null);
+      assert.ok(await invariantHolds(app.runtime.db, u.id));
+      const { rows } = await app.runtime.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'extract-and-classify' AND data->>'documentId' = $1`,
+        [id],
+      );
+      assert.equal(rows[0]!.n, 0, 'nothing queued');
     });
 
     it('when one document is confirmed 20 times at once, then it is charged once and every answer is the same', async () => {
@@ -127,11 +136,12 @@ for (const dbKind of databaseKinds()) {
         u.id,
       ]);
       assert.equal(left.rows[0]!.n, 6, 'every deleted document is gone, confirmed first or not');
+      assert.equal((await c.quota(u.token)).reserved_bytes, 0, 'no reservation outlives its upload');
     });
   });
 }
 
-describe('quota race across two API processes on one PostgreSQL', () => {
+describe('reservation race across two API processes on one PostgreSQL', () => {
   let servers: ServerProcess[] = [];
   let db: Awaited<ReturnType<typeof createPostgresDatabase>>;
   let dataDir: string;
@@ -157,13 +167,7 @@ describe('quota race across two API processes on one PostgreSQL', () => {
     if (url) await dropTestDatabase(url);
   });
 
-  it('when the ten confirms are split across both processes, then still exactly 3 × 200 and 7 × 413, used_bytes 900, the rejected rows and objects gone', async () => {
-    const { createDiskBlobStore } = await import('../../storage/disk-blob-store.js');
-    const store = createDiskBlobStore({ rootDir: join(dataDir, 'files'), signingKey: randomBytes(32) });
-    await raceTenAtTheLimit({
-      db,
-      clients: servers.map((s) => docsClient({ baseUrl: s.baseUrl })),
-      objectExists: async (key) => (await store.stat({ key })) !== null,
-    });
+  it('when the twenty upload-url requests are split across both processes, then still exactly 3 reserve, and reservations and charges stay exact', async () => {
+    await raceTwentyAtTheLimit({ db, clients: servers.map((s) => docsClient({ baseUrl: s.baseUrl })) });
   });
 });

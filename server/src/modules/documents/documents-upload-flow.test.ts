@@ -20,7 +20,7 @@ for (const dbKind of databaseKinds()) {
       it('when a file goes upload-url → PUT → confirm, then it is listed, read, downloaded byte for byte, deleted, and the quota is back to 0', async () => {
         const u = await c.user();
         const q0 = await c.quota(u.token);
-        assert.deepEqual(q0, { used_bytes: 0, limit_bytes: 104857600 });
+        assert.deepEqual(q0, { used_bytes: 0, limit_bytes: 104857600, reserved_bytes: 0 });
         const bytes = Buffer.from('Invoice 2026-11 for consulting services. Total due: 1,200 EUR.\n'.repeat(50));
 
         const url = await c.uploadUrl(u.token, { filename: '  invoice Nov.txt ', content_type: 'text/plain; charset=utf-8' });
@@ -105,7 +105,7 @@ for (const dbKind of databaseKinds()) {
         const before = await app.runtime.db.query('SELECT count(*)::int AS n FROM documents WHERE user_id = $1', [u.id]);
         const r = await c.uploadUrl(u.token, { filename: 'big.pdf', content_type: 'application/pdf', size_bytes: 601 });
         assert.equal(r.status, 413);
-        assert.deepEqual(r.body.detail, { used_bytes: 400, limit_bytes: 1000, rejected_bytes: 601 });
+        assert.deepEqual(r.body.detail, { used_bytes: 400, reserved_bytes: 0, limit_bytes: 1000, rejected_bytes: 601 });
         const afterCount = await app.runtime.db.query('SELECT count(*)::int AS n FROM documents WHERE user_id = $1', [u.id]);
         assert.deepEqual(afterCount.rows, before.rows);
         const fits = await c.uploadUrl(u.token, { filename: 'fits.pdf', content_type: 'application/pdf', size_bytes: 600 });

@@ -8,9 +8,18 @@ import { documentsRoutes } from './documents.routes.js';
 import { createDocumentService } from './documents.service.js';
 import { sweepObjectsJob } from './sweep-objects.job.js';
 import { sweepTempFilesJob } from './sweep-temp-files.job.js';
+import { createUploadGate } from './upload-gate.js';
 
 export interface DocumentsModuleDeps {
-  config: Pick<Config, 'uploadUrlTtlSeconds' | 'pendingUploadTtlSeconds' | 'cleanupIntervalSeconds'>;
+  config: Pick<
+    Config,
+    | 'uploadUrlTtlSeconds'
+    | 'pendingUploadTtlSeconds'
+    | 'cleanupIntervalSeconds'
+    | 'maxPendingUploads'
+    | 'maxUploadBytes'
+    | 'undeclaredUploadMaxBytes'
+  >;
   db: Database;
   blobs: BlobStore;
   queue: JobQueue;
@@ -24,6 +33,9 @@ export function createDocumentsModule(deps: DocumentsModuleDeps) {
     uploadUrlTtlSeconds: deps.config.uploadUrlTtlSeconds,
     pendingUploadTtlSeconds: deps.config.pendingUploadTtlSeconds,
     cleanupIntervalSeconds: deps.config.cleanupIntervalSeconds,
+    maxPendingUploads: deps.config.maxPendingUploads,
+    maxUploadBytes: deps.config.maxUploadBytes,
+    undeclaredUploadMaxBytes: deps.config.undeclaredUploadMaxBytes,
   };
   const service = createDocumentService({ db, blobs, queue: deps.queue, settings, log });
   // extract-and-classify (queued here) is defined and registered by the classification module.
@@ -35,6 +47,8 @@ export function createDocumentsModule(deps: DocumentsModuleDeps) {
   return {
     service,
     jobs,
+    /** Closes the storage URLs of uploads whose document is no longer pending. */
+    uploadGate: createUploadGate(db),
     routes: async (app: FastifyInstance) => {
       await app.register(documentsRoutes, { service });
     },

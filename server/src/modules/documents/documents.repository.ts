@@ -9,6 +9,11 @@ export interface DocumentRow {
   content_type: string;
   size_bytes: number;
   declared_bytes: number | null;
+  /** Bytes this upload holds on the quota while pending (SPEC §7.1). */
+  reserved_bytes: number;
+  /** The backend's multipart upload id; null for a single-PUT upload. */
+  multipart_upload_id: string | null;
+  part_size: number | null;
   storage_backend: 'local' | 's3';
   object_key: string;
   status: DocumentStatus;
@@ -38,10 +43,10 @@ export interface ListFilter {
 
 // extracted_text can be large and no response carries it yet; every other column is listed.
 const COLUMN_NAMES = (
-  'id user_id filename content_type size_bytes declared_bytes storage_backend object_key ' +
-  'status error created_at confirmed_at classified_at'
+  'id user_id filename content_type size_bytes declared_bytes reserved_bytes multipart_upload_id part_size ' +
+  'storage_backend object_key status error created_at confirmed_at classified_at'
 ).split(' ');
-const COLUMNS = COLUMN_NAMES.join(', ');
+export const COLUMNS = COLUMN_NAMES.join(', ');
 const D_COLUMNS = COLUMN_NAMES.map((c) => `d.${c}`).join(', ');
 
 // Search: `search_vector` is a stored column over filename (weight A) and
@@ -81,27 +86,6 @@ export const RANK_WINDOW = 1000;
 
 /** The documents SQL. Every statement that reads or changes one document names its owner. */
 export const documentsRepository = {
-  async insertPending(
-    q: Queryable,
-    d: {
-      id: string;
-      userId: string;
-      filename: string;
-      contentType: string;
-      declaredBytes: number | null;
-      storageBackend: 'local' | 's3';
-      objectKey: string;
-    },
-  ): Promise<DocumentRow> {
-    const { rows } = await q.query<DocumentRow>(
-      `INSERT INTO documents (id, user_id, filename, content_type, declared_bytes, storage_backend, object_key, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending')
-       RETURNING ${COLUMNS}`,
-      [d.id, d.userId, d.filename, d.contentType, d.declaredBytes, d.storageBackend, d.objectKey],
-    );
-    return rows[0]!;
-  },
-
   async findOwned(
     q: Queryable,
     where: { id: string; userId: string },
@@ -234,25 +218,6 @@ export const documentsRepository = {
        ON CONFLICT (document_id, topic_id) DO UPDATE SET source = 'manual', confidence = NULL`,
       [d.documentId, d.userId, d.topicIds],
     );
-  },
-
-  /**
-   * Removes up to `limit` pending rows created more than `olderThanSeconds` ago (database
-   * clock) and returns their object keys. SKIP LOCKED: a row being confirmed right now is
-   * left to its confirm.
-   */
-  async deleteAbandoned(q: Queryable, opts: { olderThanSeconds: number; limit: number }): Promise<string[]> {
-    const { rows } = await q.query<{ object_key: string }>(
-      `DELETE FROM documents WHERE id IN (
-         SELECT id FROM documents
-          WHERE status = 'pending' AND created_at < now() - make_interval(secs => $1)
-          ORDER BY created_at
-          LIMIT $2
-          FOR UPDATE SKIP LOCKED)
-       RETURNING object_key`,
-      [opts.olderThanSeconds, opts.limit],
-    );
-    return rows.map((r) => r.object_key);
   },
 
   /** The rows that hold these object keys, by key; a key missing from the map has no row. */

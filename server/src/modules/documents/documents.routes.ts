@@ -1,6 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
+import { Compile } from 'typebox/compile';
+import { errors } from '../../http/errors.js';
 import { currentUser } from '../../http/auth-context.js';
 import { ErrorBody, IdParams as IdParamsOf, PageFields, UUID_PATTERN } from '../../http/schemas.js';
 import type { DocumentService } from './documents.service.js';
@@ -15,7 +17,12 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => T
 
 const QuotaExceededBody = Type.Object(
   {
-    detail: Type.Object({ used_bytes: Type.Integer(), limit_bytes: Type.Integer(), rejected_bytes: Type.Integer() }),
+    detail: Type.Object({
+      used_bytes: Type.Integer(),
+      reserved_bytes: Type.Optional(Type.Integer({ description: 'Held by open uploads' })),
+      limit_bytes: Type.Integer(),
+      rejected_bytes: Type.Integer(),
+    }),
     code: Type.String(),
   },
   { description: 'The file does not fit in the quota' },
@@ -52,7 +59,33 @@ const UploadUrlRequest = Type.Object({
   // Null first: with type coercion on, null must not become 0 (a bound of zero bytes).
   size_bytes: Type.Optional(
     Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })], {
-      description: 'When given, the URL accepts exactly this many bytes; null or absent = not declared',
+      description:
+        'When given, exactly this many bytes are reserved and the URL accepts exactly them; null or absent = not declared: ' +
+        'the URL accepts (and reserves) up to UNDECLARED_UPLOAD_MAX_BYTES or the room left, whichever is smaller',
+    }),
+  ),
+  multipart: Type.Optional(
+    Type.Boolean({ description: 'Upload in parts (needs size_bytes): the answer gives part_size and part_count instead of a URL' }),
+  ),
+});
+const MultipartTicket = Type.Object({
+  document_id: Type.String(),
+  part_size: Type.Integer({ description: 'Every part has this length but the last' }),
+  part_count: Type.Integer(),
+  expires_at: Type.String({ format: 'date-time', description: 'When an upload left idle this long may be swept' }),
+});
+const PartsRequest = Type.Object({
+  part_numbers: Type.Array(Type.Integer({ minimum: 1, maximum: 100_000 }), { minItems: 1, maxItems: 1000 }),
+});
+const PartsResponse = Type.Object({
+  urls: Type.Record(Type.String(), Type.String(), { description: 'Part number → URL taking exactly that part (PUT, no headers needed)' }),
+});
+const StoredParts = Type.Array(Type.Object({ part_number: Type.Integer(), size: Type.Integer(), etag: Type.String() }));
+const ConfirmRequest = Type.Object({
+  parts: Type.Optional(
+    Type.Array(Type.Object({ part_number: Type.Integer({ minimum: 1 }), etag: Type.String({ maxLength: 200 }) }), {
+      maxItems: 100_000,
+      description: 'Multipart only: the parts and the ETags their PUTs answered (checked against what is stored)',
     }),
   ),
 });
@@ -84,6 +117,14 @@ const PatchRequest = Type.Object({
 const DownloadResponse = Type.Object({ url: Type.String(), expires_at: Type.String({ format: 'date-time' }) });
 const ClassifyResponse = Type.Object({ id: Type.String(), status: Status });
 
+// Confirm's body is optional (the 3-step clients send none), which a body schema cannot say.
+const checkConfirm = Compile(ConfirmRequest);
+function confirmBody(body: unknown): Static<typeof ConfirmRequest> {
+  if (body === undefined || body === null) return {};
+  if (!checkConfirm.Check(body)) throw errors.validation('body: expected {"parts": [{"part_number", "etag"}]}');
+  return body;
+}
+
 const tags = ['documents'];
 const security = [{ bearer: [] }];
 
@@ -100,12 +141,43 @@ export const documentsRoutes: FastifyPluginAsync<{ service: DocumentService }> =
       schema: {
         tags,
         security,
-        summary: 'Step 1 of an upload: a pending document and a URL to PUT its bytes to',
+        summary: 'Step 1 of an upload: a pending document holding its bytes on the quota, and a URL to PUT them to',
         body: UploadUrlRequest,
-        response: { 200: UploadUrlResponse, 413: QuotaExceededBody, 422: ErrorBody },
+        response: { 200: Type.Union([UploadUrlResponse, MultipartTicket]), 413: QuotaExceededBody, 422: ErrorBody, 429: ErrorBody },
       },
     },
     async (request) => service.requestUploadUrl(currentUser(request), request.body),
+  );
+
+  app.post(
+    '/api/documents/:id/parts',
+    {
+      ...auth,
+      schema: {
+        tags,
+        security,
+        summary: 'Multipart: URLs for these parts, each bound to its part’s exact length',
+        params: IdParams,
+        body: PartsRequest,
+        response: { 200: PartsResponse, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (request) => service.partUrls(currentUser(request), request.params.id, request.body.part_numbers),
+  );
+
+  app.get(
+    '/api/documents/:id/parts',
+    {
+      ...auth,
+      schema: {
+        tags,
+        security,
+        summary: 'Multipart: the parts stored so far (to resume)',
+        params: IdParams,
+        response: { 200: StoredParts, 404: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request) => service.storedParts(currentUser(request), request.params.id),
   );
 
   app.post(
@@ -115,12 +187,14 @@ export const documentsRoutes: FastifyPluginAsync<{ service: DocumentService }> =
       schema: {
         tags,
         security,
-        summary: 'Step 3 of an upload: charge the stored size to the quota and queue classification',
+        summary: 'Step 3 of an upload (multipart: joins the parts): charge the stored size to the quota and queue classification',
+        description:
+          'No body for a single PUT. Multipart: optionally {"parts": [{"part_number", "etag"}]} as the part PUTs answered.',
         params: IdParams,
-        response: { 200: ConfirmResponse, 404: ErrorBody, 413: QuotaExceededBody, 422: ErrorBody },
+        response: { 200: ConfirmResponse, 404: ErrorBody, 409: ErrorBody, 413: QuotaExceededBody, 422: ErrorBody },
       },
     },
-    async (request) => service.confirmUpload(currentUser(request), request.params.id),
+    async (request) => service.confirmUpload(currentUser(request), request.params.id, confirmBody(request.body)),
   );
 
   app.get(

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../../db/database.js';
 import type { AuthUser } from '../../http/auth-context.js';
-import { errors } from '../../http/errors.js';
+import { AppError, errors } from '../../http/errors.js';
 import { isUuid } from '../../http/schemas.js';
 import { JobNames } from '../../jobs/job-names.js';
 import type { JobQueue } from '../../jobs/job-registry.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { quotaRepository, type QuotaRow } from '../quotas/quota.repository.js';
 import { sharesRepository } from '../shares/shares.repository.js';
 import { topicsRepository } from '../topics/topics.repository.js';
 import { checkContentType, displayFilename, downloadContentType, searchText } from './document-fields.js';
@@ -14,12 +13,20 @@ import type { ExtractAndClassifyPayload } from './document-jobs.js';
 import { presentDocument, type PresentedDocument } from './document.presenter.js';
 import { documentsRepository as documents, type DocumentRow, type DocumentStatus } from './documents.repository.js';
 import { makeObjectKey } from './object-key.js';
+import { createMultipartUploads, type MultipartTicket } from './multipart-uploads.js';
+import { uploadsRepository as uploads, type QuotaState } from './uploads.repository.js';
 
 export interface DocumentServiceDeps {
   db: Database;
   blobs: BlobStore;
   queue: JobQueue;
-  settings: { uploadUrlTtlSeconds: number };
+  settings: {
+    uploadUrlTtlSeconds: number;
+    pendingUploadTtlSeconds: number;
+    maxPendingUploads: number;
+    maxUploadBytes: number;
+    undeclaredUploadMaxBytes: number;
+  };
   log?: { warn(obj: object, msg?: string): void };
 }
 
@@ -57,6 +64,7 @@ export type DocumentService = ReturnType<typeof createDocumentService>;
 export function createDocumentService(deps: DocumentServiceDeps) {
   const { db, blobs, queue } = deps;
   const ttlSeconds = deps.settings.uploadUrlTtlSeconds;
+  const limits = deps.settings;
 
   async function ownedOrNotFound(q: Queryable, user: AuthUser, id: string, opts: { lock?: boolean } = {}): Promise<DocumentRow> {
     // A malformed id cannot name anyone's document: the same 404, and no SQL error.
@@ -65,8 +73,8 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     return doc;
   }
 
-  async function quotaOf(q: Queryable, userId: string): Promise<QuotaRow> {
-    const quota = await quotaRepository.find(q, userId);
+  async function quotaOf(q: Queryable, userId: string): Promise<QuotaState> {
+    const quota = await uploads.quota(q, userId);
     // Accounts get their quota row when they are created; a missing one is a bug.
     if (!quota) throw new Error(`user ${userId} has no quota row`);
     return quota;
@@ -89,6 +97,81 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     }
   }
 
+  /** The bytes of an upload that is gone: an unfinished multipart upload is aborted too. */
+  async function discardBytes(doc: DocumentRow): Promise<void> {
+    if (doc.multipart_upload_id !== null && doc.status === 'pending') {
+      try {
+        await blobs.abortMultipart({ key: doc.object_key, uploadId: doc.multipart_upload_id });
+      } catch (err) {
+        deps.log?.warn({ err, key: doc.object_key }, 'could not abort a multipart upload; the sweep will');
+      }
+    }
+    await removeObjectQuietly(doc.object_key);
+  }
+
+  /** A pending upload that failed: its row and reservation go in one statement, then its bytes. */
+  async function dropPending(user: AuthUser, doc: DocumentRow): Promise<void> {
+    const gone = await uploads.deleteAndRelease(db, { id: doc.id, userId: user.id });
+    if (gone) await discardBytes(gone);
+  }
+
+  /**
+   * The pending row and its reservation (one statement). Refused: 429 when the user has
+   * MAX_PENDING_UPLOADS open, else 413 with the quota as it stands.
+   */
+  async function reserveUpload(
+    user: AuthUser,
+    u: { filename: string; contentType: string; declared: number | null; partSize?: number },
+  ): Promise<DocumentRow> {
+    const id = randomUUID();
+    const doc = await uploads.reserve(db, {
+      id,
+      userId: user.id,
+      filename: u.filename,
+      contentType: u.contentType,
+      storageBackend: blobs.backend,
+      objectKey: makeObjectKey({ userId: user.id, documentId: id, filename: u.filename }),
+      declaredBytes: u.declared,
+      undeclaredCapBytes: Math.min(limits.undeclaredUploadMaxBytes, limits.maxUploadBytes),
+      maxPendingUploads: limits.maxPendingUploads,
+      partSize: u.partSize ?? null,
+    });
+    if (doc) return doc;
+    const quota = await quotaOf(db, user.id);
+    if (quota.pending_uploads >= limits.maxPendingUploads) {
+      throw errors.tooManyPendingUploads(
+        `You have ${quota.pending_uploads} unfinished uploads (at most ${limits.maxPendingUploads}): confirm or delete some first`,
+      );
+    }
+    throw errors.quotaExceeded({ ...quotaDetail(quota), rejected_bytes: u.declared ?? 0 });
+  }
+
+  /** Flip + charge (one statement) and the classification job, in one transaction. */
+  async function chargeAndQueue(user: AuthUser, doc: DocumentRow, size: number): Promise<ConfirmAnswer> {
+    let outcome;
+    try {
+      outcome = await db.transaction(async (tx) => {
+        const result = await uploads.flipAndCharge(tx, { id: doc.id, userId: user.id, sizeBytes: size });
+        // Flipped but the charge no longer fits (the limit was lowered): undone by rollback.
+        if (result.kind === 'over') throw OVER_LIMIT;
+        if (result.kind === 'charged') {
+          await queueClassification(tx, result.doc);
+          return result;
+        }
+        // A concurrent confirm won (same answer, nothing charged) or the row is gone.
+        const now = await documents.findOwned(tx, { id: doc.id, userId: user.id });
+        return now ? ({ kind: 'already', doc: now, quota: await quotaOf(tx, user.id) } as const) : ({ kind: 'gone' } as const);
+      });
+    } catch (err) {
+      if (err !== OVER_LIMIT) throw err;
+      // A failed confirm: the upload, its reservation and its bytes go.
+      await dropPending(user, doc);
+      throw errors.quotaExceeded({ ...quotaDetail(await quotaOf(db, user.id)), rejected_bytes: size });
+    }
+    if (outcome.kind === 'gone') throw errors.notFound('document');
+    return confirmedAnswer(outcome.doc, outcome.quota);
+  }
+
   function queueClassification(tx: Queryable, doc: DocumentRow, opts: { requested?: boolean } = {}) {
     const payload: ExtractAndClassifyPayload = {
       documentId: doc.id,
@@ -98,54 +181,61 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     return queue.send(JobNames.extractAndClassify, payload, { tx });
   }
 
+  const multipart = createMultipartUploads({
+    db,
+    blobs,
+    settings: limits,
+    ownedOrNotFound,
+    reserveUpload,
+    dropPending,
+  });
+
   return {
-    /** Step 1: a pending row and a URL that accepts this one object's bytes. */
+    /**
+     * Step 1: a pending row holding its reservation, and a URL that accepts exactly what
+     * was reserved: the declared size, or (undeclared) up to the room reserved for it.
+     */
     async requestUploadUrl(
       user: AuthUser,
-      input: { filename: string; content_type: string; size_bytes?: number | null },
-    ): Promise<UploadUrlAnswer> {
+      input: { filename: string; content_type: string; size_bytes?: number | null; multipart?: boolean },
+    ): Promise<UploadUrlAnswer | MultipartTicket> {
       const filename = displayFilename(input.filename);
       const contentType = checkContentType(input.content_type);
-      const quota = await quotaOf(db, user.id);
-      const room = Math.max(0, quota.limit_bytes - quota.used_bytes);
-      const declared = input.size_bytes ?? undefined;
-      if (declared !== undefined && declared > room) {
-        throw errors.quotaExceeded({ used_bytes: quota.used_bytes, limit_bytes: quota.limit_bytes, rejected_bytes: declared });
+      const declared = input.size_bytes ?? null;
+      if (declared !== null && declared > limits.maxUploadBytes) throw tooLargeForUpload(declared, limits.maxUploadBytes);
+      if (input.multipart) return multipart.start(user, { filename, contentType, sizeBytes: declared });
+      if (declared !== null && declared > blobs.maxSinglePutBytes) {
+        throw errors.multipartRequired(declared);
       }
-      const id = randomUUID();
-      const objectKey = makeObjectKey({ userId: user.id, documentId: id, filename });
-      await documents.insertPending(db, {
-        id,
-        userId: user.id,
-        filename,
-        contentType,
-        declaredBytes: declared ?? null,
-        storageBackend: blobs.backend,
-        objectKey,
-      });
-      // Without a declared size the URL is capped at the room left now (where the backend
-      // can cap); confirm's conditional charge is the real guard either way.
+      const doc = await reserveUpload(user, { filename, contentType, declared });
       const presigned = await blobs.presignUpload({
-        key: objectKey,
+        key: doc.object_key,
         contentType,
         ttlSeconds,
-        ...(declared !== undefined ? { exactBytes: declared } : { maxBytes: room }),
+        ...(declared !== null ? { exactBytes: declared } : { maxBytes: doc.reserved_bytes }),
       });
       return {
         upload_url: presigned.url,
-        document_id: id,
+        document_id: doc.id,
         expires_at: presigned.expiresAt.toISOString(),
         upload_headers: presigned.headers,
       };
     },
 
     /**
-     * Step 3: the stored object's size (from the backend, never the client) is charged in
-     * the transaction that flips the row to uploaded and queues its classification.
+     * Step 3: the stored object's size (from the backend, never the client) becomes the
+     * charge in the statement that flips the row to uploaded, inside the transaction that
+     * queues its classification. An object that breaks its URL's bound is refused and the
+     * reservation released.
      */
-    async confirmUpload(user: AuthUser, id: string): Promise<ConfirmAnswer> {
+    async confirmUpload(
+      user: AuthUser,
+      id: string,
+      input: { parts?: { part_number: number; etag: string }[] } = {},
+    ): Promise<ConfirmAnswer> {
       const doc = await ownedOrNotFound(db, user, id);
       if (doc.status !== 'pending') return confirmedAnswer(doc, await quotaOf(db, user.id));
+      if (doc.multipart_upload_id !== null) return chargeAndQueue(user, doc, await multipart.complete(user, doc, input.parts));
 
       const object = await blobs.stat({ key: doc.object_key });
       if (!object) {
@@ -153,43 +243,21 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       }
       if (doc.declared_bytes !== null && object.size !== doc.declared_bytes) {
         // The backend could not hold the client to its bound (a chunked PUT to S3 can
-        // exceed a signed length). The bytes go; the row stays pending for a proper PUT.
-        await removeObjectQuietly(doc.object_key);
+        // exceed a signed length): the bytes and the upload go, the reservation with them.
+        await dropPending(user, doc);
         throw errors.uploadSizeMismatch(object.size, doc.declared_bytes);
       }
-      const size = object.size;
-
-      const outcome = await db.transaction(async (tx) => {
-        const uploaded = await documents.markUploaded(tx, { id: doc.id, userId: user.id, sizeBytes: size });
-        if (!uploaded) {
-          // A concurrent confirm won (same answer, nothing charged) or the row is gone.
-          const now = await documents.findOwned(tx, { id: doc.id, userId: user.id });
-          return now ? ({ kind: 'already', doc: now, quota: await quotaOf(tx, user.id) } as const) : ({ kind: 'gone' } as const);
-        }
-        const charged = await quotaRepository.charge(tx, user.id, size);
-        if (!charged) {
-          await documents.deleteOwned(tx, { id: doc.id, userId: user.id });
-          return { kind: 'over', quota: await quotaOf(tx, user.id) } as const;
-        }
-        await queueClassification(tx, uploaded);
-        return { kind: 'confirmed', doc: uploaded, quota: charged } as const;
-      });
-
-      switch (outcome.kind) {
-        case 'confirmed':
-        case 'already':
-          return confirmedAnswer(outcome.doc, outcome.quota);
-        case 'gone':
-          throw errors.notFound('document');
-        case 'over':
-          await removeObjectQuietly(doc.object_key);
-          throw errors.quotaExceeded({
-            used_bytes: outcome.quota.used_bytes,
-            limit_bytes: outcome.quota.limit_bytes,
-            rejected_bytes: size,
-          });
+      if (object.size > doc.reserved_bytes) {
+        await dropPending(user, doc);
+        const quota = await quotaOf(db, user.id);
+        throw errors.quotaExceeded({ ...quotaDetail(quota), rejected_bytes: object.size });
       }
+      return chargeAndQueue(user, doc, object.size);
     },
+    /** Multipart: URLs for these parts, each bound to its part's exact length. */
+    partUrls: multipart.partUrls,
+    /** Multipart: the parts stored so far (resume). */
+    storedParts: multipart.storedParts,
 
     async list(user: AuthUser, query: ListQuery): Promise<{ items: PresentedDocument[]; total: number }> {
       // A topic id that is not a uuid names nobody's topic: nothing matches.
@@ -240,17 +308,13 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       return { url: presigned.url, expires_at: presigned.expiresAt.toISOString() };
     },
 
-    /** The row and its charge go in one transaction; the object after commit. */
+    /** The row and what it held on the quota go in one statement; the bytes after it. */
     async remove(user: AuthUser, id: string): Promise<void> {
       if (!isUuid(id)) throw errors.notFound('document');
-      const removed = await db.transaction(async (tx) => {
-        const doc = await documents.deleteOwned(tx, { id, userId: user.id });
-        // A pending document was never charged.
-        if (doc && doc.status !== 'pending') await quotaRepository.release(tx, user.id, doc.size_bytes);
-        return doc;
-      });
+      // A pending document gives back its reservation, a confirmed one its charge.
+      const removed = await uploads.deleteAndRelease(db, { id, userId: user.id });
       if (!removed) throw errors.notFound('document');
-      await removeObjectQuietly(removed.object_key);
+      await discardBytes(removed);
     },
 
     /** Queues extract-and-classify again for an uploaded document. */
@@ -265,6 +329,17 @@ export function createDocumentService(deps: DocumentServiceDeps) {
   };
 }
 
-function confirmedAnswer(doc: DocumentRow, quota: QuotaRow): ConfirmAnswer {
+const OVER_LIMIT = Symbol('over the limit');
+
+/** What a 413 tells about the quota: used and reserved bytes, the limit. */
+function quotaDetail(quota: QuotaState) {
+  return { used_bytes: quota.used_bytes, reserved_bytes: quota.reserved_bytes, limit_bytes: quota.limit_bytes };
+}
+
+function tooLargeForUpload(size: number, max: number) {
+  return errors.fileTooLarge(`Files may have at most ${max} bytes; this one has ${size}`);
+}
+
+function confirmedAnswer(doc: DocumentRow, quota: QuotaState): ConfirmAnswer {
   return { id: doc.id, size_bytes: doc.size_bytes, used_bytes: quota.used_bytes, status: doc.status };
 }

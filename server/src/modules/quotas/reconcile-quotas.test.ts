@@ -70,7 +70,7 @@ for (const dbKind of databaseKinds()) {
       const report = await reconcileQuotas({ db: app.runtime.db, dryRun: false, defaultLimitBytes: 4242 });
       assert.deepEqual(
         report.repaired.find((r) => r.user_id === u.id),
-        { user_id: u.id, email: u.email, before: null, after: 25 },
+        { user_id: u.id, email: u.email, before: null, after: { used_bytes: 25, reserved_bytes: 0, pending_uploads: 0 } },
       );
       assert.deepEqual(await quotaRepository.find(app.runtime.db, u.id), { used_bytes: 25, limit_bytes: 4242 });
     });

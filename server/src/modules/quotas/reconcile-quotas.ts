@@ -1,11 +1,11 @@
 import type { Database } from '../../db/database.js';
-import { quotaRepository, type QuotaDrift } from './quota.repository.js';
+import { quotaRepository, type QuotaBooks, type QuotaDrift } from './quota.repository.js';
 
 export interface QuotaRepair {
   user_id: string;
   email: string;
-  before: number | null;
-  after: number;
+  before: QuotaBooks | null;
+  after: QuotaBooks;
 }
 
 export interface ReconcileReport {
@@ -18,7 +18,8 @@ export interface ReconcileReport {
 
 /**
  * Recomputes every user's used_bytes from the invariant of SPEC §2 (Σ size_bytes of the
- * user's documents whose status ≠ pending). A dry run only reports; otherwise each drifted
+ * user's documents whose status ≠ pending), and reserved_bytes and pending_uploads from
+ * the pending ones (§7.1). A dry run only reports; otherwise each drifted
  * user is repaired in a transaction of its own, re-checked under the quota row's lock so a
  * request finishing meanwhile is neither lost nor counted twice.
  */
@@ -45,11 +46,20 @@ export function formatReconcileReport(report: ReconcileReport, dryRun: boolean):
   const lines: string[] = [];
   const repairedIds = new Set(report.repaired.map((r) => r.user_id));
   for (const d of report.drifted) {
-    const used = d.used_bytes === null ? 'no quota row' : `used_bytes ${d.used_bytes}`;
-    const delta = (d.used_bytes ?? 0) - d.expected_bytes;
-    const sign = delta > 0 ? '+' : '';
     const state = dryRun ? 'not repaired (dry run)' : repairedIds.has(d.user_id) ? 'repaired' : 'already correct on re-check';
-    lines.push(`  ${d.user_id} <${d.email}>: ${used}, expected ${d.expected_bytes} (drift ${sign}${delta}) — ${state}`);
+    if (d.used_bytes === null) {
+      lines.push(`  ${d.user_id} <${d.email}>: no quota row, expected used_bytes ${d.expected_bytes} — ${state}`);
+      continue;
+    }
+    const parts: string[] = [];
+    const describe = (name: string, is: number, want: number) => {
+      const delta = is - want;
+      if (delta !== 0) parts.push(`${name} ${is}, expected ${want} (drift ${delta > 0 ? '+' : ''}${delta})`);
+    };
+    describe('used_bytes', d.used_bytes, d.expected_bytes);
+    describe('reserved_bytes', d.reserved_bytes ?? 0, d.expected_reserved_bytes);
+    describe('pending_uploads', d.pending_uploads ?? 0, d.expected_pending_uploads);
+    lines.push(`  ${d.user_id} <${d.email}>: ${parts.join('; ')} — ${state}`);
   }
   lines.push(`users checked: ${report.usersChecked}`);
   lines.push(`drifted users: ${report.drifted.length}`);

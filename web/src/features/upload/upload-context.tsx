@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { documentsApi } from '../../api/documents.api';
+import { MULTIPART_THRESHOLD, uploadParts } from '../../api/upload-parts';
 import { putFile, TransferError, type Transfer } from '../../api/upload-transfer';
 import { useQuota } from '../quota/quota-context';
 import { isQuotaExceeded, noRoomMessage, uploadFailureMessage } from './upload-messages';
@@ -25,6 +26,10 @@ interface Runtime {
   transfer?: Transfer;
   /** A pending document this run created and has not confirmed: ours to delete on failure. */
   pendingDocumentId?: string;
+  /** A multipart upload kept across failures, so Retry resumes it; deleted on cancel. */
+  multipart?: { documentId: string; partSize: number; partCount: number };
+  /** Abort functions of the part PUTs in flight. */
+  parts?: Set<() => void>;
 }
 
 interface UploadValue {
@@ -48,6 +53,7 @@ const UploadContext = createContext<UploadValue | null>(null);
  * The upload queue, above the pages so uploads carry on while the person browses:
  * at most three files move at once, each through upload-url (with its size, so a file
  * that cannot fit is refused before any byte is sent) → PUT with progress → confirm.
+ * Files above 64 MiB go in parts (upload-parts.ts), resumable after a failure.
  */
 export function UploadProvider({ children }: { children: ReactNode }) {
   const { setUsed, setQuota } = useQuota();
@@ -62,6 +68,68 @@ export function UploadProvider({ children }: { children: ReactNode }) {
     setItems((list) => list.map((item) => (item.id === id ? { ...item, ...patch } : item)));
   }, []);
 
+  /**
+   * A large file in parts, four at a time, resumable: a failure keeps the pending upload so
+   * Retry picks up from the parts already stored; Cancel aborts it (DELETE releases the
+   * reservation and drops the parts).
+   */
+  const runMultipart = useCallback(
+    async (id: number, rt: Runtime, contentType: string) => {
+      const { file } = rt;
+      let step: 'preparing' | 'uploading' | 'confirming' = 'preparing';
+      rt.parts = new Set();
+      try {
+        if (!rt.multipart) {
+          const t = await documentsApi.startMultipart(
+            { filename: file.name, content_type: contentType, size_bytes: file.size },
+            rt.abort!.signal,
+          );
+          rt.multipart = { documentId: t.document_id, partSize: t.part_size, partCount: t.part_count };
+        }
+        const mp = rt.multipart;
+        if (rt.cancelled) throw new TransferError('aborted', 0, 'Cancelled');
+        step = 'uploading';
+        update(id, { step, documentId: mp.documentId });
+        const parts = await uploadParts({
+          documentId: mp.documentId,
+          file,
+          partSize: mp.partSize,
+          partCount: mp.partCount,
+          signal: rt.abort!.signal,
+          onProgress: (loaded) => update(id, { loaded }),
+          track: (abort) => {
+            rt.parts!.add(abort);
+            return () => rt.parts!.delete(abort);
+          },
+        });
+        if (rt.cancelled) throw new TransferError('aborted', 0, 'Cancelled');
+        step = 'confirming';
+        update(id, { step, loaded: file.size });
+        const confirmed = await documentsApi.confirm(mp.documentId, undefined, parts);
+        rt.multipart = undefined;
+        setUsed(confirmed.used_bytes);
+        update(id, { step: 'done', documentId: null });
+        setConfirmedCount((n) => n + 1);
+      } catch (e) {
+        const cancelled = rt.cancelled || (e instanceof TransferError && e.kind === 'aborted') || (e as Error).name === 'AbortError';
+        if (cancelled || isQuotaExceeded(e)) {
+          if (rt.multipart) void documentsApi.remove(rt.multipart.documentId).catch(() => {});
+          rt.multipart = undefined;
+          update(id, { documentId: null });
+        }
+        if (cancelled) update(id, { step: 'cancelled', error: null });
+        else if (isQuotaExceeded(e)) {
+          setQuota({ used_bytes: e.detail.used_bytes, limit_bytes: e.detail.limit_bytes });
+          update(id, { step: 'failed', error: noRoomMessage(file, e.detail) });
+        } else update(id, { step: 'failed', error: uploadFailureMessage(e, step) });
+      } finally {
+        rt.parts = undefined;
+        rt.abort = undefined;
+      }
+    },
+    [update, setUsed, setQuota],
+  );
+
   const run = useCallback(
     async (id: number) => {
       const rt = runtimes.current.get(id);
@@ -71,6 +139,10 @@ export function UploadProvider({ children }: { children: ReactNode }) {
       let step: 'preparing' | 'uploading' | 'confirming' = 'preparing';
       rt.abort = new AbortController();
       update(id, { step, loaded: 0, error: null });
+      if (file.size > MULTIPART_THRESHOLD) {
+        await runMultipart(id, rt, contentType);
+        return;
+      }
       try {
         const ticket = await documentsApi.uploadUrl(
           { filename: file.name, content_type: contentType, size_bytes: file.size },
@@ -117,7 +189,7 @@ export function UploadProvider({ children }: { children: ReactNode }) {
         rt.abort = undefined;
       }
     },
-    [update, setUsed, setQuota],
+    [update, setUsed, setQuota, runMultipart],
   );
 
   const pump = useCallback(() => {
@@ -166,6 +238,13 @@ export function UploadProvider({ children }: { children: ReactNode }) {
       rt.cancelled = true;
       rt.abort?.abort();
       rt.transfer?.abort();
+      for (const abort of rt.parts ?? []) abort();
+      // A failed multipart upload waiting for Retry: cancelling it gives its room back.
+      if (rt.multipart && !rt.abort) {
+        void documentsApi.remove(rt.multipart.documentId).catch(() => {});
+        rt.multipart = undefined;
+        update(id, { step: 'cancelled', documentId: null });
+      }
     },
     [update],
   );
@@ -182,6 +261,8 @@ export function UploadProvider({ children }: { children: ReactNode }) {
   );
 
   const dismiss = useCallback((id: number) => {
+    const rt = runtimes.current.get(id);
+    if (rt?.multipart) void documentsApi.remove(rt.multipart.documentId).catch(() => {});
     runtimes.current.delete(id);
     setItems((list) => list.filter((i) => i.id !== id));
   }, []);

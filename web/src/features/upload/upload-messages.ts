@@ -11,7 +11,8 @@ export function isQuotaExceeded(e: unknown): e is ApiError & { detail: QuotaExce
 
 /** "report.pdf (2.0 MB) does not fit: 1.0 MB left" */
 export function noRoomMessage(file: { name: string; size: number }, detail: QuotaExceeded): string {
-  const room = Math.max(0, detail.limit_bytes - detail.used_bytes);
+  // Bytes held by other uploads in flight are not room either.
+  const room = Math.max(0, detail.limit_bytes - detail.used_bytes - (detail.reserved_bytes ?? 0));
   return `${file.name} (${formatBytes(file.size)}) does not fit: ${formatBytes(room)} left`;
 }
 
