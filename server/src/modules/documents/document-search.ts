@@ -118,6 +118,8 @@ export async function searchDocuments(
   const params = [...scope.params];
   const add = (v: unknown) => `$${params.push(v)}`;
   const text = splitAtSeparators(raw);
+  // The page's own order and snippet need these whatever the caller reads.
+  const columns = [...new Set(['id', 'filename', 'created_at', ...page.columns])];
   const { head, last, words } = queryParts(text);
   const s = add(text);
   const prefix = last
@@ -142,9 +144,9 @@ export async function searchDocuments(
     `(SELECT p.body FROM document_passages p WHERE p.document_id = hit.id AND p.user_id = $1 AND ${cond} ORDER BY p.seq LIMIT 1)`;
   const probes = add(words.map(probeOf));
   const pageSql = `
-    SELECT ${page.columns.map((c) => `hit.${c}`).join(', ')}, w.start > 1 AS cut_before, w.start + ${SNIPPET_WINDOW} <= length(b.body) AS cut_after,
+    SELECT ${columns.map((c) => `hit.${c}`).join(', ')}, w.start > 1 AS cut_before, w.start + ${SNIPPET_WINDOW} <= length(b.body) AS cut_after,
            ts_headline('english', replace(substr(b.body, w.start, ${SNIPPET_WINDOW}), '<', chr(3)), hit.any, ${HEADLINE_OPTIONS}) AS snippet
-      FROM (SELECT ${page.columns.map((c) => `d.${c}`).join(', ')}, c.q, c.any,
+      FROM (SELECT ${columns.map((c) => `d.${c}`).join(', ')}, c.q, c.any,
                    ts_rank(d.rank_vector, c.q, 1)${fuzzyRank} AS rank, (c.n - 1) / ${RANK_WINDOW} AS window_no
               FROM (SELECT d.id, x.q, x.any, row_number() OVER (ORDER BY d.created_at DESC, d.id DESC) AS n
                       FROM ${from} WHERE ${whereSql}
