@@ -18,7 +18,7 @@ export const RANK_WINDOW = 1000;
 /** On PostgreSQL a search statement is cancelled after this long (PGlite has no timer). */
 export const SEARCH_STATEMENT_TIMEOUT_MS = 5000;
 /** The last word typed is also matched as a prefix once it has this many characters. */
-const PREFIX_MIN_CHARS = 3;
+const PREFIX_MIN_CHARS = 4;
 /** Filenames are matched by trigrams once the query has this many characters. */
 const TRIGRAM_MIN_CHARS = 3;
 /** Words of a query that pick a snippet's passage and are highlighted in it, at most. */
@@ -34,11 +34,23 @@ const SNIPPET_LEAD = 100;
  */
 const HEADLINE_OPTIONS = `'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', HighlightAll=true'`;
 
-/** A search's conditions beside the query: `where` holds SQL over `d` (documents) and $n placeholders into `params`; `d.user_id = $1` comes first. */
+/**
+ * Whose documents, and which of them: `params[0]` is the owner's id ($1); `filters` are
+ * further conditions in SQL over `d` (documents) with $n placeholders into `params`.
+ */
 export interface SearchScope {
   params: unknown[];
-  where: string[];
+  filters: string[];
 }
+
+/**
+ * The owner named so that no index answers it: only `search_vector @@ (query && owner's key)`
+ * — the owner's postings intersected with the words' inside the GIN index — can find a
+ * user's hits (migration 0010 explains why).
+ */
+const OWNER = 'd.user_id::text = $1::uuid::text';
+/** A search key as a tsquery: see `search_key` in migration 0010. */
+const key = (kind: 'owner', id: string) => `(quote_literal(' ${kind} ' || ${id}::uuid::text))::tsquery`;
 
 export interface SearchHit {
   id: string;
@@ -115,58 +127,75 @@ export async function searchDocuments(
   raw: string,
   page: { limit: number; offset: number; columns: string[] },
 ): Promise<{ hits: SearchHit[]; total: number }> {
-  const params = [...scope.params];
-  const add = (v: unknown) => `$${params.push(v)}`;
-  const text = splitAtSeparators(raw);
-  // The page's own order and snippet need these whatever the caller reads.
-  const columns = [...new Set(['id', 'filename', 'created_at', ...page.columns])];
-  const { head, last, words } = queryParts(text);
-  const s = add(text);
-  const prefix = last
-    ? ` || ((websearch_to_tsquery('english', ${add(head)}) || websearch_to_tsquery('simple', ${add(head)}))` +
-      ` && to_tsquery('simple', quote_literal(${add(last)}::text) || ':*'))`
-    : '';
-  const wordList = add(words);
-  // websearch_to_tsquery accepts any text without a syntax error (unlike to_tsquery); text
-  // with no searchable word is an empty query, which matches nothing. `any` is the query's
-  // words joined by "or": it finds a snippet's passage when no one passage holds them all.
-  const query = `(SELECT websearch_to_tsquery('english', ${s}) || websearch_to_tsquery('simple', ${s})${prefix} AS q,
-          coalesce(to_tsquery('english', w.any) || to_tsquery('simple', w.any), ''::tsquery)${last ? ` || to_tsquery('simple', quote_literal(${add(last)}::text) || ':*')` : ''} AS any
-     FROM (SELECT string_agg(quote_literal(x), ' | ') AS any FROM unnest(${wordList}::text[]) AS x) AS w OFFSET 0) AS x`;
-  const fuzzy = raw.length >= TRIGRAM_MIN_CHARS ? add(raw) : null;
-  const match = fuzzy ? `(d.search_vector @@ x.q OR d.filename %> ${fuzzy})` : 'd.search_vector @@ x.q';
-  const fuzzyRank = fuzzy ? ` + CASE WHEN d.filename %> ${fuzzy} THEN 0.5 * word_similarity(${fuzzy}, d.filename) ELSE 0 END` : '';
-  const whereSql = [...scope.where, match].join(' AND ');
-  const from = `documents d CROSS JOIN LATERAL ${query}`;
-  const countParams = [...params];
-  const windowRows = Math.ceil((page.offset + page.limit) / RANK_WINDOW) * RANK_WINDOW;
-  const passage = (cond: string) =>
-    `(SELECT p.body FROM document_passages p WHERE p.document_id = hit.id AND p.user_id = $1 AND ${cond} ORDER BY p.seq LIMIT 1)`;
-  const probes = add(words.map(probeOf));
-  const pageSql = `
-    SELECT ${columns.map((c) => `hit.${c}`).join(', ')}, w.start > 1 AS cut_before, w.start + ${SNIPPET_WINDOW} <= length(b.body) AS cut_after,
-           ts_headline('english', replace(substr(b.body, w.start, ${SNIPPET_WINDOW}), '<', chr(3)), hit.any, ${HEADLINE_OPTIONS}) AS snippet
-      FROM (SELECT ${columns.map((c) => `d.${c}`).join(', ')}, c.q, c.any,
-                   ts_rank(d.rank_vector, c.q, 1)${fuzzyRank} AS rank, (c.n - 1) / ${RANK_WINDOW} AS window_no
-              FROM (SELECT d.id, x.q, x.any, row_number() OVER (ORDER BY d.created_at DESC, d.id DESC) AS n
-                      FROM ${from} WHERE ${whereSql}
-                     ORDER BY d.created_at DESC, d.id DESC
-                     LIMIT ${add(windowRows)}) AS c
-              JOIN documents d ON d.id = c.id AND d.user_id = $1
-             ORDER BY window_no, rank DESC, d.created_at DESC, d.id DESC
-             LIMIT ${add(page.limit)} OFFSET ${add(page.offset)}) AS hit
-     CROSS JOIN LATERAL (SELECT coalesce(${passage('p.vector @@ hit.q')}, ${passage('p.vector @@ hit.any')}, ${passage('true')},
-                                         hit.filename) AS body) AS b
-     CROSS JOIN LATERAL (SELECT greatest(1, coalesce((SELECT min(nullif(strpos(lower(b.body), x), 0)) FROM unnest(${probes}::text[]) AS x), 1)
-                                            - ${SNIPPET_LEAD}) AS start) AS w
-     ORDER BY hit.window_no, hit.rank DESC, hit.created_at DESC, hit.id DESC`;
-  const countSql = `SELECT count(*)::int AS n FROM ${from} WHERE ${whereSql}`;
+  const { pageSql, params, countSql, countParams } = searchStatements(scope, raw, page);
   const [rows, count] = await Promise.all([
     searchStatement<PageRow>(db, pageSql, params),
     searchStatement<{ n: number }>(db, countSql, countParams),
   ]);
   const hits = rows.map(({ cut_before, cut_after, snippet, ...row }) => ({ ...row, snippet: excerpt(snippet, cut_before, cut_after) }));
   return { hits, total: count[0]!.n };
+}
+
+/** The two statements of a search: the page (with snippets) and the count. */
+export function searchStatements(scope: SearchScope, raw: string, page: { limit: number; offset: number; columns: string[] }) {
+  const params = [...scope.params];
+  const add = (v: unknown) => `$${params.push(v)}`;
+  const text = splitAtSeparators(raw);
+  // The page's own order and snippet need these whatever the caller reads.
+  const columns = [...new Set(['id', 'filename', 'created_at', ...page.columns])];
+  const { head, last, words } = queryParts(text);
+  // The queries are expressions of parameters only, so the planner uses them as index
+  // conditions (computed once per scan), never as a filter run on every row.
+  // websearch_to_tsquery accepts any text without a syntax error (unlike to_tsquery); text
+  // with no searchable word is an empty query, which matches nothing. Words and the prefix
+  // reach to_tsquery quoted, letters and digits only.
+  const s = add(text);
+  const lastPrefix = last ? add(`'${last}':*`) : null;
+  const q = `(websearch_to_tsquery('english', ${s}) || websearch_to_tsquery('simple', ${s})${
+    lastPrefix
+      ? ` || ((websearch_to_tsquery('english', ${add(head)}) || websearch_to_tsquery('simple', ${add(head)})) && to_tsquery('simple', ${lastPrefix}))`
+      : ''
+  })`;
+  const fuzzy = raw.length >= TRIGRAM_MIN_CHARS ? add(raw) : null;
+  // An empty query (no searchable word) matches nothing, not every document of the owner.
+  const owned = `(CASE WHEN numnode(${q}) = 0 THEN ''::tsquery ELSE ${q} && ${key('owner', '$1')} END)`;
+  const match = fuzzy ? `(d.search_vector @@ ${owned} OR d.filename %> ${fuzzy})` : `d.search_vector @@ ${owned}`;
+  const fuzzyRank = fuzzy ? ` + CASE WHEN d.filename %> ${fuzzy} THEN 0.5 * word_similarity(${fuzzy}, d.filename) ELSE 0 END` : '';
+  const whereSql = [OWNER, ...scope.filters, match].join(' AND ');
+  // The count reads the parameters so far; the page's come after.
+  const countParams = [...params];
+  // Any one of the query's words: picks a snippet's passage when no one passage holds them all, and marks them.
+  const anyWords = add(words.map((w) => `'${w}'`).join(' | '));
+  const any = `(to_tsquery('english', ${anyWords}) || to_tsquery('simple', ${anyWords})${lastPrefix ? ` || to_tsquery('simple', ${lastPrefix})` : ''})`;
+  const windowRows = Math.ceil((page.offset + page.limit) / RANK_WINDOW) * RANK_WINDOW;
+  // A passage of this hit: the first holding the whole query, else any of its words, else
+  // the first. Read in order through the primary key until one matches: the first usually
+  // does, and the GIN index would gather every passage holding the word (or, for a prefix,
+  // every word it begins) to answer for one document.
+  const passage = (query: string) =>
+    `(SELECT p.body FROM document_passages p WHERE p.document_id = hit.id AND p.vector @@ ${query} ORDER BY p.seq LIMIT 1)`;
+  const firstPassage = `(SELECT p.body FROM document_passages p WHERE p.document_id = hit.id ORDER BY p.seq LIMIT 1)`;
+  const probes = add(words.map(probeOf));
+  // OFFSET 0 keeps each lateral step evaluated once per row of the page.
+  const pageSql = `
+    SELECT ${columns.map((c) => `hit.${c}`).join(', ')}, w.start > 1 AS cut_before, w.start + ${SNIPPET_WINDOW} <= length(b.body) AS cut_after,
+           ts_headline('english', replace(substr(b.body, w.start, ${SNIPPET_WINDOW}), '<', chr(3)), ${any}, ${HEADLINE_OPTIONS}) AS snippet
+      FROM (SELECT ${columns.map((c) => `d.${c}`).join(', ')},
+                   ts_rank(d.rank_vector, ${q}, 1)${fuzzyRank} AS rank, (c.n - 1) / ${RANK_WINDOW} AS window_no
+              FROM (SELECT d.id, row_number() OVER (ORDER BY d.created_at DESC, d.id DESC) AS n
+                      FROM documents d WHERE ${whereSql}
+                     ORDER BY d.created_at DESC, d.id DESC
+                     LIMIT ${add(windowRows)}) AS c
+              JOIN documents d ON d.id = c.id AND d.user_id = $1
+             ORDER BY window_no, rank DESC, d.created_at DESC, d.id DESC
+             LIMIT ${add(page.limit)} OFFSET ${add(page.offset)}) AS hit
+     CROSS JOIN LATERAL (SELECT coalesce(${passage(q)}, ${passage(any)}, ${firstPassage},
+                                         hit.filename) AS body OFFSET 0) AS b
+     CROSS JOIN LATERAL (SELECT greatest(1, coalesce((SELECT min(nullif(strpos(lower(b.body), x), 0)) FROM unnest(${probes}::text[]) AS x), 1)
+                                            - ${SNIPPET_LEAD}) AS start OFFSET 0) AS w
+     ORDER BY hit.window_no, hit.rank DESC, hit.created_at DESC, hit.id DESC`;
+  const countSql = `SELECT count(*)::int AS n FROM documents d WHERE ${whereSql}`;
+  return { pageSql, params, countSql, countParams };
 }
 
 /** A search statement that ran longer than SEARCH_STATEMENT_TIMEOUT_MS. */

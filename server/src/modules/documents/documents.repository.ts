@@ -122,7 +122,8 @@ export const documentsRepository = {
       );
     }
     if (f.search) {
-      const found = await searchDocuments(db, { params, where }, f.search, { limit: f.limit, offset: f.offset, columns: COLUMN_NAMES });
+      const scope = { params, filters: where.slice(1) }; // where[0] names the owner, $1
+      const found = await searchDocuments(db, scope, f.search, { limit: f.limit, offset: f.offset, columns: COLUMN_NAMES });
       return { rows: found.hits as unknown as (DocumentRow & { snippet: string })[], total: found.total };
     }
     const whereSql = where.join(' AND ');
