@@ -19,7 +19,7 @@ export const RANK_WINDOW = 1000;
 export const SEARCH_STATEMENT_TIMEOUT_MS = 5000;
 /** The last word typed is also matched as a prefix once it has this many characters. */
 const PREFIX_MIN_CHARS = 4;
-/** Filenames are matched by trigrams once the query has this many characters. */
+/** A one-word query is also matched against filenames by trigrams once it has this many characters. */
 const TRIGRAM_MIN_CHARS = 3;
 /** Words of a query that pick a snippet's passage and are highlighted in it, at most. */
 const SNIPPET_WORDS = 16;
@@ -156,7 +156,9 @@ export function searchStatements(scope: SearchScope, raw: string, page: { limit:
       ? ` || ((websearch_to_tsquery('english', ${add(head)}) || websearch_to_tsquery('simple', ${add(head)})) && to_tsquery('simple', ${lastPrefix}))`
       : ''
   })`;
-  const fuzzy = raw.length >= TRIGRAM_MIN_CHARS ? add(raw) : null;
+  // Fuzzy filenames for a query of one word (as a name is typed), not negated or quoted:
+  // trigrams know nothing of websearch's operators.
+  const fuzzy = raw.length >= TRIGRAM_MIN_CHARS && /^[^\s"-][^\s"]*$/u.test(raw) ? add(raw) : null;
   // An empty query (no searchable word) matches nothing, not every document of the owner.
   const owned = `(CASE WHEN numnode(${q}) = 0 THEN ''::tsquery ELSE ${q} && ${key('owner', '$1')} END)`;
   const match = fuzzy ? `(d.search_vector @@ ${owned} OR d.filename %> ${fuzzy})` : `d.search_vector @@ ${owned}`;
