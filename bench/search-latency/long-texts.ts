@@ -78,7 +78,7 @@ function textOf(prose: string, n: number, random: () => number): string {
   let start = Math.floor(random() * prose.length);
   start = prose.indexOf(' ', start) + 1;
   let out = '';
-  while (out.length < n) out += prose.slice(start, start + n - out.length) + ' ', (start = 0);
+  while (out.length < n) ((out += prose.slice(start, start + n - out.length) + ' '), (start = 0));
   return out.slice(0, n);
 }
 
@@ -95,7 +95,16 @@ async function seed(app: TestApp, userId: string, n: number, prose: string): Pro
     const count = Math.min(batch, n - from);
     const texts = Array.from({ length: count }, () => textOf(prose, lengthOf(random), random));
     chars += texts.reduce((a, t) => a + t.length, 0);
-    const names = texts.map((t, i) => `${t.split(' ').slice(3, 5).join('-').replace(/[^A-Za-z-]/g, '') || 'doc'}_${from + i}.pdf`);
+    const names = texts.map(
+      (t, i) =>
+        `${
+          t
+            .split(' ')
+            .slice(3, 5)
+            .join('-')
+            .replace(/[^A-Za-z-]/g, '') || 'doc'
+        }_${from + i}.pdf`,
+    );
     const { rows } = await db.query<{ id: string }>(
       `INSERT INTO documents (id, user_id, filename, content_type, size_bytes, storage_backend, object_key, status,
                               extracted_text, created_at, confirmed_at, classified_at)
@@ -172,12 +181,18 @@ async function run(kind: 'pglite' | 'postgres', n: number, corpus: { prose: stri
         times.push(ms(t));
       }
       all.push(...times);
-      console.log(`  search ${label.padEnd(44)} p50 ${fmt(percentile(times, 50)).padStart(9)}  p95 ${fmt(percentile(times, 95)).padStart(9)}   (${total.toLocaleString()} hits)`);
+      console.log(
+        `  search ${label.padEnd(44)} p50 ${fmt(percentile(times, 50)).padStart(9)}  p95 ${fmt(percentile(times, 95)).padStart(9)}   (${total.toLocaleString()} hits)`,
+      );
     }
     const lists: number[] = [];
     for (let i = 0; i < RUNS * 3; i++) lists.push(await timed(list));
-    console.log(`  search, all queries${' '.repeat(37)} p50 ${fmt(percentile(all, 50)).padStart(9)}  p95 ${fmt(percentile(all, 95)).padStart(9)}`);
-    console.log(`  plain list, same page${' '.repeat(35)} p50 ${fmt(percentile(lists, 50)).padStart(9)}  p95 ${fmt(percentile(lists, 95)).padStart(9)}`);
+    console.log(
+      `  search, all queries${' '.repeat(37)} p50 ${fmt(percentile(all, 50)).padStart(9)}  p95 ${fmt(percentile(all, 95)).padStart(9)}`,
+    );
+    console.log(
+      `  plain list, same page${' '.repeat(35)} p50 ${fmt(percentile(lists, 50)).padStart(9)}  p95 ${fmt(percentile(lists, 95)).padStart(9)}`,
+    );
     console.log(`  search p95 / list p95: ${(percentile(all, 95) / percentile(lists, 95)).toFixed(2)}`);
 
     // Another user's requests while three searches run back to back.
@@ -194,11 +209,15 @@ async function run(kind: 'pglite' | 'postgres', n: number, corpus: { prose: stri
     }
     running = false;
     await Promise.all(searchers);
-    console.log(`  bystander GET /api/auth/me during 3 searches     p50 ${fmt(percentile(me, 50)).padStart(9)}  p95 ${fmt(percentile(me, 95)).padStart(9)}  max ${fmt(Math.max(...me))}`);
+    console.log(
+      `  bystander GET /api/auth/me during 3 searches     p50 ${fmt(percentile(me, 50)).padStart(9)}  p95 ${fmt(percentile(me, 95)).padStart(9)}  max ${fmt(Math.max(...me))}`,
+    );
 
     // How long storing one 500 KB text holds the database (the extraction job's write).
     const big = textOf(corpus.prose, MAX_CHARS, rng(7));
-    const { rows } = await app.runtime.db.query<{ id: string }>(`SELECT id FROM documents WHERE user_id = $1 LIMIT 1`, [owner.id]);
+    const { rows } = await app.runtime.db.query<{ id: string }>(`SELECT id FROM documents WHERE user_id = $1 LIMIT 1`, [
+      owner.id,
+    ]);
     const where = { id: rows[0]!.id, userId: owner.id };
     const write = await timed(() => app.runtime.db.transaction((tx) => classificationRepository.saveText(tx, where, big)));
     console.log(`  storing a 500 KB text (vectors and passages, one transaction): ${fmt(write)}`);
@@ -208,7 +227,9 @@ async function run(kind: 'pglite' | 'postgres', n: number, corpus: { prose: stri
 }
 
 const corpus = brown();
-console.log(`Brown corpus: ${(corpus.prose.length / 1e6).toFixed(1)} M characters of prose, ${corpus.words.length.toLocaleString()} words`);
+console.log(
+  `Brown corpus: ${(corpus.prose.length / 1e6).toFixed(1)} M characters of prose, ${corpus.words.length.toLocaleString()} words`,
+);
 if (!SKIP.includes('pg')) await run('postgres', PG_DOCS, corpus);
 if (!SKIP.includes('pglite')) await run('pglite', PGLITE_DOCS, corpus);
 process.exit(0);

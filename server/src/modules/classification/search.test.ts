@@ -11,7 +11,8 @@ const shown = (snippet: { text: string; match: boolean }[]) => snippet.map((s) =
 
 /** `length` characters of ordinary prose that never contains `absent`, with `word` at character `at`. */
 function longText(length: number, word: string, at: number): string {
-  const vocabulary = 'the of and to in that was his for with he it as on by at from this had not are but which be or have one an'.split(' ');
+  const vocabulary =
+    'the of and to in that was his for with he it as on by at from this had not are but which be or have one an'.split(' ');
   const prose = (n: number) => {
     let out = '';
     for (let i = 0; out.length < n; i++) out += vocabulary[(i * 7919) % vocabulary.length] + ((i + 1) % 14 === 0 ? '.\n' : ' ');
@@ -70,7 +71,11 @@ for (const dbKind of databaseKinds()) {
       assert.equal(r.body.total, 1);
       assert.match(shown(r.body.items[0].snippet), /\[xylophone\] competition/);
       const plain = await c.req('GET', '/api/documents?q=jury', { token: alice.token });
-      assert.match(shown(plain.body.items[0].snippet), /\[jury\] chair & the mayor, <b>rank<\/b> < 3/, 'snippets are the text itself, not HTML');
+      assert.match(
+        shown(plain.body.items[0].snippet),
+        /\[jury\] chair & the mayor, <b>rank<\/b> < 3/,
+        'snippets are the text itself, not HTML',
+      );
       assert.ok(
         !('snippet' in (await c.req('GET', '/api/documents', { token: alice.token })).body.items[0]),
         'no snippet without q',
@@ -178,7 +183,8 @@ for (const dbKind of databaseKinds()) {
         e.german = await c.upload(dana.token, 'post.txt', 'text/plain', 'Die Rechnungen für März liegen bei.');
         e.named = await c.upload(dana.token, 'invoice_2026-01.pdf', 'application/pdf', makePdf([['Amount due: 120 EUR.']]));
         e.quoted = await c.upload(dana.token, 'quotes.txt', 'text/plain', `A note: don't "quoted" & <b> stays as typed.`);
-        for (const id of Object.values(e)) await c.settled(dana.token, id, { statuses: ['classified', 'uploaded', 'classification_failed'] });
+        for (const id of Object.values(e))
+          await c.settled(dana.token, id, { statuses: ['classified', 'uploaded', 'classification_failed'] });
         await app.runtime.jobs.idle(['extract-and-classify']);
       });
 

@@ -76,9 +76,7 @@ export function queryParts(text: string): { head: string; last: string | null; w
   const last = tail && quotes % 2 === 0 && tail[2]!.length >= PREFIX_MIN_CHARS ? tail[2]! : null;
   const head = last ? text.slice(0, text.length - last.length) : text;
   // Words not negated ("-word" is websearch's "not"), letters and digits only.
-  const words = text
-    .replace(/(^|\s)-\S*/g, ' ')
-    .match(/[\p{L}\p{N}]+/gu);
+  const words = text.replace(/(^|\s)-\S*/g, ' ').match(/[\p{L}\p{N}]+/gu);
   return { head, last, words: [...new Set(words ?? [])].slice(0, SNIPPET_WORDS) };
 }
 
@@ -132,7 +130,10 @@ export async function searchDocuments(
     searchStatement<PageRow>(db, pageSql, params),
     searchStatement<{ n: number }>(db, countSql, countParams),
   ]);
-  const hits = rows.map(({ cut_before, cut_after, snippet, ...row }) => ({ ...row, snippet: excerpt(snippet, cut_before, cut_after) }));
+  const hits = rows.map(({ cut_before, cut_after, snippet, ...row }) => ({
+    ...row,
+    snippet: excerpt(snippet, cut_before, cut_after),
+  }));
   return { hits, total: count[0]!.n };
 }
 
@@ -162,7 +163,9 @@ export function searchStatements(scope: SearchScope, raw: string, page: { limit:
   // An empty query (no searchable word) matches nothing, not every document of the owner.
   const owned = `(CASE WHEN numnode(${q}) = 0 THEN ''::tsquery ELSE ${q} && ${key('owner', '$1')} END)`;
   const match = fuzzy ? `(d.search_vector @@ ${owned} OR d.filename %> ${fuzzy})` : `d.search_vector @@ ${owned}`;
-  const fuzzyRank = fuzzy ? ` + CASE WHEN d.filename %> ${fuzzy} THEN 0.5 * word_similarity(${fuzzy}, d.filename) ELSE 0 END` : '';
+  const fuzzyRank = fuzzy
+    ? ` + CASE WHEN d.filename %> ${fuzzy} THEN 0.5 * word_similarity(${fuzzy}, d.filename) ELSE 0 END`
+    : '';
   const whereSql = [OWNER, ...scope.filters, match].join(' AND ');
   // The count reads the parameters so far; the page's come after.
   const countParams = [...params];

@@ -62,7 +62,10 @@ export function presentDocument(
  */
 export function snippetSegments(raw: string): SnippetSegment[] {
   const out: SnippetSegment[] = [];
-  const pieces = raw.replace(/\s+/g, ' ').trim().split(/(\u0001[^\u0001\u0002]*\u0002)/);
+  const pieces = raw
+    .replace(/\s+/g, ' ')
+    .trim()
+    .split(/(\u0001[^\u0001\u0002]*\u0002)/);
   for (const piece of pieces) {
     const match = piece.startsWith('\u0001');
     const text = piece.replace(/[\u0001\u0002]/g, '');

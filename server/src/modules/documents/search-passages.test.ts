@@ -18,7 +18,7 @@ describe('cutting a text into search passages', () => {
     const passages = cutPassages(words);
     assert.ok(passages.length > words.length / PASSAGE_CHARS - 1);
     for (const p of passages) {
-      assert.ok(p.length <= PASSAGE_CHARS && p.length >= PASSAGE_CHARS * 0.8 - 10 || p === passages.at(-1), `${p.length}`);
+      assert.ok((p.length <= PASSAGE_CHARS && p.length >= PASSAGE_CHARS * 0.8 - 10) || p === passages.at(-1), `${p.length}`);
       assert.equal(p, p.trim(), 'no whitespace at a cut');
     }
     assert.equal(passages.join(' ').split(/\s+/).join(' '), words.trim().split(/\s+/).join(' '), 'no word is lost or split');
@@ -42,7 +42,10 @@ for (const kind of databaseKinds()) {
       const db = await createDatabase({ databaseUrl: url, dataDir: dir });
       try {
         const all = readMigrations();
-        await migrate(db, all.filter((m) => m.version < 10));
+        await migrate(
+          db,
+          all.filter((m) => m.version < 10),
+        );
         const { rows } = await db.query<{ id: string }>(
           `INSERT INTO users (email, password_hash) VALUES ('old@example.com', 'x') RETURNING id`,
         );
@@ -54,7 +57,10 @@ for (const kind of databaseKinds()) {
                   (gen_random_uuid(), $1, 'no-text.pdf', 'application/pdf', 1, 'local', 'k/2', 'classification_failed', NULL)`,
           [userId, text],
         );
-        assert.deepEqual(await migrate(db, all), all.filter((m) => m.version >= 10).map((m) => m.version));
+        assert.deepEqual(
+          await migrate(db, all),
+          all.filter((m) => m.version >= 10).map((m) => m.version),
+        );
         const passages = await db.query<{ body: string }>('SELECT body FROM document_passages ORDER BY seq');
         assert.ok(passages.rows.length >= text.length / 2100, `${passages.rows.length} passages`);
         assert.ok(passages.rows.every((p) => p.body.length <= 4000));
