@@ -1,5 +1,6 @@
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { mkdirSync } from 'node:fs';
 import type { Database, Queryable, QueryResult, Row } from './database.js';
 import { parseInt8 } from './database.js';
@@ -15,7 +16,7 @@ export async function createPgliteDatabase(opts: { dir?: string }): Promise<Data
   const pg = await PGlite.create(opts.dir ?? 'memory://', {
     parsers: { [types.INT8]: parseInt8, [types.NUMERIC]: parseInt8 },
     // The contrib extensions the migrations create (PGlite bundles them; they load on demand).
-    extensions: { btree_gin },
+    extensions: { btree_gin, pg_trgm },
   });
   const run = async <T>(q: Pick<Transaction, 'query'>, sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> => {
     const r = await q.query<T>(sql, params ? [...params] : undefined);

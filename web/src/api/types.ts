@@ -64,8 +64,14 @@ export interface DocumentItem {
   topics: DocumentTopic[];
   /** At least one of its share links still opens. */
   shared?: boolean;
-  /** Search hits only: ts_headline output, matches between <mark> and </mark>. */
-  snippet?: string | null;
+  /** Search hits only: the passage where the words were found, as plain-text segments. */
+  snippet?: SnippetSegment[];
+}
+
+/** A piece of a search snippet: the document's own characters (not HTML); `match` = a word found. */
+export interface SnippetSegment {
+  text: string;
+  match: boolean;
 }
 
 export interface Page<T> {

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/database.js';
+import { replacePassages } from '../documents/search-passages.js';
 
 export interface JobDocumentRow {
   id: string;
@@ -23,13 +24,13 @@ export const classificationRepository = {
     return rows[0] ?? null;
   },
 
-  /** The extracted text (the search vector follows it); null = filename-only. */
+  /** The extracted text (the search vectors follow it) and its search passages; null = filename-only. */
   async saveText(q: Queryable, where: { id: string; userId: string }, text: string | null): Promise<void> {
-    await q.query(`UPDATE documents SET extracted_text = $3 WHERE id = $1 AND user_id = $2 AND status <> 'pending'`, [
-      where.id,
-      where.userId,
-      text,
-    ]);
+    const { rowCount } = await q.query(
+      `UPDATE documents SET extracted_text = $3 WHERE id = $1 AND user_id = $2 AND status <> 'pending'`,
+      [where.id, where.userId, text],
+    );
+    if (rowCount > 0) await replacePassages(q, where, text);
   },
 
   async textOf(q: Queryable, where: { id: string; userId: string }): Promise<string | null> {

@@ -1,11 +1,25 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { RANK_WINDOW } from '../documents/documents.repository.js';
+import { RANK_WINDOW } from '../documents/document-search.js';
 import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
 import { vaultClient, type TestUser } from '../../test-support/classification-fixtures.js';
 import { makePdf } from '../../test-support/file-fixtures.js';
 
 const ids = (body: { items: { id: string }[] }) => body.items.map((d) => d.id);
+/** A snippet as a person reads it, with the words found in [brackets]. */
+const shown = (snippet: { text: string; match: boolean }[]) => snippet.map((s) => (s.match ? `[${s.text}]` : s.text)).join('');
+
+/** `length` characters of ordinary prose that never contains `absent`, with `word` at character `at`. */
+function longText(length: number, word: string, at: number): string {
+  const vocabulary =
+    'the of and to in that was his for with he it as on by at from this had not are but which be or have one an'.split(' ');
+  const prose = (n: number) => {
+    let out = '';
+    for (let i = 0; out.length < n; i++) out += vocabulary[(i * 7919) % vocabulary.length] + ((i + 1) % 14 === 0 ? '.\n' : ' ');
+    return out.slice(0, n);
+  };
+  return prose(at - 1) + ' ' + word + ' ' + prose(length - at - word.length - 1);
+}
 
 for (const dbKind of databaseKinds()) {
   describe(`full-text search (${dbKind})`, () => {
@@ -55,11 +69,13 @@ for (const dbKind of databaseKinds()) {
       assert.equal(r.status, 200, r.text);
       assert.deepEqual(ids(r.body), [d.pdf]);
       assert.equal(r.body.total, 1);
-      assert.match(r.body.items[0].snippet, /<mark>xylophone<\/mark> competition/);
-      const escaped = await c.req('GET', '/api/documents?q=jury', { token: alice.token });
-      const snippet: string = escaped.body.items[0].snippet;
-      assert.match(snippet, /<mark>jury<\/mark> chair &amp; the mayor/, 'document text is HTML-escaped in snippets');
-      assert.ok(!snippet.replace(/<\/?mark>/g, '').includes('<'), `only <mark> tags: ${snippet}`);
+      assert.match(shown(r.body.items[0].snippet), /\[xylophone\] competition/);
+      const plain = await c.req('GET', '/api/documents?q=jury', { token: alice.token });
+      assert.match(
+        shown(plain.body.items[0].snippet),
+        /\[jury\] chair & the mayor, <b>rank<\/b> < 3/,
+        'snippets are the text itself, not HTML',
+      );
       assert.ok(
         !('snippet' in (await c.req('GET', '/api/documents', { token: alice.token })).body.items[0]),
         'no snippet without q',
@@ -155,6 +171,68 @@ for (const dbKind of databaseKinds()) {
       assert.equal(names[0], `page-${strongNew}.txt`, 'the best match of the newest window comes first');
       assert.equal(names[RANK_WINDOW], `page-${strongOld}.txt`, 'the best match of the next window leads it');
       assert.equal(names[1], 'page-1.txt', 'equal matches: newest first');
+    });
+
+    describe('long texts, partial words, other languages, inexact filenames', () => {
+      let dana: TestUser;
+      const e = {} as Record<'long' | 'invoice' | 'german' | 'named' | 'quoted', string>;
+      before(async () => {
+        dana = await c.user('dana');
+        e.long = await c.upload(dana.token, 'long-report.txt', 'text/plain', longText(500_000, 'zanzibarite', 400_000));
+        e.invoice = await c.upload(dana.token, 'march.txt', 'text/plain', 'Please find the invoice for March attached.');
+        e.german = await c.upload(dana.token, 'post.txt', 'text/plain', 'Die Rechnungen für März liegen bei.');
+        e.named = await c.upload(dana.token, 'invoice_2026-01.pdf', 'application/pdf', makePdf([['Amount due: 120 EUR.']]));
+        e.quoted = await c.upload(dana.token, 'quotes.txt', 'text/plain', `A note: don't "quoted" & <b> stays as typed.`);
+        for (const id of Object.values(e))
+          await c.settled(dana.token, id, { statuses: ['classified', 'uploaded', 'classification_failed'] });
+        await app.runtime.jobs.idle(['extract-and-classify']);
+      });
+
+      it('when the only match is at character 400,000 of a 500 KB text, then the document is found and its snippet shows the match', async () => {
+        const r = await c.req('GET', '/api/documents?q=zanzibarite', { token: dana.token });
+        assert.equal(r.status, 200, r.text);
+        assert.deepEqual(ids(r.body), [e.long]);
+        assert.equal(r.body.total, 1);
+        const snippet = shown(r.body.items[0].snippet);
+        assert.match(snippet, /\[zanzibarite\]/, snippet);
+        assert.ok(snippet.length < 400, `a snippet is a passage, not the text: ${snippet.length} characters`);
+      });
+
+      it('when the last word is typed partly, then it matches as a prefix', async () => {
+        const r = await c.req('GET', '/api/documents?q=invoi', { token: dana.token });
+        assert.ok(ids(r.body).includes(e.invoice), r.text);
+        assert.match(shown(r.body.items.find((x: { id: string }) => x.id === e.invoice).snippet), /\[invoice\] for March/);
+        const two = await c.req('GET', '/api/documents?q=march%20invoi', { token: dana.token });
+        assert.deepEqual(ids(two.body), [e.invoice], 'earlier words are whole words, the last a prefix');
+      });
+
+      it('when a word of another language is typed, then the document holding it is found as typed', async () => {
+        const r = await c.req('GET', '/api/documents?q=Rechnungen', { token: dana.token });
+        assert.deepEqual(ids(r.body), [e.german]);
+        assert.match(shown(r.body.items[0].snippet), /\[Rechnungen\] für März/);
+        const die = await c.req('GET', '/api/documents?q=die%20Rechnungen', { token: dana.token });
+        assert.deepEqual(ids(die.body), [e.german]);
+      });
+
+      it('when part of a filename is typed, then the file is found by its name', async () => {
+        for (const q of ['nvoice_2026', 'invoice_2026-01.pdf', 'invoce_2026']) {
+          const r = await c.req('GET', `/api/documents?q=${encodeURIComponent(q)}`, { token: dana.token });
+          assert.deepEqual(ids(r.body), [e.named], q);
+        }
+        const other = await c.req('GET', '/api/documents?q=nvoice_2026', { token: alice.token });
+        assert.deepEqual(ids(other.body), [], 'another user’s filenames stay theirs');
+      });
+
+      it('when the text holds quotes, ampersands and tags, then the snippet shows exactly those characters', async () => {
+        const r = await c.req('GET', '/api/documents?q=quoted', { token: dana.token });
+        assert.deepEqual(ids(r.body), [e.quoted]);
+        const snippet = r.body.items[0].snippet;
+        assert.equal(shown(snippet), `A note: don't "[quoted]" & <b> stays as typed.`);
+        assert.deepEqual(
+          snippet.filter((x: { match: boolean }) => x.match),
+          [{ text: 'quoted', match: true }],
+        );
+      });
     });
   });
 }

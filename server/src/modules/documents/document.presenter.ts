@@ -20,8 +20,14 @@ export interface PresentedDocument {
   topics: PresentedDocumentTopic[];
   /** At least one of its share links still opens (SPEC §7.4). */
   shared: boolean;
-  /** Search results only: where the words were found, as HTML-escaped text with <mark> around hits. */
-  snippet?: string;
+  /** Search results only: where the words were found, as plain-text segments; `match` marks the words found. */
+  snippet?: SnippetSegment[];
+}
+
+/** A piece of a snippet: the document's own characters, never HTML. */
+export interface SnippetSegment {
+  text: string;
+  match: boolean;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -45,21 +51,28 @@ export function presentDocument(
     topics: topics.map((t) => ({ id: t.id, name: t.name, source: t.source, confidence: t.confidence })),
     shared: opts.shared ?? false,
   };
-  if (row.snippet !== undefined) presented.snippet = highlightedSnippet(row.snippet);
+  if (row.snippet !== undefined) presented.snippet = snippetSegments(row.snippet);
   return presented;
 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
 /**
- * A search snippet as safe HTML: the document's text escaped, the hits (marked \u0001…\u0002
- * by the query, characters stored text never contains) wrapped in <mark>.
+ * A search snippet as segments: the query marks hits with \u0001…\u0002 (characters stored
+ * text never contains). Runs of whitespace become one space; the text is otherwise exactly
+ * the document's, for the client to render as text.
  */
-export function highlightedSnippet(raw: string): string {
-  return raw
-    .replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!)
-    .replace(/\u0001/g, '<mark>')
-    .replace(/\u0002/g, '</mark>')
+export function snippetSegments(raw: string): SnippetSegment[] {
+  const out: SnippetSegment[] = [];
+  const pieces = raw
     .replace(/\s+/g, ' ')
-    .trim();
+    .trim()
+    .split(/(\u0001[^\u0001\u0002]*\u0002)/);
+  for (const piece of pieces) {
+    const match = piece.startsWith('\u0001');
+    const text = piece.replace(/[\u0001\u0002]/g, '');
+    if (text === '') continue;
+    const prev = out[out.length - 1];
+    if (prev && prev.match === match) prev.text += text;
+    else out.push({ text, match });
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../../db/database.js';
+import { searchDocuments } from './document-search.js';
 
 export type DocumentStatus = 'pending' | 'uploaded' | 'classified' | 'classification_failed';
 
@@ -35,7 +36,7 @@ export interface ListFilter {
   userId: string;
   status?: DocumentStatus;
   topicId?: string;
-  /** Full-text query, already free of characters PostgreSQL text cannot hold. */
+  /** Full-text query, already free of characters PostgreSQL text cannot hold (see document-search.ts). */
   search?: string;
   limit: number;
   offset: number;
@@ -48,41 +49,6 @@ const COLUMN_NAMES = (
 ).split(' ');
 export const COLUMNS = COLUMN_NAMES.join(', ');
 const D_COLUMNS = COLUMN_NAMES.map((c) => `d.${c}`).join(', ');
-
-// Search: `search_vector` is a stored column over filename (weight A) and
-// extracted text (weight B), see migration 0006. The snippet marks hits with \u0001 and
-// \u0002, characters that neither a filename nor extracted text can contain; the
-// presenter escapes the text and turns them into <mark> tags.
-const HEADLINE = `ts_headline('english', left(coalesce(hit.extracted_text, hit.filename), 50000), hit.q,
-  'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxFragments=2, MaxWords=18, MinWords=5, FragmentDelimiter=" … "')`;
-
-/**
- * Runs one search statement with sequential scans ruled out. The planner does not cost
- * the de-TOASTing of a tsvector that `@@` needs, so for a user who owns most of the table
- * it prefers reading every row and testing each vector (270 ms at 100,000 documents) to
- * the GIN index, whose answer needs no vector at all (20 ms). Index scans on the user's
- * documents stay allowed. SET LOCAL ends with the statement's own transaction.
- */
-function searchQuery<T>(db: Database, sql: string, params: unknown[]) {
-  return db.transaction(async (tx) => {
-    await tx.query('SET LOCAL enable_seqscan = off');
-    return tx.query<T>(sql, params);
-  });
-}
-
-/**
- * The query as the filename part of `search_vector` is indexed: `.`, `_`, `-`, `/` and `\`
- * between two letters or digits become spaces (migration 0006 splits filenames the same
- * way), so "invoice_2026-01" or "scan-0007.pdf" finds the file named so. PostgreSQL's parser
- * would otherwise read them as one compound token that only the whole name matches. A
- * leading `-` (websearch's "not") is left alone.
- */
-export function searchText(q: string): string {
-  return q.replace(/([\p{L}\p{N}])[._/\\-]+(?=[\p{L}\p{N}])/gu, '$1 ');
-}
-
-/** Search hits ranked together: see `list`. */
-export const RANK_WINDOW = 1000;
 
 /** The documents SQL. Every statement that reads or changes one document names its owner. */
 export const documentsRepository = {
@@ -140,39 +106,9 @@ export const documentsRepository = {
       );
     }
     if (f.search) {
-      params.push(searchText(f.search));
-      // websearch_to_tsquery accepts any text without a syntax error (unlike to_tsquery);
-      // text with no searchable word is an empty query, which matches nothing.
-      const from = `documents d CROSS JOIN websearch_to_tsquery('english', $${params.length}) AS q`;
-      const whereSql = [...where, 'd.search_vector @@ q'].join(' AND ');
-      // Ranking reads every candidate's tsvector (a GIN index finds hits, it cannot order
-      // them), so it is bounded: hits are taken newest first in windows of RANK_WINDOW and
-      // ranked within their window. A query with at most RANK_WINDOW hits — nearly every
-      // query of nearly every vault — is ranked exactly; for a word in thousands of one
-      // user's documents the best matches among the newest RANK_WINDOW come first, then
-      // the next window's, and pages stay consistent. Only the windows up to the requested
-      // page are read. The count needs no tsvector and runs beside the page.
-      const windowRows = Math.ceil((f.offset + f.limit) / RANK_WINDOW) * RANK_WINDOW;
-      const n = params.length;
-      const [page, count] = await Promise.all([
-        searchQuery<DocumentRow & { snippet: string }>(
-          db,
-          `SELECT ${COLUMN_NAMES.map((c) => `hit.${c}`).join(', ')}, ${HEADLINE} AS snippet
-             FROM (SELECT ${D_COLUMNS}, d.extracted_text, c.q, ts_rank(d.search_vector, c.q, 1) AS rank,
-                          (c.n - 1) / ${RANK_WINDOW} AS window_no
-                     FROM (SELECT d.id, q, row_number() OVER (ORDER BY d.created_at DESC, d.id DESC) AS n
-                             FROM ${from} WHERE ${whereSql}
-                            ORDER BY d.created_at DESC, d.id DESC
-                            LIMIT $${n + 1}) AS c
-                     JOIN documents d ON d.id = c.id AND d.user_id = $1
-                    ORDER BY window_no, rank DESC, d.created_at DESC, d.id DESC
-                    LIMIT $${n + 2} OFFSET $${n + 3}) AS hit
-            ORDER BY hit.window_no, hit.rank DESC, hit.created_at DESC, hit.id DESC`,
-          [...params, windowRows, f.limit, f.offset],
-        ),
-        searchQuery<{ n: number }>(db, `SELECT count(*)::int AS n FROM ${from} WHERE ${whereSql}`, params),
-      ]);
-      return { rows: page.rows, total: count.rows[0]!.n };
+      const scope = { params, filters: where.slice(1) }; // where[0] names the owner, $1
+      const found = await searchDocuments(db, scope, f.search, { limit: f.limit, offset: f.offset, columns: COLUMN_NAMES });
+      return { rows: found.hits as unknown as (DocumentRow & { snippet: string })[], total: found.total };
     }
     const whereSql = where.join(' AND ');
     const count = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM documents d WHERE ${whereSql}`, params);

@@ -49,7 +49,9 @@ const DocumentBody = Type.Object({
   topics: Type.Array(Topic),
   shared: Type.Boolean({ description: 'At least one share link of this document still opens' }),
   snippet: Type.Optional(
-    Type.String({ description: 'With q only: the matching passage, HTML-escaped, with <mark> around the words found' }),
+    Type.Array(Type.Object({ text: Type.String(), match: Type.Boolean({ description: 'A word the search found' }) }), {
+      description: 'With q only: the matching passage as plain-text segments (not HTML), in order',
+    }),
   ),
 });
 

@@ -8,6 +8,7 @@ import type { JobQueue } from '../../jobs/job-registry.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { sharesRepository } from '../shares/shares.repository.js';
 import { topicsRepository } from '../topics/topics.repository.js';
+import { SearchTimeoutError } from './document-search.js';
 import { checkContentType, displayFilename, downloadContentType, searchText } from './document-fields.js';
 import type { ExtractAndClassifyPayload } from './document-jobs.js';
 import { presentDocument, type PresentedDocument } from './document.presenter.js';
@@ -262,14 +263,19 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     async list(user: AuthUser, query: ListQuery): Promise<{ items: PresentedDocument[]; total: number }> {
       // A topic id that is not a uuid names nobody's topic: nothing matches.
       if (query.topic_id !== undefined && !isUuid(query.topic_id)) return { items: [], total: 0 };
-      const { rows, total } = await documents.list(db, {
-        userId: user.id,
-        status: query.status,
-        topicId: query.topic_id,
-        search: searchText(query.q),
-        limit: query.limit ?? 50,
-        offset: query.offset ?? 0,
-      });
+      const { rows, total } = await documents
+        .list(db, {
+          userId: user.id,
+          status: query.status,
+          topicId: query.topic_id,
+          search: searchText(query.q),
+          limit: query.limit ?? 50,
+          offset: query.offset ?? 0,
+        })
+        .catch((e: unknown) => {
+          if (e instanceof SearchTimeoutError) throw errors.unavailable('The search took too long; try more specific words');
+          throw e;
+        });
       return { items: await withTopics(db, user.id, rows), total };
     },
 

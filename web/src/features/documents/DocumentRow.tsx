@@ -32,7 +32,7 @@ export function DocumentRow(props: {
               <Icon name="link" size={14} /> Shared
             </span>
           ) : null}
-          {doc.snippet ? <Snippet text={doc.snippet} /> : null}
+          {doc.snippet && doc.snippet.length > 0 ? <Snippet segments={doc.snippet} /> : null}
           {status.key === 'failed' && doc.error ? (
             <p className="doc-error">
               <Icon name="alert" size={14} /> {doc.error}

@@ -1,20 +1,14 @@
-import type { ReactNode } from 'react';
-
-const MARKS = /(<mark>|<\/mark>|<b>|<\/b>)/;
+import type { SnippetSegment } from '../../api/types';
 
 /**
- * A search snippet as the server's ts_headline marks it: matches between <mark> and
- * </mark> (or PostgreSQL's default <b> and </b>). The text is the document's own and may
- * hold anything, so it is never parsed as HTML: only those exact marker strings split it,
- * and every piece is rendered as plain text.
+ * A search snippet as the server sends it: segments of the document's own text, in order,
+ * the words found marked. Every segment is rendered as text (React escapes it once), so
+ * what the document says — quotes, ampersands, angle brackets — is what the person sees.
  */
-export function Snippet({ text }: { text: string }) {
-  const out: ReactNode[] = [];
-  let marked = false;
-  text.split(MARKS).forEach((piece, i) => {
-    if (piece === '<mark>' || piece === '<b>') marked = true;
-    else if (piece === '</mark>' || piece === '</b>') marked = false;
-    else if (piece) out.push(marked ? <mark key={i}>{piece}</mark> : piece);
-  });
-  return <p className="doc-snippet">{out}</p>;
+export function Snippet({ segments }: { segments: SnippetSegment[] }) {
+  return (
+    <p className="doc-snippet">
+      {segments.map((s, i) => (s.match ? <mark key={i}>{s.text}</mark> : <span key={i}>{s.text}</span>))}
+    </p>
+  );
 }

@@ -16,7 +16,7 @@ export interface ExtractionLimits {
 
 export const DEFAULT_EXTRACTION_LIMITS: ExtractionLimits = {
   maxBytes: 25 * 1024 * 1024,
-  maxChars: 200_000,
+  maxChars: 500_000,
   timeoutMs: 30_000,
   maxPdfPages: 2_000,
   maxDocxInflatedBytes: 50 * 1024 * 1024,

@@ -1,0 +1,232 @@
+import type { Database, Queryable } from '../../db/database.js';
+
+/**
+ * Full-text search over a user's documents (SPEC §3 `q`, §7.5). Migration 0010 describes the
+ * structures; in short:
+ * - which documents match, and how many, comes from `search_vector` (filename weight A, the
+ *   whole text weight B, each word English-stemmed and as typed) through the per-user GIN
+ *   index, and from the filename's trigrams (pg_trgm) for names typed inexactly;
+ * - ranking reads `rank_vector` (filename and the first 3,000 characters), so its cost does
+ *   not grow with a document's length;
+ * - a snippet is ts_headline over one passage of about 2,000 characters — the first that
+ *   holds the whole query, else the first that holds any of its words — found through the
+ *   passages' own index, never over the whole text.
+ */
+
+/** Search hits ranked together: see `searchDocuments`. */
+export const RANK_WINDOW = 1000;
+/** On PostgreSQL a search statement is cancelled after this long (PGlite has no timer). */
+export const SEARCH_STATEMENT_TIMEOUT_MS = 5000;
+/** The last word typed is also matched as a prefix once it has this many characters. */
+const PREFIX_MIN_CHARS = 4;
+/** A one-word query is also matched against filenames by trigrams once it has this many characters. */
+const TRIGRAM_MIN_CHARS = 3;
+/** Words of a query that pick a snippet's passage and are highlighted in it, at most. */
+const SNIPPET_WORDS = 16;
+
+/** A snippet: this many characters of the passage, starting this many before the first word found. */
+const SNIPPET_WINDOW = 360;
+const SNIPPET_LEAD = 100;
+/**
+ * ts_headline marks the words found with \u0001 … \u0002 (characters neither a filename nor
+ * stored text can contain) and, with HighlightAll, keeps every other character of its input
+ * — except XML-like tags, which it would drop: `<` goes in as \u0003 and comes back after.
+ */
+const HEADLINE_OPTIONS = `'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', HighlightAll=true'`;
+
+/**
+ * Whose documents, and which of them: `params[0]` is the owner's id ($1); `filters` are
+ * further conditions in SQL over `d` (documents) with $n placeholders into `params`.
+ */
+export interface SearchScope {
+  params: unknown[];
+  filters: string[];
+}
+
+/**
+ * The owner named so that no index answers it: only `search_vector @@ (query && owner's key)`
+ * — the owner's postings intersected with the words' inside the GIN index — can find a
+ * user's hits (migration 0010 explains why).
+ */
+const OWNER = 'd.user_id::text = $1::uuid::text';
+/** A search key as a tsquery: see `search_key` in migration 0010. */
+const key = (kind: 'owner', id: string) => `(quote_literal(' ${kind} ' || ${id}::uuid::text))::tsquery`;
+
+export interface SearchHit {
+  id: string;
+  /** ts_headline output with hits between \u0001 and \u0002 (of the filename when the document has no text). */
+  snippet: string;
+}
+
+/**
+ * The query as the filename part of `search_vector` is indexed: `.`, `_`, `-`, `/` and `\`
+ * between two letters or digits become spaces (migration 0006 splits filenames the same
+ * way), so "invoice_2026-01" or "scan-0007.pdf" finds the file named so. PostgreSQL's parser
+ * would otherwise read them as one compound token that only the whole name matches. A
+ * leading `-` (websearch's "not") is left alone.
+ */
+export function splitAtSeparators(q: string): string {
+  return q.replace(/([\p{L}\p{N}])[._/\\-]+(?=[\p{L}\p{N}])/gu, '$1 ');
+}
+
+/** What the SQL needs besides the text: the last word (for prefix matching) and the words to highlight. */
+export function queryParts(text: string): { head: string; last: string | null; words: string[] } {
+  const quotes = (text.match(/"/g) ?? []).length;
+  const tail = /(^|[\s(])([\p{L}\p{N}]+)$/u.exec(text);
+  const last = tail && quotes % 2 === 0 && tail[2]!.length >= PREFIX_MIN_CHARS ? tail[2]! : null;
+  const head = last ? text.slice(0, text.length - last.length) : text;
+  // Words not negated ("-word" is websearch's "not"), letters and digits only.
+  const words = text.replace(/(^|\s)-\S*/g, ' ').match(/[\p{L}\p{N}]+/gu);
+  return { head, last, words: [...new Set(words ?? [])].slice(0, SNIPPET_WORDS) };
+}
+
+/**
+ * What finds a word in a passage cheaply (strpos), to centre the snippet: the word as typed,
+ * lower-cased, less up to three final letters so "certificates" finds "certificate".
+ */
+export function probeOf(word: string): string {
+  const w = word.toLowerCase();
+  return w.length <= 4 ? w : w.slice(0, Math.max(4, w.length - 3));
+}
+
+/**
+ * The headline of a snippet window as shown: a word cut by the window's edge is dropped,
+ * and an edge that is not the passage's own is marked with "…".
+ */
+export function excerpt(headline: string, cutBefore: boolean, cutAfter: boolean): string {
+  let s = headline.replace(/\u0003/g, '<');
+  if (cutBefore) s = '… ' + s.slice(s.search(/\s/) + 1);
+  if (cutAfter) {
+    const end = Math.max(...[...s.matchAll(/\s/g)].map((m) => m.index!), 0);
+    s = s.slice(0, end) + ' …';
+  }
+  return s;
+}
+
+interface PageRow extends SearchHit, Record<string, unknown> {
+  cut_before: boolean;
+  cut_after: boolean;
+}
+
+/**
+ * One page of the user's documents that match `text`, best first, and the exact total.
+ *
+ * Ranking reads every candidate's rank_vector (a GIN index finds hits, it cannot order
+ * them), so it is bounded: hits are taken newest first in windows of RANK_WINDOW and ranked
+ * within their window. A query with at most RANK_WINDOW hits — nearly every query of nearly
+ * every vault — is ranked exactly; for a word in thousands of one user's documents the best
+ * matches among the newest RANK_WINDOW come first, then the next window's, and pages stay
+ * consistent. Only the windows up to the requested page are read. The count needs no
+ * vector and runs beside the page.
+ */
+export async function searchDocuments(
+  db: Database,
+  scope: SearchScope,
+  raw: string,
+  page: { limit: number; offset: number; columns: string[] },
+): Promise<{ hits: SearchHit[]; total: number }> {
+  const { pageSql, params, countSql, countParams } = searchStatements(scope, raw, page);
+  const [rows, count] = await Promise.all([
+    searchStatement<PageRow>(db, pageSql, params),
+    searchStatement<{ n: number }>(db, countSql, countParams),
+  ]);
+  const hits = rows.map(({ cut_before, cut_after, snippet, ...row }) => ({
+    ...row,
+    snippet: excerpt(snippet, cut_before, cut_after),
+  }));
+  return { hits, total: count[0]!.n };
+}
+
+/** The two statements of a search: the page (with snippets) and the count. */
+export function searchStatements(scope: SearchScope, raw: string, page: { limit: number; offset: number; columns: string[] }) {
+  const params = [...scope.params];
+  const add = (v: unknown) => `$${params.push(v)}`;
+  const text = splitAtSeparators(raw);
+  // The page's own order and snippet need these whatever the caller reads.
+  const columns = [...new Set(['id', 'filename', 'created_at', ...page.columns])];
+  const { head, last, words } = queryParts(text);
+  // The queries are expressions of parameters only, so the planner uses them as index
+  // conditions (computed once per scan), never as a filter run on every row.
+  // websearch_to_tsquery accepts any text without a syntax error (unlike to_tsquery); text
+  // with no searchable word is an empty query, which matches nothing. Words and the prefix
+  // reach to_tsquery quoted, letters and digits only.
+  const s = add(text);
+  const lastPrefix = last ? add(`'${last}':*`) : null;
+  const q = `(websearch_to_tsquery('english', ${s}) || websearch_to_tsquery('simple', ${s})${
+    lastPrefix
+      ? ` || ((websearch_to_tsquery('english', ${add(head)}) || websearch_to_tsquery('simple', ${add(head)})) && to_tsquery('simple', ${lastPrefix}))`
+      : ''
+  })`;
+  // Fuzzy filenames for a query of one word (as a name is typed), not negated or quoted:
+  // trigrams know nothing of websearch's operators.
+  const fuzzy = raw.length >= TRIGRAM_MIN_CHARS && /^[^\s"-][^\s"]*$/u.test(raw) ? add(raw) : null;
+  // An empty query (no searchable word) matches nothing, not every document of the owner.
+  const owned = `(CASE WHEN numnode(${q}) = 0 THEN ''::tsquery ELSE ${q} && ${key('owner', '$1')} END)`;
+  const match = fuzzy ? `(d.search_vector @@ ${owned} OR d.filename %> ${fuzzy})` : `d.search_vector @@ ${owned}`;
+  const fuzzyRank = fuzzy
+    ? ` + CASE WHEN d.filename %> ${fuzzy} THEN 0.5 * word_similarity(${fuzzy}, d.filename) ELSE 0 END`
+    : '';
+  const whereSql = [OWNER, ...scope.filters, match].join(' AND ');
+  // The count reads the parameters so far; the page's come after.
+  const countParams = [...params];
+  // Any one of the query's words: picks a snippet's passage when no one passage holds them all, and marks them.
+  const anyWords = add(words.map((w) => `'${w}'`).join(' | '));
+  const any = `(to_tsquery('english', ${anyWords}) || to_tsquery('simple', ${anyWords})${lastPrefix ? ` || to_tsquery('simple', ${lastPrefix})` : ''})`;
+  const windowRows = Math.ceil((page.offset + page.limit) / RANK_WINDOW) * RANK_WINDOW;
+  // A passage of this hit: the first holding the whole query, else any of its words, else
+  // the first. Read in order through the primary key until one matches: the first usually
+  // does, and the GIN index would gather every passage holding the word (or, for a prefix,
+  // every word it begins) to answer for one document.
+  const passage = (query: string) =>
+    `(SELECT p.body FROM document_passages p WHERE p.document_id = hit.id AND p.vector @@ ${query} ORDER BY p.seq LIMIT 1)`;
+  const firstPassage = `(SELECT p.body FROM document_passages p WHERE p.document_id = hit.id ORDER BY p.seq LIMIT 1)`;
+  const probes = add(words.map(probeOf));
+  // OFFSET 0 keeps each lateral step evaluated once per row of the page.
+  const pageSql = `
+    SELECT ${columns.map((c) => `hit.${c}`).join(', ')}, w.start > 1 AS cut_before, w.start + ${SNIPPET_WINDOW} <= length(b.body) AS cut_after,
+           ts_headline('english', replace(substr(b.body, w.start, ${SNIPPET_WINDOW}), '<', chr(3)), ${any}, ${HEADLINE_OPTIONS}) AS snippet
+      FROM (SELECT ${columns.map((c) => `d.${c}`).join(', ')},
+                   ts_rank(d.rank_vector, ${q}, 1)${fuzzyRank} AS rank, (c.n - 1) / ${RANK_WINDOW} AS window_no
+              FROM (SELECT d.id, row_number() OVER (ORDER BY d.created_at DESC, d.id DESC) AS n
+                      FROM documents d WHERE ${whereSql}
+                     ORDER BY d.created_at DESC, d.id DESC
+                     LIMIT ${add(windowRows)}) AS c
+              JOIN documents d ON d.id = c.id AND d.user_id = $1
+             ORDER BY window_no, rank DESC, d.created_at DESC, d.id DESC
+             LIMIT ${add(page.limit)} OFFSET ${add(page.offset)}) AS hit
+     CROSS JOIN LATERAL (SELECT coalesce(${passage(q)}, ${passage(any)}, ${firstPassage},
+                                         hit.filename) AS body OFFSET 0) AS b
+     CROSS JOIN LATERAL (SELECT greatest(1, coalesce((SELECT min(nullif(strpos(lower(b.body), x), 0)) FROM unnest(${probes}::text[]) AS x), 1)
+                                            - ${SNIPPET_LEAD}) AS start OFFSET 0) AS w
+     ORDER BY hit.window_no, hit.rank DESC, hit.created_at DESC, hit.id DESC`;
+  const countSql = `SELECT count(*)::int AS n FROM documents d WHERE ${whereSql}`;
+  return { pageSql, params, countSql, countParams };
+}
+
+/** A search statement that ran longer than SEARCH_STATEMENT_TIMEOUT_MS. */
+export class SearchTimeoutError extends Error {
+  constructor() {
+    super('search statement timed out');
+    this.name = 'SearchTimeoutError';
+  }
+}
+
+/**
+ * Runs one search statement with a time limit and with sequential scans ruled out. The
+ * planner does not cost the de-TOASTing of a tsvector that `@@` needs, so for a user who
+ * owns most of the table it prefers reading every row and testing each vector to the GIN
+ * index, whose answer needs no vector at all. SET LOCAL ends with the statement's own
+ * transaction.
+ */
+async function searchStatement<T>(db: Database, sql: string, params: unknown[]): Promise<T[]> {
+  try {
+    return await db.transaction(async (tx: Queryable) => {
+      await tx.query(`SET LOCAL statement_timeout = ${SEARCH_STATEMENT_TIMEOUT_MS}`);
+      await tx.query('SET LOCAL enable_seqscan = off');
+      return (await tx.query<T>(sql, params)).rows;
+    });
+  } catch (e) {
+    if ((e as { code?: string }).code === '57014') throw new SearchTimeoutError();
+    throw e;
+  }
+}
