@@ -8,7 +8,7 @@ import type { ExtractionLimits } from './extraction/extraction-limits.js';
 import { ExtractionError } from './extraction/extraction-limits.js';
 import type { ExtractionPool } from './extraction/extraction-pool.js';
 import { fileKind } from './extraction/file-kind.js';
-import { readCapped } from './extraction/read-capped.js';
+import { hashObject, readCapped } from './extraction/read-capped.js';
 import type { LocalClassifier } from './local/local-classifier.service.js';
 import type { AiProvider, AiProviderConfig } from './providers/ai-provider.js';
 import { createAnthropicProvider } from './providers/anthropic-provider.js';
@@ -95,11 +95,13 @@ export function extractAndClassifyJob(deps: ExtractAndClassifyDeps) {
   async function run(data: ExtractAndClassifyPayload, ctx: JobContext): Promise<void> {
     const where = { id: data.documentId, userId: data.userId };
     const doc = await repo.findDocument(db, where);
-    // Deleted meanwhile, or not confirmed (never queued so): nothing to do.
-    if (!doc || doc.status === 'pending') return;
+    // Deleted meanwhile, or not confirmed (never queued so): nothing to do. A trashed
+    // document is not classified (restoring one that was never read queues it again).
+    if (!doc || doc.status === 'pending' || doc.trashed_at) return;
 
     let text: string;
     try {
+      if (!doc.sha256) await repo.saveSha256(db, where, await hashObject(deps.blobs, doc.object_key));
       text = await extract(doc);
     } catch (e) {
       if (e instanceof ExtractionError) return fail(where, e.message);
@@ -156,13 +158,24 @@ export function extractAndClassifyJob(deps: ExtractAndClassifyDeps) {
     });
   }
 
+  /**
+   * The picks minus the topics the user took this document out of. A user without any
+   * topic has nothing to be classified into: the document stays `uploaded` (the UI asks
+   * for topics) instead of claiming "classified, no topics".
+   */
   async function finish(
     tx: Parameters<typeof repo.replaceAutoTopics>[0],
     where: { id: string; userId: string },
     picks: { topicId: string; confidence: number }[],
   ) {
+    if (!(await repo.userHasTopics(tx, where.userId))) {
+      await repo.replaceAutoTopics(tx, where, []);
+      await repo.markExtracted(tx, where);
+      return;
+    }
     const manual = await repo.hasManualTopics(tx, where);
-    await repo.replaceAutoTopics(tx, where, manual ? [] : picks);
+    const rejected = await repo.rejectedTopicIds(tx, where);
+    await repo.replaceAutoTopics(tx, where, manual ? [] : picks.filter((p) => !rejected.has(p.topicId)));
     await repo.markClassified(tx, where);
   }
 

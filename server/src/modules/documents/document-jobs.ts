@@ -5,6 +5,8 @@ export const DocumentJobs = {
   cleanupAbandonedUploads: 'cleanup-abandoned-uploads',
   /** Orphan objects and objects replaced after confirm; see sweep-objects.job.ts. */
   sweepObjects: 'sweep-objects',
+  /** Trashed documents past TRASH_RETENTION_DAYS; see purge-trash.job.ts. */
+  purgeTrash: 'purge-trash',
 } as const;
 
 export interface ExtractAndClassifyPayload {

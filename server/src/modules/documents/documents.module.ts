@@ -5,11 +5,13 @@ import type { JobDefinition, JobQueue } from '../../jobs/job-registry.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { cleanupAbandonedUploadsJob } from './cleanup-abandoned-uploads.job.js';
 import { documentsRoutes } from './documents.routes.js';
+import { createDocumentSetService } from './documents-bulk.service.js';
 import { createDocumentService } from './documents.service.js';
+import { purgeTrashJob } from './purge-trash.job.js';
 import { sweepObjectsJob } from './sweep-objects.job.js';
 
 export interface DocumentsModuleDeps {
-  config: Pick<Config, 'uploadUrlTtlSeconds' | 'pendingUploadTtlSeconds' | 'cleanupIntervalSeconds'>;
+  config: Pick<Config, 'uploadUrlTtlSeconds' | 'pendingUploadTtlSeconds' | 'cleanupIntervalSeconds' | 'trashRetentionDays'>;
   db: Database;
   blobs: BlobStore;
   queue: JobQueue;
@@ -23,18 +25,21 @@ export function createDocumentsModule(deps: DocumentsModuleDeps) {
     uploadUrlTtlSeconds: deps.config.uploadUrlTtlSeconds,
     pendingUploadTtlSeconds: deps.config.pendingUploadTtlSeconds,
     cleanupIntervalSeconds: deps.config.cleanupIntervalSeconds,
+    trashRetentionDays: deps.config.trashRetentionDays,
   };
   const service = createDocumentService({ db, blobs, queue: deps.queue, settings, log });
+  const setService = createDocumentSetService({ db, blobs, queue: deps.queue, log });
   // extract-and-classify (queued here) is defined and registered by the classification module.
   const jobs: JobDefinition<never>[] = [
     cleanupAbandonedUploadsJob({ db, blobs, settings, log }),
     sweepObjectsJob({ db, blobs, settings, log }),
+    purgeTrashJob({ db, blobs, settings, log }),
   ];
   return {
     service,
     jobs,
     routes: async (app: FastifyInstance) => {
-      await app.register(documentsRoutes, { service });
+      await app.register(documentsRoutes, { service, setService });
     },
   };
 }
