@@ -5,7 +5,6 @@
 --   classifier reads these pairs as negative examples (local-classifier.service.ts).
 -- documents.sha256: the hex SHA-256 of a confirmed document's bytes, computed by the
 --   extract-and-classify job from the stored object; duplicates are found by it.
--- refresh_tokens.last_used_at: when a session last refreshed (the sessions list).
 -- users.must_change_password: set on an account an admin created with a temporary password.
 
 CREATE TABLE document_topic_rejections (
@@ -21,7 +20,5 @@ CREATE INDEX document_topic_rejections_topic_idx ON document_topic_rejections (u
 
 ALTER TABLE documents ADD COLUMN sha256 text CHECK (sha256 IS NULL OR sha256 ~ '^[0-9a-f]{64}$');
 CREATE INDEX documents_user_sha256_idx ON documents (user_id, sha256) WHERE sha256 IS NOT NULL;
-
-ALTER TABLE refresh_tokens ADD COLUMN last_used_at timestamptz;
 
 ALTER TABLE users ADD COLUMN must_change_password boolean NOT NULL DEFAULT false;

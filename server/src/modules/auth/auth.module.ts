@@ -11,6 +11,7 @@ import { adminRoutes } from '../admin/admin.routes.js';
 import { createAdminService } from '../admin/admin.service.js';
 import { findUserById } from './auth.repository.js';
 import { authRoutes } from './auth.routes.js';
+import { sessionRoutes } from './sessions.routes.js';
 import { createAuthService } from './auth.service.js';
 import { createAuthenticate } from './authenticate.js';
 import { createCryptoBox } from './crypto-box.js';
@@ -51,7 +52,7 @@ export function createAccountsModule(deps: AccountsModuleDeps): AccountsModule {
     defaultQuotaBytes: config.defaultQuotaBytes,
     clock: deps.clock,
   });
-  const adminService = createAdminService({ db });
+  const adminService = createAdminService({ db, queue: deps.queue, defaultQuotaBytes: config.defaultQuotaBytes });
 
   return {
     async routes(app) {
@@ -64,6 +65,7 @@ export function createAccountsModule(deps: AccountsModuleDeps): AccountsModule {
         service: authService,
         secureCookie: config.publicUrl?.startsWith('https:') ?? false,
       });
+      await app.register(sessionRoutes, { prefix: '/api/auth', db, service: authService });
       await app.register(adminRoutes, { prefix: '/api/admin', service: adminService });
       void warmUpPasswordHashing();
     },

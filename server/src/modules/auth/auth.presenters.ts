@@ -1,4 +1,4 @@
-import type { QuotaRow, UserRow } from './auth.repository.js';
+import type { QuotaRow, SessionRow, UserRow } from './auth.repository.js';
 
 /** Response shapes of the accounts API; a database row never goes out as is. */
 
@@ -9,7 +9,17 @@ export const presentMe = (u: UserRow) => ({
   email: u.email,
   role: u.role,
   totp_enabled: u.totp_enabled,
+  must_change_password: u.must_change_password,
   created_at: toIso(u.created_at),
+});
+
+export const presentSession = (s: SessionRow, currentId: string) => ({
+  id: s.id,
+  device: s.user_agent,
+  ip_address: s.ip_address,
+  created_at: toIso(s.created_at),
+  last_used_at: toIso(s.last_used_at),
+  current: s.id === currentId,
 });
 
 export const presentQuota = (q: QuotaRow) => ({ used_bytes: q.used_bytes, limit_bytes: q.limit_bytes });

@@ -7,6 +7,8 @@ export const DocumentJobs = {
   sweepObjects: 'sweep-objects',
   /** Trashed documents past TRASH_RETENTION_DAYS; see purge-trash.job.ts. */
   purgeTrash: 'purge-trash',
+  /** An account an admin deleted: its rows and objects; payload DeleteUserPayload. */
+  deleteUser: 'delete-user',
 } as const;
 
 export interface ExtractAndClassifyPayload {
@@ -14,4 +16,8 @@ export interface ExtractAndClassifyPayload {
   userId: string;
   /** Asked for with POST /{id}/classify: classify even when the user's auto_classify is off. */
   requested?: boolean;
+}
+
+export interface DeleteUserPayload {
+  userId: string;
 }

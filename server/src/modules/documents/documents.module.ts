@@ -8,6 +8,7 @@ import { documentsRoutes } from './documents.routes.js';
 import { createDocumentSetService } from './documents-bulk.service.js';
 import { createDocumentService } from './documents.service.js';
 import { purgeTrashJob } from './purge-trash.job.js';
+import { deleteUserJob } from './delete-user.job.js';
 import { sweepObjectsJob } from './sweep-objects.job.js';
 
 export interface DocumentsModuleDeps {
@@ -34,6 +35,7 @@ export function createDocumentsModule(deps: DocumentsModuleDeps) {
     cleanupAbandonedUploadsJob({ db, blobs, settings, log }),
     sweepObjectsJob({ db, blobs, settings, log }),
     purgeTrashJob({ db, blobs, settings, log }),
+    deleteUserJob({ db, blobs, log }),
   ];
   return {
     service,
