@@ -13,8 +13,8 @@ import { useAuth } from '../auth/auth-context';
 import { useQuota } from '../quota/quota-context';
 
 const PAGE_SIZE = 50;
-const MB = 1024 * 1024;
-const GB = 1024 * MB;
+const MB = 1000 * 1000;
+const GB = 1000 * MB;
 
 export function AdminPage() {
   const { me } = useAuth();
