@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useAuth } from '../features/auth/auth-context';
 import { QuotaBar } from '../features/quota/QuotaBar';
 import { applyTheme, nextTheme, storedTheme, type ThemeChoice } from '../features/theme/theme';
@@ -41,6 +41,9 @@ export function AppShell() {
     }
     requestAnimationFrame(() => document.querySelector<HTMLElement>('.page-title')?.focus({ preventScroll: false }));
   }, [location.pathname]);
+
+  // A temporary password set by an admin: nothing but choosing a new one.
+  if (me?.must_change_password && location.pathname !== '/security') return <Navigate to="/security" replace />;
 
   return (
     <div className="shell">
