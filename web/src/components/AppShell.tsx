@@ -76,23 +76,22 @@ export function AppShell() {
             </NavLink>
           ) : null}
           <QuotaBar />
+          <button
+            type="button"
+            className="button button-ghost button-small theme-toggle"
+            title={`Switch to ${nextTheme(theme) === 'system' ? 'the system theme' : nextTheme(theme)}`}
+            onClick={() => {
+              const next = nextTheme(theme);
+              applyTheme(next);
+              setTheme(next);
+            }}
+          >
+            Theme: {theme === 'system' ? 'Auto' : theme === 'dark' ? 'Dark' : 'Light'}
+          </button>
           <div className="account">
             <span className="account-email" title={me?.email}>
               {me?.email}
             </span>
-            <button
-              type="button"
-              className="button button-ghost button-small theme-toggle"
-              aria-label={`Theme: ${theme}. Switch to ${nextTheme(theme)}`}
-              title="Light, dark, or as the system"
-              onClick={() => {
-                const next = nextTheme(theme);
-                applyTheme(next);
-                setTheme(next);
-              }}
-            >
-              {theme === 'system' ? 'Auto' : theme === 'dark' ? 'Dark' : 'Light'}
-            </button>
             <button
               type="button"
               className="icon-button"
