@@ -59,6 +59,24 @@ for (const dbKind of databaseKinds()) {
       assert.equal(rows.rows.length, 0);
     });
 
+    it('when a file has no text and its name says nothing, then it is left unfiled even though its extension is in every example', async () => {
+      const u = await c.user();
+      const notes = await c.topic(u.token, 'Notes', 'Meeting notes and minutes');
+      for (const [name, body] of [
+        ['minutes-march.txt', 'Minutes of the March meeting: attendees, agenda, decisions and action items.'],
+        ['minutes-april.txt', 'Minutes of the April meeting: agenda, decisions taken, action items and next steps.'],
+      ]) {
+        const id = await c.upload(u.token, name!, 'text/plain', body!);
+        await idle(u.token, id);
+        await c.req('PATCH', `/api/documents/${id}`, { token: u.token, json: { topic_ids: [notes] } });
+      }
+      for (const name of ['empty.txt', 'IMG_2041.txt']) {
+        const id = await c.upload(u.token, name, 'text/plain', '');
+        const d = await idle(u.token, id);
+        assert.deepEqual(d.topics, [], `${name}: ${JSON.stringify(d.topics)}`);
+      }
+    });
+
     it('when a user has no topics, then an upload stays "uploaded" with no topics instead of claiming to be classified', async () => {
       const u = await c.user();
       const doc = await c.upload(u.token, 'acme-invoice.txt', 'text/plain', INVOICE);

@@ -16,6 +16,11 @@ import { createOpenAiProvider } from './providers/openai-provider.js';
 import { ProviderError } from './providers/provider-errors.js';
 
 export const RETRY_LIMIT = 8;
+
+/** "Lease 2024.final.pdf" → "Lease 2024.final"; a name that is only an extension stays. */
+export function nameWithoutExtension(filename: string): string {
+  return filename.replace(/\.[A-Za-z0-9]{1,8}$/, '') || filename;
+}
 export const RETRY_DELAY_SECONDS = 2;
 
 export interface ExtractAndClassifyDeps {
@@ -108,7 +113,9 @@ export function extractAndClassifyJob(deps: ExtractAndClassifyDeps) {
       if ((e as { status?: number }).status === 404) return fail(where, 'The file is missing from storage');
       throw e; // storage unreachable, a thread that did not start: retried
     }
-    const searchable = `${doc.filename}\n${text}`;
+    // The name counts as words of the document, its extension does not: ".txt" or ".pdf" is
+    // in many examples of every topic, and an empty or unreadable file would be filed on it.
+    const searchable = `${nameWithoutExtension(doc.filename)}\n${text}`;
     let settings: ProviderSettings;
     try {
       settings = await deps.providerSettings(data.userId);
