@@ -146,7 +146,7 @@ describe('sessions: sign-in, the refresh cookie, several tabs, sign-out', () => 
       await third.close();
 
       // Signing out in one tab signs the other out too.
-      await second.getByRole('button', { name: 'Sign out' }).click();
+      await second.getByRole('button', { name: 'Sign out', exact: true }).click();
       await second.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
       await first.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
       await second.close();
@@ -174,7 +174,7 @@ describe('sessions: sign-in, the refresh cookie, several tabs, sign-out', () => 
       page.on('request', onRequest);
       try {
         const loggedOut = page.waitForResponse((r) => r.url().endsWith('/api/auth/logout'));
-        await page.getByRole('button', { name: 'Sign out' }).click();
+        await page.getByRole('button', { name: 'Sign out', exact: true }).click();
         // Signed out here while the server has not yet heard of it.
         await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
         release();
@@ -207,7 +207,7 @@ describe('sessions: sign-in, the refresh cookie, several tabs, sign-out', () => 
       await page.getByRole('heading', { level: 1, name: 'Documents' }).waitFor();
       await page.goto('/no/such/page');
       await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
-      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Sign out', exact: true }).click();
       await signIn(page, admin.email, admin.password);
       await page.getByRole('link', { name: 'Users' }).click();
       await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();

@@ -5,7 +5,10 @@ import { ApiClient, type ApiUser } from './support/api.js';
 import { startApp, type AppServer } from './support/app-server.js';
 import { assertAccessible } from './support/axe.js';
 import { artifactPath, launchBrowser, newSession, type Session } from './support/browser.js';
-import { makeText, MiB } from './support/files.js';
+import { makeText } from './support/files.js';
+
+/** Sizes are shown in decimal units (1 MB = 1,000,000 bytes), as quotas are sold. */
+const MB = 1_000_000;
 import { maxActiveUploads, startUploadRecorder, stepsSeen, uploadLog } from './support/upload-recorder.js';
 import { throttleUploads } from './support/upload-flow.js';
 import { withFailureShots } from './support/failures.js';
@@ -25,7 +28,7 @@ describe('quota: limits, the warning, the admin raising a limit, the upload queu
     api = new ApiClient(app.baseUrl);
     adminUser = await api.createUser('admin@example.test', 'admin passphrase 1');
     person = await api.createUser('lin@example.test', 'lin passphrase 22');
-    await api.setLimit(adminUser.token, person.id, 1 * MiB);
+    await api.setLimit(adminUser.token, person.id, 1 * MB);
     browser = await launchBrowser();
     user = await newSession(browser, app.baseUrl);
     admin = await newSession(browser, app.baseUrl);
@@ -47,10 +50,10 @@ describe('quota: limits, the warning, the admin raising a limit, the upload queu
     shots(async () => {
       const { page } = user;
       await signIn(page, person.email, person.password);
-      await waitForQuotaText(page, '0 B of 1.0 MB');
-      await dropFiles(page, [makeText('report.pdf', 2 * MiB, 'Quarterly report')]);
+      await waitForQuotaText(page, '0 B of 1 MB');
+      await dropFiles(page, [makeText('report.pdf', 2 * MB, 'Quarterly report')]);
       const row = page.locator('[data-upload-row="report.pdf"]');
-      await row.locator('.upload-status', { hasText: 'report.pdf (2.0 MB) does not fit: 1.0 MB left' }).waitFor();
+      await row.locator('.upload-status', { hasText: 'report.pdf (2 MB) does not fit: 1 MB left' }).waitFor();
       await row.getByRole('button', { name: 'Retry report.pdf' }).waitFor();
       await assertAccessible(page, 'documents with a failed upload');
 
@@ -58,7 +61,7 @@ describe('quota: limits, the warning, the admin raising a limit, the upload queu
       assert.equal(q.used_bytes, 0, 'nothing was charged');
       const docs = await api.documents(person.token);
       assert.equal(docs.total, 0, 'no document (not even a pending one) was created');
-      await waitForQuotaText(page, '0 B of 1.0 MB');
+      await waitForQuotaText(page, '0 B of 1 MB');
     }),
   );
 
@@ -70,10 +73,10 @@ describe('quota: limits, the warning, the admin raising a limit, the upload queu
         .locator('[data-upload-row="report.pdf"]')
         .getByRole('button', { name: 'Remove report.pdf from the list' })
         .click();
-      const almost = makeText('almost-full.txt', Math.ceil(0.93 * MiB), 'Filling the vault');
+      const almost = makeText('almost-full.txt', Math.ceil(0.93 * MB), 'Filling the vault');
       await dropFiles(page, [almost]);
       await page.locator('[data-upload-row="almost-full.txt"].upload-done').waitFor();
-      await waitForQuotaText(page, '952 KB of 1.0 MB');
+      await waitForQuotaText(page, '930 kB of 1 MB');
       const bar = await quotaBar(page);
       assert.equal(bar.used, almost.buffer.length);
       assert.ok(bar.warning, 'the quota bar shows the warning style');
@@ -90,7 +93,7 @@ describe('quota: limits, the warning, the admin raising a limit, the upload queu
       await page.getByRole('link', { name: 'Users' }).click();
       await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
       const row = page.locator(`tr[data-user="${person.email}"]`);
-      await row.getByTestId('user-storage').filter({ hasText: '952 KB of 1.0 MB' }).waitFor();
+      await row.getByTestId('user-storage').filter({ hasText: '930 kB of 1 MB' }).waitFor();
       await assertAccessible(page, 'admin users page');
       await row.getByRole('button', { name: `Change limit of ${person.email}` }).click();
       const dialog = page.getByRole('dialog', { name: 'Change storage limit' });
@@ -99,16 +102,16 @@ describe('quota: limits, the warning, the admin raising a limit, the upload queu
       await assertAccessible(page, 'admin limit dialog');
       await dialog.getByRole('button', { name: 'Save limit' }).click();
       await dialog.waitFor({ state: 'detached' });
-      await row.getByTestId('user-storage').filter({ hasText: '952 KB of 5.0 MB' }).waitFor();
+      await row.getByTestId('user-storage').filter({ hasText: '930 kB of 5 MB' }).waitFor();
       await page.setViewportSize({ width: 390, height: 844 });
       await assertNoHorizontalOverflow(page, 'the Users page at 390 px');
       await assertAccessible(page, 'the Users page at 390 px');
       await page.screenshot({ path: artifactPath('page-users-390.png'), fullPage: true });
       await page.setViewportSize({ width: 1280, height: 860 });
-      assert.equal((await api.quota(person.token)).limit_bytes, 5 * MiB);
+      assert.equal((await api.quota(person.token)).limit_bytes, 5 * MB);
 
       await user.page.reload();
-      await waitForQuotaText(user.page, '952 KB of 5.0 MB');
+      await waitForQuotaText(user.page, '930 kB of 5 MB');
       assert.equal((await quotaBar(user.page)).warning, false, 'no warning at 19 %');
     }),
   );

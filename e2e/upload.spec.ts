@@ -91,12 +91,16 @@ describe('documents on the disk backend', () => {
       .catch(() => {});
   });
 
-  it('when a document is deleted, then it disappears and the quota bar drops', async () => {
+  it('when a document is moved to the trash and then deleted for good, then it disappears and the quota bar drops', async () => {
     const { page } = session;
     await page.goto('/');
     await documentRow(page, files.big.name).waitFor();
     const before = await api().quota(token);
-    await rowAction(page, files.big.name, 'Delete');
+    await rowAction(page, files.big.name, 'Move to trash');
+    await documentRow(page, files.big.name).waitFor({ state: 'detached' });
+    assert.equal((await api().quota(token)).used_bytes, before.used_bytes, 'the trash still counts');
+    await page.goto('/?in=trash');
+    await rowAction(page, files.big.name, 'Delete for good');
     const dialog = page.getByRole('dialog', { name: 'Delete document?' });
     await dialog.waitFor();
     await dialog.getByRole('button', { name: 'Delete' }).click();

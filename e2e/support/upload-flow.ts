@@ -154,17 +154,17 @@ export async function expectClassified(page: Page, expected: Record<string, stri
   }
 }
 
-/** The same human units the UI uses, computed independently: binary multiples, 1 decimal under 100. */
+/** The same human units the UI uses, computed independently: decimal SI units, three significant digits. */
 export function humanBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = bytes / 1024;
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let v = bytes / 1000;
   let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
+  while (v >= 999.5 && i < units.length - 1) {
+    v /= 1000;
     i++;
   }
-  return `${v.toFixed(v < 100 ? 1 : 0)} ${units[i]}`;
+  return `${Number(v.toPrecision(3)).toLocaleString('en-US', { maximumFractionDigits: 2 })} ${units[i]}`;
 }
 
 /**

@@ -119,7 +119,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       queue,
     });
     const documents = createDocumentsModule({ config, db, blobs, queue, log });
-    const admin = createAdminModule({ db });
+    const admin = createAdminModule({ db, queue, defaultQuotaBytes: config.defaultQuotaBytes });
     const topics = createTopicsModule({ db });
     const shares = createSharesModule({ config, secrets, db, blobs, queue });
     const settings = createSettingsModule({ config, secrets, db });

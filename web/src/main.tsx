@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { applyTheme, storedTheme } from './features/theme/theme';
 import './styles/base.css';
 import './styles/layout.css';
 import './styles/controls.css';
@@ -9,6 +10,9 @@ import './styles/overlays.css';
 import './styles/documents.css';
 import './styles/pages.css';
 import './styles/shares.css';
+import './styles/many-documents.css';
+
+applyTheme(storedTheme());
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -265,6 +265,13 @@ export const configSchema = {
     accepts: 'a positive integer',
     parse: int(1, Number.MAX_SAFE_INTEGER),
   }),
+  trashRetentionDays: key({
+    env: 'TRASH_RETENTION_DAYS',
+    description: 'Days a trashed document is kept before it is deleted for good (0 = at the next sweep)',
+    default: '30',
+    accepts: 'an integer 0-3650',
+    parse: int(0, 3650),
+  }),
   role: key({
     env: 'ROLE',
     description: 'What this process runs',

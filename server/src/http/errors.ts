@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   'invalid_code',
   'reauthentication_failed',
   'wrong_password',
+  'password_change_required',
+  'cannot_delete_self',
   // topics
   'invalid_name',
   'invalid_description',
@@ -45,6 +47,9 @@ export const ERROR_CODES = [
   'upload_size_mismatch',
   'document_pending',
   'document_trashed',
+  'invalid_date',
+  'too_many_ids',
+  'topic_ids_required',
   // uploads: reservations and multipart
   'file_too_large',
   'multipart_required',
@@ -84,7 +89,7 @@ export class AppError extends Error {
 }
 
 /** What a 404 can be about. */
-export type Missing = 'document' | 'topic' | 'user' | 'quota' | 'object' | 'share link';
+export type Missing = 'document' | 'topic' | 'user' | 'quota' | 'object' | 'share link' | 'session';
 
 export interface QuotaExceeded {
   used_bytes: number;
@@ -126,6 +131,9 @@ export const errors = {
   invalidCode: () => new AppError(400, 'invalid_code', 'Invalid code'),
   reauthenticationFailed: () => new AppError(403, 'reauthentication_failed', 'Wrong password or code'),
   wrongPassword: () => new AppError(403, 'wrong_password', 'The current password is wrong'),
+  passwordChangeRequired: () =>
+    new AppError(403, 'password_change_required', 'Choose a new password first: this one was set by an administrator'),
+  cannotDeleteSelf: () => new AppError(409, 'cannot_delete_self', 'You cannot delete your own account here'),
 
   // topics
   invalidName: invalid('invalid_name'),
@@ -152,7 +160,10 @@ export const errors = {
       `The uploaded file has ${actual} bytes, not the ${declared} declared at upload-url`,
     ),
   documentPending: () => new AppError(409, 'document_pending', 'The document has not been uploaded yet'),
-  documentTrashed: () => new AppError(409, 'document_trashed', 'The document is in the trash'),
+  documentTrashed: () => new AppError(409, 'document_trashed', 'The document is in the trash; restore it first'),
+  invalidDate: (edge: string) => new AppError(422, 'invalid_date', `${edge} must be a date (YYYY-MM-DD) or a date-time`),
+  tooManyIds: (max: number) => new AppError(422, 'too_many_ids', `At most ${max} documents at once`),
+  topicIdsRequired: (action: string) => new AppError(422, 'topic_ids_required', `${action} needs topic_ids`),
 
   // uploads: reservations and multipart
   fileTooLarge: (detail: string) => new AppError(413, 'file_too_large', detail),

@@ -11,6 +11,10 @@ export const JobNames = {
   sweepObjects: 'sweep-objects',
   /** Scheduled: temp files of disk writes that never finished (the process died mid-upload). */
   sweepTempFiles: 'sweep-temp-files',
+  /** Scheduled: trashed documents past TRASH_RETENTION_DAYS; see purge-trash.job.ts. */
+  purgeTrash: 'purge-trash',
+  /** Queued when an admin deletes an account: its rows and objects; payload DeleteUserPayload. */
+  deleteUser: 'delete-user',
   /** Queued inside the transaction that records a security event. */
   sendSecurityAlert: 'send-security-alert',
   /** Scheduled: expired throttle windows and refresh tokens. */

@@ -3,6 +3,9 @@ import { call } from './http';
 import type { AdminUser, AdminUserPatch, Page } from './types';
 
 export const adminApi = {
-  users: (page: { limit: number; offset: number }) => call<Page<AdminUser>>(e.adminUsers, { query: page }),
+  users: (page: { limit: number; offset: number; q?: string }) => call<Page<AdminUser>>(e.adminUsers, { query: page }),
+  createUser: (body: { email: string; temporary_password: string; role?: AdminUser['role'] }) =>
+    call<AdminUser>(e.adminCreateUser, { body }),
+  deleteUser: (id: string) => call<void>(e.adminDeleteUser, { params: { id } }),
   updateUser: (id: string, body: AdminUserPatch) => call<AdminUser>(e.adminUpdateUser, { params: { id }, body }),
 };

@@ -1,6 +1,7 @@
 import { endpoints as e } from './endpoints';
 import { call } from './http';
 import type {
+  BulkAction,
   ConfirmResult,
   DocumentItem,
   DocumentQuery,
@@ -20,6 +21,10 @@ export const documentsApi = {
   update: (id: string, body: { filename?: string; topic_ids?: string[] }) =>
     call<DocumentItem>(e.updateDocument, { ...byId(id), body }),
   remove: (id: string) => call<void>(e.deleteDocument, byId(id)),
+  trash: (id: string) => call<DocumentItem>(e.trashDocument, byId(id)),
+  restore: (id: string) => call<DocumentItem>(e.restoreDocument, byId(id)),
+  bulk: (body: { ids: string[]; action: BulkAction; topic_ids?: string[] }) =>
+    call<{ action: BulkAction; affected: number }>(e.bulkDocuments, { body }),
   downloadUrl: (id: string) => call<DownloadLink>(e.downloadUrl, byId(id)),
   classify: (id: string) => call<{ id: string; status: DocumentItem['status'] }>(e.classify, byId(id)),
   uploadUrl: (body: { filename: string; content_type: string; size_bytes: number }, signal?: AbortSignal) =>

@@ -25,6 +25,15 @@ export const endpoints = {
   totpEnable: ep({ method: 'POST', path: '/api/auth/2fa/enable', reads: ['backup_codes'] }),
   totpDisable: ep({ method: 'POST', path: '/api/auth/2fa/disable' }),
   changePassword: ep({ method: 'POST', path: '/api/auth/password' }),
+  sessions: ep({
+    method: 'GET',
+    path: '/api/auth/sessions',
+    reads: ['[].id', '[].device', '[].created_at', '[].last_used_at', '[].current'],
+  }),
+  revokeSession: ep({ method: 'DELETE', path: '/api/auth/sessions/{id}' }),
+  revokeOtherSessions: ep({ method: 'POST', path: '/api/auth/sessions/revoke-others', reads: ['revoked'] }),
+  backupCodesLeft: ep({ method: 'GET', path: '/api/auth/2fa/backup-codes', reads: ['remaining'] }),
+  regenerateBackupCodes: ep({ method: 'POST', path: '/api/auth/2fa/backup-codes', reads: ['backup_codes'] }),
 
   uploadUrl: ep({ method: 'POST', path: '/api/documents/upload-url', reads: ['upload_url', 'document_id', 'upload_headers'] }),
   startMultipart: ep({ method: 'POST', path: '/api/documents/upload-url', reads: ['document_id', 'part_size', 'part_count'] }),
@@ -49,8 +58,14 @@ export const endpoints = {
       'items[].snippet[].text',
       'items[].snippet[].match',
       'items[].shared',
+      'items[].processing',
+      'items[].trashed_at',
+      'items[].duplicate_of',
     ],
   }),
+  trashDocument: ep({ method: 'POST', path: '/api/documents/{id}/trash', reads: ['id', 'trashed_at'] }),
+  restoreDocument: ep({ method: 'POST', path: '/api/documents/{id}/restore', reads: ['id', 'trashed_at'] }),
+  bulkDocuments: ep({ method: 'POST', path: '/api/documents/bulk', reads: ['affected'] }),
   getDocument: ep({ method: 'GET', path: '/api/documents/{id}', reads: ['id', 'status', 'topics'] }),
   updateDocument: ep({ method: 'PATCH', path: '/api/documents/{id}', reads: ['id', 'filename', 'topics'] }),
   deleteDocument: ep({ method: 'DELETE', path: '/api/documents/{id}' }),
@@ -85,6 +100,7 @@ export const endpoints = {
     reads: ['provider', 'model', 'base_url', 'api_key_set', 'auto_classify'],
   }),
   putSettings: ep({ method: 'PUT', path: '/api/settings', reads: ['provider', 'api_key_set', 'auto_classify'] }),
+  testSettings: ep({ method: 'POST', path: '/api/settings/test', reads: ['ok', 'detail'] }),
 
   adminUsers: ep({
     method: 'GET',
@@ -99,6 +115,8 @@ export const endpoints = {
       'items[].limit_bytes',
     ],
   }),
+  adminCreateUser: ep({ method: 'POST', path: '/api/admin/users', reads: ['id', 'email'] }),
+  adminDeleteUser: ep({ method: 'DELETE', path: '/api/admin/users/{id}' }),
   adminUpdateUser: ep({ method: 'PATCH', path: '/api/admin/users/{id}', reads: ['id', 'role', 'disabled', 'limit_bytes'] }),
 } as const;
 

@@ -10,6 +10,8 @@ export interface Me {
   email: string;
   role: Role;
   totp_enabled: boolean;
+  /** An admin set a temporary password: the user must choose a new one first. */
+  must_change_password?: boolean;
   created_at: string;
 }
 
@@ -41,8 +43,7 @@ export interface TotpSetup {
   qr_svg: string;
 }
 
-/** `classifying` is not sent by the server today; the UI derives it (see document-status.ts). */
-export type DocumentStatus = 'pending' | 'uploaded' | 'classifying' | 'classified' | 'classification_failed';
+export type DocumentStatus = 'pending' | 'uploaded' | 'classified' | 'classification_failed';
 
 export interface DocumentTopic {
   id: string;
@@ -61,6 +62,11 @@ export interface DocumentItem {
   created_at: string;
   confirmed_at: string | null;
   classified_at: string | null;
+  trashed_at: string | null;
+  sha256: string | null;
+  duplicate_of: string | null;
+  /** The server is extracting or classifying it right now (a job is queued or running). */
+  processing: boolean;
   topics: DocumentTopic[];
   /** At least one of its share links still opens. */
   shared?: boolean;
@@ -85,6 +91,32 @@ export interface DocumentQuery {
   status?: DocumentStatus;
   topic_id?: string;
   q?: string;
+  in?: 'trash';
+  sort?: SortValue;
+  content_type?: TypeFamily;
+  from?: string;
+  to?: string;
+}
+
+export type SortKey = 'created_at' | 'filename' | 'size_bytes' | 'confirmed_at';
+export type SortValue = SortKey | `-${SortKey}`;
+export type TypeFamily = 'pdf' | 'image' | 'text' | 'office' | 'archive' | 'audio' | 'video' | 'other';
+export type BulkAction = 'trash' | 'restore' | 'delete' | 'add_topics' | 'remove_topics' | 'set_topics' | 'reclassify';
+
+export interface SessionInfo {
+  id: string;
+  device: string | null;
+  ip_address: string | null;
+  created_at: string;
+  last_used_at: string;
+  current: boolean;
+}
+
+export interface ConnectionTest {
+  ok: boolean;
+  provider: Provider;
+  detail: string;
+  latency_ms: number | null;
 }
 
 export interface UploadTicket {

@@ -1,7 +1,9 @@
-import { useEffect, useRef } from 'react';
-import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { useEffect, useRef, useState } from 'react';
+import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useAuth } from '../features/auth/auth-context';
 import { QuotaBar } from '../features/quota/QuotaBar';
+import { applyTheme, nextTheme, storedTheme, type ThemeChoice } from '../features/theme/theme';
+import { isActiveStep, useUploads } from '../features/upload/upload-context';
 import { Icon, type IconName } from './Icon';
 
 const NAV: Array<{ to: string; label: string; icon: IconName; admin?: boolean }> = [
@@ -18,6 +20,9 @@ export function AppShell() {
   const navigate = useNavigate();
   const location = useLocation();
   const firstRender = useRef(true);
+  const [theme, setTheme] = useState<ThemeChoice>(storedTheme);
+  const uploads = useUploads();
+  const running = uploads.items.filter((i) => isActiveStep(i.step)).length;
 
   // On phones the tab row scrolls: keep the current page's tab in view.
   useEffect(() => {
@@ -36,6 +41,9 @@ export function AppShell() {
     }
     requestAnimationFrame(() => document.querySelector<HTMLElement>('.page-title')?.focus({ preventScroll: false }));
   }, [location.pathname]);
+
+  // A temporary password set by an admin: nothing but choosing a new one.
+  if (me?.must_change_password && location.pathname !== '/security') return <Navigate to="/security" replace />;
 
   return (
     <div className="shell">
@@ -62,7 +70,24 @@ export function AppShell() {
           </ul>
         </nav>
         <div className="sidebar-bottom">
+          {running > 0 && location.pathname !== '/' ? (
+            <NavLink to="/" className="upload-indicator" aria-live="polite">
+              <Icon name="upload" size={16} /> Uploading {running} {running === 1 ? 'file' : 'files'}…
+            </NavLink>
+          ) : null}
           <QuotaBar />
+          <button
+            type="button"
+            className="button button-ghost button-small theme-toggle"
+            title={`Switch to ${nextTheme(theme) === 'system' ? 'the system theme' : nextTheme(theme)}`}
+            onClick={() => {
+              const next = nextTheme(theme);
+              applyTheme(next);
+              setTheme(next);
+            }}
+          >
+            Theme: {theme === 'system' ? 'Auto' : theme === 'dark' ? 'Dark' : 'Light'}
+          </button>
           <div className="account">
             <span className="account-email" title={me?.email}>
               {me?.email}

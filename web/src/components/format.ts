@@ -1,18 +1,18 @@
-const UNITS = ['KB', 'MB', 'GB', 'TB', 'PB'];
+const UNITS = ['kB', 'MB', 'GB', 'TB', 'PB'];
 
-/** Bytes in human units (binary multiples, as file managers show them): 512 B, 1.2 KB, 2.0 MB, 100 MB. */
+/**
+ * Bytes in decimal SI units (1 kB = 1,000 bytes, as quotas and storage are sold), with
+ * three significant digits: 512 B, 1.23 kB, 2 MB, 100 MB. The one size formatter of the UI.
+ */
 export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 1024) return `${Math.max(0, Math.round(bytes || 0))} B`;
-  let value = bytes / 1024;
+  if (!Number.isFinite(bytes) || bytes < 1000) return `${Math.max(0, Math.round(bytes || 0))} B`;
+  let value = bytes / 1000;
   let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
+  while (value >= 999.5 && unit < UNITS.length - 1) {
+    value /= 1000;
     unit++;
   }
-  const digits = value < 100 ? 1 : 0;
-  // 1023.96 KB would round to "1024.0 KB": show the next unit instead.
-  if (Number(value.toFixed(digits)) >= 1024 && unit < UNITS.length - 1) return `1.0 ${UNITS[unit + 1]}`;
-  return `${value.toFixed(digits)} ${UNITS[unit]}`;
+  return `${Number(value.toPrecision(3)).toLocaleString('en-US', { maximumFractionDigits: 2 })} ${UNITS[unit]}`;
 }
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });

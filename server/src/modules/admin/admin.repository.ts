@@ -17,16 +17,19 @@ const SELECT_USERS = `
          COALESCE(q.used_bytes, 0) AS used_bytes, COALESCE(q.limit_bytes, 0) AS limit_bytes
     FROM users u LEFT JOIN quotas q ON q.user_id = u.id`;
 
-export async function listUsers(q: Queryable, page: { limit: number; offset: number }): Promise<AdminUserRow[]> {
-  const { rows } = await q.query<AdminUserRow>(`${SELECT_USERS} ORDER BY u.created_at, u.id LIMIT $1 OFFSET $2`, [
-    page.limit,
-    page.offset,
-  ]);
+// Search: the email contains the text, case-insensitively (strpos: no pattern characters to escape).
+const MATCHES = `($1::text IS NULL OR strpos(lower(u.email), lower($1)) > 0)`;
+
+export async function listUsers(q: Queryable, page: { limit: number; offset: number; search?: string }): Promise<AdminUserRow[]> {
+  const { rows } = await q.query<AdminUserRow>(
+    `${SELECT_USERS} WHERE ${MATCHES} ORDER BY u.created_at, u.id LIMIT $2 OFFSET $3`,
+    [page.search ?? null, page.limit, page.offset],
+  );
   return rows;
 }
 
-export async function countUsers(q: Queryable): Promise<number> {
-  const { rows } = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
+export async function countUsers(q: Queryable, search?: string): Promise<number> {
+  const { rows } = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM users u WHERE ${MATCHES}`, [search ?? null]);
   return rows[0]?.n ?? 0;
 }
 

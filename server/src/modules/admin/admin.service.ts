@@ -1,4 +1,10 @@
 import type { Database } from '../../db/database.js';
+import type { JobQueue } from '../../jobs/job-registry.js';
+import type { DeleteUserPayload } from '../documents/document-jobs.js';
+import { JobNames } from '../../jobs/job-names.js';
+import { findUserByEmail, insertUser } from '../auth/auth.repository.js';
+import { quotaRepository } from '../quotas/quota.repository.js';
+import { hashPassword } from '../auth/password.js';
 import type { AuthUser } from '../../http/auth-context.js';
 import { errors } from '../../http/errors.js';
 import { PAGE_LIMIT_DEFAULT, isUuid } from '../../http/schemas.js';
@@ -15,17 +21,65 @@ export interface UserPatch {
 
 export type AdminService = ReturnType<typeof createAdminService>;
 
-export function createAdminService(deps: { db: Database }) {
+export interface NewUser {
+  email: string;
+  temporary_password: string;
+  role?: 'user' | 'admin';
+  limit_bytes?: number;
+}
+
+export function createAdminService(deps: { db: Database; queue: JobQueue; defaultQuotaBytes: number }) {
   const { db } = deps;
   return {
     async listUsers(
       actor: AuthUser,
-      page: { limit?: number; offset?: number },
+      page: { limit?: number; offset?: number; q?: string },
     ): Promise<{ items: AdminUserRow[]; total: number }> {
       authorizeAdmin(actor);
-      const bounds = { limit: page.limit ?? PAGE_LIMIT_DEFAULT, offset: page.offset ?? 0 };
-      const [items, total] = [await repo.listUsers(db, bounds), await repo.countUsers(db)];
+      const search = page.q?.trim() || undefined;
+      const bounds = { limit: page.limit ?? PAGE_LIMIT_DEFAULT, offset: page.offset ?? 0, search };
+      const [items, total] = [await repo.listUsers(db, bounds), await repo.countUsers(db, search)];
       return { items, total };
+    },
+
+    /** An account with a temporary password its owner must change at the first sign-in. */
+    async createUser(actor: AuthUser, input: NewUser): Promise<AdminUserRow> {
+      authorizeAdmin(actor);
+      const email = input.email.normalize('NFC').trim().toLowerCase();
+      const passwordHash = await hashPassword(input.temporary_password);
+      try {
+        return await db.transaction(async (tx) => {
+          if (await findUserByEmail(tx, email)) throw emailTaken();
+          const user = await insertUser(tx, { email, passwordHash, role: input.role ?? 'user', mustChangePassword: true });
+          await quotaRepository.create(tx, user.id, input.limit_bytes ?? deps.defaultQuotaBytes);
+          return (await repo.findUser(tx, user.id))!;
+        });
+      } catch (e) {
+        if ((e as { code?: string }).code === '23505') throw emailTaken();
+        throw e;
+      }
+    },
+
+    /**
+     * Deletes an account: at once it is disabled and signed out everywhere; its documents,
+     * objects and the row itself go by the delete-user job queued in the same transaction.
+     * An admin cannot delete their own account here.
+     */
+    async deleteUser(actor: AuthUser, userId: string): Promise<void> {
+      authorizeAdmin(actor);
+      if (!isUuid(userId)) throw errors.notFound('user');
+      if (userId.toLowerCase() === actor.id.toLowerCase()) {
+        throw errors.cannotDeleteSelf();
+      }
+      await db.transaction(async (tx) => {
+        await repo.lockActiveAdmins(tx);
+        const target = await repo.lockUser(tx, userId);
+        if (!target) throw errors.notFound('user');
+        await repo.updateUserFlags(tx, target.id, { disabled: true });
+        await revokeUserFamilies(tx, target.id);
+        const payload: DeleteUserPayload = { userId: target.id };
+        await deps.queue.send(JobNames.deleteUser, payload, { tx, singletonKey: target.id });
+      });
     },
 
     /**
@@ -55,3 +109,5 @@ export function createAdminService(deps: { db: Database }) {
     },
   };
 }
+
+const emailTaken = errors.emailTaken;

@@ -95,7 +95,7 @@ for (const db of databaseKinds()) {
       assert.equal(t1.expires_in, 900);
       const me = await c.me(t1.access_token);
       assert.equal(me.status, 200);
-      assert.deepEqual(Object.keys(me.body).sort(), ['created_at', 'email', 'id', 'role', 'totp_enabled']);
+      assert.deepEqual(Object.keys(me.body).sort(), ['created_at', 'email', 'id', 'must_change_password', 'role', 'totp_enabled']);
       assert.equal(me.body.email, email);
 
       const r2 = await c.refresh(t1.refresh_token);

@@ -9,6 +9,7 @@ import type { MailTransport } from '../../mail/mail-transport.js';
 import { securityAlertJob } from '../../mail/send-security-alert.job.js';
 import { findUserById } from './auth.repository.js';
 import { authRoutes } from './auth.routes.js';
+import { sessionRoutes } from './sessions.routes.js';
 import { createAuthService } from './auth.service.js';
 import { createAuthenticate } from './authenticate.js';
 import { createCryptoBox } from './crypto-box.js';
@@ -61,6 +62,7 @@ export function createAccountsModule(deps: AccountsModuleDeps): AccountsModule {
         service: authService,
         secureCookie: config.publicUrl?.startsWith('https:') ?? false,
       });
+      await app.register(sessionRoutes, { prefix: '/api/auth', db, service: authService });
       void warmUpPasswordHashing();
     },
     jobs: [

@@ -1,5 +1,5 @@
 import type { QuotaUse } from '../quotas/quota.repository.js';
-import type { UserRow } from './auth.repository.js';
+import type { SessionRow, UserRow } from './auth.repository.js';
 
 /** Response shapes of the accounts API; a database row never goes out as is. */
 
@@ -10,6 +10,7 @@ export const presentMe = (u: UserRow) => ({
   email: u.email,
   role: u.role,
   totp_enabled: u.totp_enabled,
+  must_change_password: u.must_change_password,
   created_at: toIso(u.created_at),
 });
 
@@ -17,6 +18,15 @@ export const presentQuota = (q: QuotaUse) => ({
   used_bytes: q.used_bytes,
   limit_bytes: q.limit_bytes,
   reserved_bytes: q.reserved_bytes,
+});
+
+export const presentSession = (s: SessionRow, currentId: string) => ({
+  id: s.id,
+  device: s.user_agent,
+  ip_address: s.ip_address,
+  created_at: toIso(s.created_at),
+  last_used_at: toIso(s.last_used_at),
+  current: s.id === currentId,
 });
 
 export function toIso(d: Date | string): string {

@@ -12,6 +12,7 @@ export interface UserRow {
   totp_enabled: boolean;
   totp_last_step: number | null;
   disabled: boolean;
+  must_change_password: boolean;
   created_at: Date;
 }
 
@@ -25,7 +26,7 @@ export interface RefreshTokenRow {
 }
 
 const USER_COLUMNS =
-  'id, email, password_hash, role, totp_secret_enc, totp_enabled, totp_last_step, disabled, created_at';
+  'id, email, password_hash, role, totp_secret_enc, totp_enabled, totp_last_step, disabled, must_change_password, created_at';
 
 export async function findUserByEmail(q: Queryable, email: string): Promise<UserRow | null> {
   const { rows } = await q.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE lower(email) = lower($1)`, [email]);
@@ -52,27 +53,35 @@ export async function anyUserExists(q: Queryable): Promise<boolean> {
 
 export async function insertUser(
   q: Queryable,
-  u: { email: string; passwordHash: string; role: 'user' | 'admin' },
+  u: { email: string; passwordHash: string; role: 'user' | 'admin'; mustChangePassword?: boolean },
 ): Promise<UserRow> {
   const { rows } = await q.query<UserRow>(
-    `INSERT INTO users (email, password_hash, role) VALUES ($1, $2, $3) RETURNING ${USER_COLUMNS}`,
-    [u.email, u.passwordHash, u.role],
+    `INSERT INTO users (email, password_hash, role, must_change_password) VALUES ($1, $2, $3, $4) RETURNING ${USER_COLUMNS}`,
+    [u.email, u.passwordHash, u.role, u.mustChangePassword ?? false],
   );
   return rows[0]!;
 }
 
 export async function updatePasswordHash(q: Queryable, userId: string, hash: string): Promise<void> {
-  await q.query('UPDATE users SET password_hash = $2 WHERE id = $1', [userId, hash]);
+  await q.query('UPDATE users SET password_hash = $2, must_change_password = false WHERE id = $1', [userId, hash]);
 }
 
 /** What `authenticate` needs per request: the user's current role and state, and whether the session lives. */
+interface AuthState {
+  id: string;
+  role: 'user' | 'admin';
+  disabled: boolean;
+  must_change_password: boolean;
+  session_live: boolean;
+}
+
 export async function findAuthState(
   q: Queryable,
   userId: string,
   familyId: string,
-): Promise<{ id: string; role: 'user' | 'admin'; disabled: boolean; session_live: boolean } | null> {
-  const { rows } = await q.query<{ id: string; role: 'user' | 'admin'; disabled: boolean; session_live: boolean }>(
-    `SELECT u.id, u.role, u.disabled,
+): Promise<AuthState | null> {
+  const { rows } = await q.query<AuthState>(
+    `SELECT u.id, u.role, u.disabled, u.must_change_password,
             EXISTS (SELECT 1 FROM refresh_tokens r
                      WHERE r.family_id = $2 AND r.user_id = u.id AND r.revoked_at IS NULL) AS session_live
        FROM users u WHERE u.id = $1`,
@@ -226,4 +235,43 @@ export async function deleteExpiredRefreshTokens(q: Queryable, graceSeconds: num
     graceSeconds,
   ]);
   return r.rowCount;
+}
+
+// --- sessions (a session is a refresh-token family) ---
+
+export interface SessionRow {
+  id: string;
+  user_agent: string | null;
+  ip_address: string | null;
+  created_at: Date;
+  last_used_at: Date;
+}
+
+/**
+ * The user's live sessions, most recently used first. Each refresh adds a token to its
+ * family, so the family's first token is when it was signed in and its newest when it was
+ * last used (refreshed); device and address are the newest token's.
+ */
+export async function listSessions(q: Queryable, userId: string): Promise<SessionRow[]> {
+  const { rows } = await q.query<SessionRow>(
+    `SELECT family_id AS id, min(created_at) AS created_at, max(created_at) AS last_used_at,
+            (array_agg(user_agent ORDER BY created_at DESC))[1] AS user_agent,
+            (array_agg(ip_address ORDER BY created_at DESC))[1] AS ip_address
+       FROM refresh_tokens
+      WHERE user_id = $1
+      GROUP BY family_id
+     HAVING bool_or(revoked_at IS NULL AND replaced_at IS NULL AND expires_at > now())
+      ORDER BY max(created_at) DESC, family_id`,
+    [userId],
+  );
+  return rows;
+}
+
+/** Revokes one of the user's sessions; false when it is not theirs or not live. */
+export async function revokeUserSession(q: Queryable, userId: string, familyId: string): Promise<boolean> {
+  const r = await q.query(
+    'UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND family_id = $2 AND revoked_at IS NULL',
+    [userId, familyId],
+  );
+  return r.rowCount > 0;
 }

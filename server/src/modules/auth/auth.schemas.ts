@@ -50,6 +50,7 @@ export const Me = Type.Object({
   email: Type.String(),
   role: Role,
   totp_enabled: Type.Boolean(),
+  must_change_password: Type.Boolean({ description: 'A temporary password an admin set: change it before anything else' }),
   created_at: Type.String({ format: 'date-time' }),
 });
 export const Quota = Type.Object({
@@ -65,3 +66,16 @@ export const TotpSetup = Type.Object({
 export const BackupCodes = Type.Object({
   backup_codes: Type.Array(Type.String(), { description: 'Shown once; each works once' }),
 });
+export const Session = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  device: Type.Union([Type.String(), Type.Null()], { description: 'The user agent it signed in with' }),
+  ip_address: Type.Union([Type.String(), Type.Null()]),
+  created_at: Type.String({ format: 'date-time', description: 'Signed in' }),
+  last_used_at: Type.String({ format: 'date-time', description: 'Last refreshed' }),
+  current: Type.Boolean({ description: 'The session of this request' }),
+});
+export const ReauthBody = Type.Object({
+  password: GivenPassword,
+  code: Type.String({ minLength: 6, maxLength: 64, description: 'A current TOTP code, or an unused backup code' }),
+});
+export const BackupCodesLeft = Type.Object({ remaining: Type.Integer() });

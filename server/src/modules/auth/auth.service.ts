@@ -40,6 +40,8 @@ export interface Authenticated {
   role: 'user' | 'admin';
   /** The refresh-token family of this access token. */
   sessionId: string;
+  /** An admin set a temporary password: only the password change (and sign-out) is allowed. */
+  mustChangePassword?: boolean;
 }
 
 export interface AuthServiceDeps {
@@ -128,6 +130,41 @@ export function createAuthService(deps: AuthServiceDeps) {
 
   function openTotpSecret(user: UserRow): string {
     return box.open(user.totp_secret_enc!, user.id);
+  }
+
+  /**
+   * Runs `action` in one transaction after the user proved it is them again: the password and
+   * a current TOTP code (each step accepted once) or an unused backup code (spent). Throttled
+   * per account; a wrong answer is 403 and nothing happens.
+   */
+  async function withReauthentication(
+    userId: string,
+    input: { password: string; code: string },
+    action: (tx: Queryable, user: UserRow) => Promise<void>,
+  ): Promise<void> {
+    const ticket = await throttle.attempt([{ key: bucketKey('reauth', 'account', userId), limit: limits.reauthPerAccount }]);
+    const user = await requireUser(userId);
+    if (!user.totp_enabled || !user.totp_secret_enc) {
+      throw errors.totpNotEnabled();
+    }
+    const passwordOk = await verifyPassword(user.password_hash, input.password);
+    const isTotp = /^\d{6}$/.test(input.code);
+    const step =
+      passwordOk && isTotp
+        ? await verifyTotp({ secret: openTotpSecret(user), code: input.code, lastStep: user.totp_last_step, now: clock() })
+        : null;
+    const backup = !isTotp ? normalizeBackupCode(input.code) : null;
+    const done = await db.transaction(async (tx) => {
+      if (!passwordOk) return false;
+      const codeOk = isTotp
+        ? step !== null && (await repo.acceptTotpStep(tx, user.id, step))
+        : backup !== null && (await repo.spendBackupCode(tx, user.id, hashBackupCode(deps.backupCodeKey, backup)));
+      if (!codeOk) return false;
+      await action(tx, user);
+      return true;
+    });
+    if (!done) throw errors.reauthenticationFailed();
+    await throttle.refund(ticket);
   }
 
   return {
@@ -253,7 +290,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (!claims || !isUuid(claims.userId) || !isUuid(claims.sessionId)) return null;
       const state = await repo.findAuthState(db, claims.userId, claims.sessionId);
       if (!state || state.disabled || !state.session_live) return null;
-      return { id: state.id, role: state.role, sessionId: claims.sessionId };
+      return { id: state.id, role: state.role, sessionId: claims.sessionId, mustChangePassword: state.must_change_password };
     },
 
     me: (userId: string): Promise<UserRow> => requireUser(userId),
@@ -298,32 +335,28 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     /** Turns 2FA off; needs the password and a current TOTP code (or an unused backup code). */
     async disableTotp(userId: string, input: { password: string; code: string }, client: ClientInfo): Promise<void> {
-      const ticket = await throttle.attempt([
-        { key: bucketKey('reauth', 'account', userId), limit: limits.reauthPerAccount },
-      ]);
-      const user = await requireUser(userId);
-      if (!user.totp_enabled || !user.totp_secret_enc) {
-        throw errors.totpNotEnabled();
-      }
-      const passwordOk = await verifyPassword(user.password_hash, input.password);
-      const isTotp = /^\d{6}$/.test(input.code);
-      const step =
-        passwordOk && isTotp
-          ? await verifyTotp({ secret: openTotpSecret(user), code: input.code, lastStep: user.totp_last_step, now: clock() })
-          : null;
-      const backup = !isTotp ? normalizeBackupCode(input.code) : null;
-      const done = await db.transaction(async (tx) => {
-        if (!passwordOk) return false;
-        const codeOk = isTotp
-          ? step !== null && (await repo.acceptTotpStep(tx, user.id, step))
-          : backup !== null && (await repo.spendBackupCode(tx, user.id, hashBackupCode(deps.backupCodeKey, backup)));
-        if (!codeOk) return false;
+      await withReauthentication(userId, input, async (tx, user) => {
         await repo.disableTotp(tx, user.id);
         await alert(tx, user.id, 'totp_disabled', client);
-        return true;
       });
-      if (!done) throw errors.reauthenticationFailed();
-      await throttle.refund(ticket);
+    },
+
+    /** How many unused backup codes the user has left. */
+    async backupCodesLeft(userId: string): Promise<number> {
+      return repo.countUnusedBackupCodes(db, userId);
+    },
+
+    /** Ten new backup codes replacing every old one; needs the password and a code, like turning 2FA off. */
+    async regenerateBackupCodes(userId: string, input: { password: string; code: string }): Promise<string[]> {
+      const codes = newBackupCodes();
+      await withReauthentication(userId, input, async (tx, user) => {
+        await repo.replaceBackupCodes(
+          tx,
+          user.id,
+          codes.map((c) => hashBackupCode(deps.backupCodeKey, normalizeBackupCode(c)!)),
+        );
+      });
+      return codes;
     },
 
     /** Changes the password; every other session of the user is revoked. */
@@ -340,7 +373,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       await throttle.refund(ticket);
       const hash = await hashPassword(input.newPassword);
       await db.transaction(async (tx) => {
-        await repo.updatePasswordHash(tx, user.id, hash);
+        await repo.updatePasswordHash(tx, user.id, hash); // also ends a required change
         await repo.revokeUserFamilies(tx, user.id, who.sessionId);
         await alert(tx, user.id, 'password_changed', client);
       });

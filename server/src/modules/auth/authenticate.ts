@@ -9,6 +9,9 @@ declare module 'fastify' {
   }
 }
 
+/** What an account with a temporary password may do: see itself, change the password, sign out. */
+const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set(['/api/auth/me', '/api/auth/password', '/api/auth/logout', '/api/auth/me/quota']);
+
 const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
 
 /**
@@ -21,6 +24,9 @@ export function createAuthenticate(service: AuthService) {
     const match = typeof header === 'string' && header.length <= 4096 ? BEARER.exec(header.trim()) : null;
     const who = match ? await service.authenticate(match[1]!) : null;
     if (!who) throw errors.unauthorized();
+    if (who.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(request.routeOptions.url ?? '')) {
+      throw errors.passwordChangeRequired();
+    }
     request.user = { id: who.id, role: who.role };
     request.authSessionId = who.sessionId;
   };

@@ -8,6 +8,8 @@ export interface JobDocumentRow {
   content_type: string;
   object_key: string;
   status: 'pending' | 'uploaded' | 'classified' | 'classification_failed';
+  trashed_at: Date | null;
+  sha256: string | null;
 }
 
 /** What the extract-and-classify job reads and writes of a document: its text, status, error and automatic topics. */
@@ -18,7 +20,7 @@ export const classificationRepository = {
     opts: { lock?: boolean } = {},
   ): Promise<JobDocumentRow | null> {
     const { rows } = await q.query<JobDocumentRow>(
-      `SELECT id, user_id, filename, content_type, object_key, status FROM documents WHERE id = $1 AND user_id = $2${opts.lock ? ' FOR UPDATE' : ''}`,
+      `SELECT id, user_id, filename, content_type, object_key, status, trashed_at, sha256 FROM documents WHERE id = $1 AND user_id = $2${opts.lock ? ' FOR UPDATE' : ''}`,
       [where.id, where.userId],
     );
     return rows[0] ?? null;
@@ -31,6 +33,29 @@ export const classificationRepository = {
       [where.id, where.userId, text],
     );
     if (rowCount > 0) await replacePassages(q, where, text);
+  },
+
+  /** The SHA-256 of the stored bytes (duplicates are found by it). */
+  async saveSha256(q: Queryable, where: { id: string; userId: string }, sha256: string): Promise<void> {
+    await q.query(`UPDATE documents SET sha256 = $3 WHERE id = $1 AND user_id = $2 AND status <> 'pending'`, [
+      where.id,
+      where.userId,
+      sha256,
+    ]);
+  },
+
+  /** Topics the user took this document out of by hand: classification never puts them back. */
+  async rejectedTopicIds(q: Queryable, where: { id: string; userId: string }): Promise<Set<string>> {
+    const { rows } = await q.query<{ topic_id: string }>(
+      'SELECT topic_id FROM document_topic_rejections WHERE document_id = $1 AND user_id = $2',
+      [where.id, where.userId],
+    );
+    return new Set(rows.map((r) => r.topic_id));
+  },
+
+  async userHasTopics(q: Queryable, userId: string): Promise<boolean> {
+    const { rows } = await q.query('SELECT 1 FROM topics WHERE user_id = $1 LIMIT 1', [userId]);
+    return rows.length > 0;
   },
 
   async textOf(q: Queryable, where: { id: string; userId: string }): Promise<string | null> {

@@ -10,7 +10,7 @@ import type { ExtractionLimits } from './extraction/extraction-limits.js';
 import { ExtractionError } from './extraction/extraction-limits.js';
 import type { ExtractionPool } from './extraction/extraction-pool.js';
 import { fileKind } from './extraction/file-kind.js';
-import { readCapped } from './extraction/read-capped.js';
+import { hashObject, readCapped } from './extraction/read-capped.js';
 import type { LocalClassifier } from './local/local-classifier.service.js';
 import type { AiProvider, AiProviderConfig } from './providers/ai-provider.js';
 import { createAnthropicProvider } from './providers/anthropic-provider.js';
@@ -18,6 +18,11 @@ import { createOpenAiProvider } from './providers/openai-provider.js';
 import { ProviderError } from './providers/provider-errors.js';
 
 export const RETRY_LIMIT = 8;
+
+/** "Lease 2024.final.pdf" → "Lease 2024.final"; a name that is only an extension stays. */
+export function nameWithoutExtension(filename: string): string {
+  return filename.replace(/\.[A-Za-z0-9]{1,8}$/, '') || filename;
+}
 export const RETRY_DELAY_SECONDS = 2;
 
 export interface ExtractAndClassifyDeps {
@@ -97,18 +102,22 @@ export function extractAndClassifyJob(deps: ExtractAndClassifyDeps) {
   async function run(data: ExtractAndClassifyPayload, ctx: JobContext): Promise<void> {
     const where = { id: data.documentId, userId: data.userId };
     const doc = await repo.findDocument(db, where);
-    // Deleted meanwhile, or not confirmed (never queued so): nothing to do.
-    if (!doc || doc.status === 'pending') return;
+    // Deleted meanwhile, or not confirmed (never queued so): nothing to do. A trashed
+    // document is not classified (restoring one that was never read queues it again).
+    if (!doc || doc.status === 'pending' || doc.trashed_at) return;
 
     let text: string;
     try {
+      if (!doc.sha256) await repo.saveSha256(db, where, await hashObject(deps.blobs, doc.object_key));
       text = await extract(doc);
     } catch (e) {
       if (e instanceof ExtractionError) return fail(where, e.message);
       if (e instanceof ObjectNotFoundError) return fail(where, 'The file is missing from storage');
       throw e; // storage unreachable, a thread that did not start: retried
     }
-    const searchable = `${doc.filename}\n${text}`;
+    // The name counts as words of the document, its extension does not: ".txt" or ".pdf" is
+    // in many examples of every topic, and an empty or unreadable file would be filed on it.
+    const searchable = `${nameWithoutExtension(doc.filename)}\n${text}`;
     let settings: ProviderSettings;
     try {
       settings = await deps.providerSettings(data.userId);
@@ -158,13 +167,24 @@ export function extractAndClassifyJob(deps: ExtractAndClassifyDeps) {
     });
   }
 
+  /**
+   * The picks minus the topics the user took this document out of. A user without any
+   * topic has nothing to be classified into: the document stays `uploaded` (the UI asks
+   * for topics) instead of claiming "classified, no topics".
+   */
   async function finish(
     tx: Parameters<typeof repo.replaceAutoTopics>[0],
     where: { id: string; userId: string },
     picks: { topicId: string; confidence: number }[],
   ) {
+    if (!(await repo.userHasTopics(tx, where.userId))) {
+      await repo.replaceAutoTopics(tx, where, []);
+      await repo.markExtracted(tx, where);
+      return;
+    }
     const manual = await repo.hasManualTopics(tx, where);
-    await repo.replaceAutoTopics(tx, where, manual ? [] : picks);
+    const rejected = await repo.rejectedTopicIds(tx, where);
+    await repo.replaceAutoTopics(tx, where, manual ? [] : picks.filter((p) => !rejected.has(p.topicId)));
     await repo.markClassified(tx, where);
   }
 

@@ -5,3 +5,7 @@ export interface ExtractAndClassifyPayload {
   /** Asked for with POST /{id}/classify: classify even when the user's auto_classify is off. */
   requested?: boolean;
 }
+
+export interface DeleteUserPayload {
+  userId: string;
+}

@@ -17,6 +17,14 @@ export interface PresentedDocument {
   created_at: string;
   confirmed_at: string | null;
   classified_at: string | null;
+  /** In the trash since then; null = not in the trash. */
+  trashed_at: string | null;
+  /** Hex SHA-256 of the stored bytes, once the worker has read them. */
+  sha256: string | null;
+  /** The oldest other document of the owner with the same bytes, or null. */
+  duplicate_of: string | null;
+  /** An extract-and-classify job is queued or running for it. */
+  processing: boolean;
   topics: PresentedDocumentTopic[];
   /** At least one of its share links still opens (SPEC §7.4). */
   shared: boolean;
@@ -36,7 +44,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 export function presentDocument(
   row: DocumentRow & { snippet?: string },
   topics: DocumentTopicRow[],
-  opts: { shared?: boolean } = {},
+  facts: { duplicateOf: string | null; processing: boolean; shared?: boolean },
 ): PresentedDocument {
   const presented: PresentedDocument = {
     id: row.id,
@@ -48,8 +56,12 @@ export function presentDocument(
     created_at: row.created_at.toISOString(),
     confirmed_at: iso(row.confirmed_at),
     classified_at: iso(row.classified_at),
+    trashed_at: iso(row.trashed_at),
+    sha256: row.sha256,
+    duplicate_of: facts.duplicateOf,
+    processing: facts.processing,
     topics: topics.map((t) => ({ id: t.id, name: t.name, source: t.source, confidence: t.confidence })),
-    shared: opts.shared ?? false,
+    shared: facts.shared ?? false,
   };
   if (row.snippet !== undefined) presented.snippet = snippetSegments(row.snippet);
   return presented;

@@ -145,9 +145,12 @@ for (const dbKind of databaseKinds()) {
         assert.equal(r.status, 202);
         assert.equal(r.body.id, id);
         assert.equal(await jobsFor(app.runtime.db, 'extract-and-classify', id), 2);
-        // The local classifier (the default provider) files it: here under no topic, the user has none.
+        // The user has no topics: there is nothing to file it under, so it stays `uploaded`
+        // (not "classified, no topics"); the job ran (its text is stored, its sha256 known).
         await app.runtime.jobs.idle(['extract-and-classify']);
-        assert.equal((await documentRow(app.runtime.db, id))?.status, 'classified');
+        assert.equal((await documentRow(app.runtime.db, id))?.status, 'uploaded');
+        const { rows } = await app.runtime.db.query<{ sha256: string | null }>('SELECT sha256 FROM documents WHERE id = $1', [id]);
+        assert.match(rows[0]!.sha256 ?? '', /^[0-9a-f]{64}$/);
       });
 
       it('when a document is still pending, then classify and download-url answer 409 and queue nothing', async () => {

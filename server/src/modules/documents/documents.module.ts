@@ -5,7 +5,10 @@ import type { JobDefinition, JobQueue } from '../../jobs/job-registry.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { cleanupAbandonedUploadsJob } from './cleanup-abandoned-uploads.job.js';
 import { documentsRoutes } from './documents.routes.js';
+import { createDocumentSetService } from './documents-bulk.service.js';
 import { createDocumentService } from './documents.service.js';
+import { purgeTrashJob } from './purge-trash.job.js';
+import { deleteUserJob } from './delete-user.job.js';
 import { sweepObjectsJob } from './sweep-objects.job.js';
 import { sweepTempFilesJob } from './sweep-temp-files.job.js';
 import { createUploadGate } from './upload-gate.js';
@@ -19,6 +22,7 @@ export interface DocumentsModuleDeps {
     | 'maxPendingUploads'
     | 'maxUploadBytes'
     | 'undeclaredUploadMaxBytes'
+    | 'trashRetentionDays'
   >;
   db: Database;
   blobs: BlobStore;
@@ -36,13 +40,17 @@ export function createDocumentsModule(deps: DocumentsModuleDeps) {
     maxPendingUploads: deps.config.maxPendingUploads,
     maxUploadBytes: deps.config.maxUploadBytes,
     undeclaredUploadMaxBytes: deps.config.undeclaredUploadMaxBytes,
+    trashRetentionDays: deps.config.trashRetentionDays,
   };
   const service = createDocumentService({ db, blobs, queue: deps.queue, settings, log });
+  const setService = createDocumentSetService({ db, blobs, queue: deps.queue, log });
   // extract-and-classify (queued here) is defined and registered by the classification module.
   const jobs: JobDefinition<never>[] = [
     cleanupAbandonedUploadsJob({ db, blobs, settings, log }),
     sweepObjectsJob({ db, blobs, settings, log }),
     sweepTempFilesJob({ blobs, settings }),
+    purgeTrashJob({ db, blobs, settings, log }),
+    deleteUserJob({ db, blobs, log }),
   ];
   return {
     service,
@@ -50,7 +58,7 @@ export function createDocumentsModule(deps: DocumentsModuleDeps) {
     /** Closes the storage URLs of uploads whose document is no longer pending. */
     uploadGate: createUploadGate(db),
     routes: async (app: FastifyInstance) => {
-      await app.register(documentsRoutes, { service });
+      await app.register(documentsRoutes, { service, setService });
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../../db/database.js';
+import { listConditions, orderBy, type ListPlacement } from './document-list-filter.js';
 import { searchDocuments } from './document-search.js';
 
 export type DocumentStatus = 'pending' | 'uploaded' | 'classified' | 'classification_failed';
@@ -22,6 +23,8 @@ export interface DocumentRow {
   created_at: Date;
   confirmed_at: Date | null;
   classified_at: Date | null;
+  trashed_at: Date | null;
+  sha256: string | null;
 }
 
 export interface DocumentTopicRow {
@@ -38,6 +41,10 @@ export interface ListFilter {
   topicId?: string;
   /** Full-text query, already free of characters PostgreSQL text cannot hold (see document-search.ts). */
   search?: string;
+  /** List or trash, type family, dates (document-list-filter.ts); default: the list, unfiltered. */
+  placement?: ListPlacement;
+  /** A SORT_VALUES value; applies to the list without `search` (hits are ranked). */
+  sort?: string;
   limit: number;
   offset: number;
 }
@@ -45,7 +52,7 @@ export interface ListFilter {
 // extracted_text can be large and no response carries it yet; every other column is listed.
 const COLUMN_NAMES = (
   'id user_id filename content_type size_bytes declared_bytes reserved_bytes multipart_upload_id part_size ' +
-  'storage_backend object_key status error created_at confirmed_at classified_at'
+  'storage_backend object_key status error created_at confirmed_at classified_at trashed_at sha256'
 ).split(' ');
 export const COLUMNS = COLUMN_NAMES.join(', ');
 const D_COLUMNS = COLUMN_NAMES.map((c) => `d.${c}`).join(', ');
@@ -105,6 +112,8 @@ export const documentsRepository = {
         `EXISTS (SELECT 1 FROM document_topics dt WHERE dt.document_id = d.id AND dt.user_id = d.user_id AND dt.topic_id = $${params.length})`,
       );
     }
+    const placement = f.placement ?? { inTrash: false };
+    listConditions(placement, where, params);
     if (f.search) {
       const scope = { params, filters: where.slice(1) }; // where[0] names the owner, $1
       const found = await searchDocuments(db, scope, f.search, { limit: f.limit, offset: f.offset, columns: COLUMN_NAMES });
@@ -114,7 +123,7 @@ export const documentsRepository = {
     const count = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM documents d WHERE ${whereSql}`, params);
     const page = await db.query<DocumentRow>(
       `SELECT ${D_COLUMNS} FROM documents d WHERE ${whereSql}
-        ORDER BY d.created_at DESC, d.id DESC
+        ORDER BY ${orderBy(f.sort, { inTrash: placement.inTrash })}
         LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, f.limit, f.offset],
     );
@@ -132,28 +141,6 @@ export const documentsRepository = {
       [userId, documentIds],
     );
     return rows;
-  },
-
-  /**
-   * The document's topics become exactly `topicIds`, all manual: the user's choice
-   * overrides the classifier's, so the automatic assignments go; one the user
-   * kept turns manual. The composite foreign keys refuse a topic of another owner even if
-   * a check raced. (Manual assignments teach the local classifier, by trigger, see
-   * migration 0005.)
-   */
-  async replaceManualTopics(q: Queryable, d: { documentId: string; userId: string; topicIds: string[] }): Promise<void> {
-    await q.query(`DELETE FROM document_topics WHERE document_id = $1 AND user_id = $2 AND NOT (topic_id = ANY($3::uuid[]))`, [
-      d.documentId,
-      d.userId,
-      d.topicIds,
-    ]);
-    if (d.topicIds.length === 0) return;
-    await q.query(
-      `INSERT INTO document_topics (document_id, topic_id, user_id, source, confidence)
-       SELECT $1, t, $2, 'manual', NULL FROM unnest($3::uuid[]) AS t
-       ON CONFLICT (document_id, topic_id) DO UPDATE SET source = 'manual', confidence = NULL`,
-      [d.documentId, d.userId, d.topicIds],
-    );
   },
 
   /** The rows that hold these object keys, by key; a key missing from the map has no row. */

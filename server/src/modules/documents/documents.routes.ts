@@ -5,6 +5,8 @@ import { Compile } from 'typebox/compile';
 import { errors } from '../../http/errors.js';
 import { currentUser } from '../../http/auth-context.js';
 import { ErrorBody, IdParams as IdParamsOf, PageFields, UUID_PATTERN } from '../../http/schemas.js';
+import { SORT_VALUES, TYPE_FAMILIES } from './document-list-filter.js';
+import { BULK_ACTIONS, MAX_BULK_IDS, type DocumentSetService } from './documents-bulk.service.js';
 import type { DocumentService } from './documents.service.js';
 
 const Status = Type.Union([
@@ -46,6 +48,10 @@ const DocumentBody = Type.Object({
   created_at: Type.String({ format: 'date-time' }),
   confirmed_at: Nullable(Type.String({ format: 'date-time' })),
   classified_at: Nullable(Type.String({ format: 'date-time' })),
+  trashed_at: Nullable(Type.String({ format: 'date-time', description: 'In the trash since; null = not in the trash' })),
+  sha256: Nullable(Type.String({ description: 'Hex SHA-256 of the stored bytes, once the worker has read them' })),
+  duplicate_of: Nullable(Type.String({ description: 'The oldest other document of yours with the same bytes' })),
+  processing: Type.Boolean({ description: 'Text extraction and classification are queued or running for it' }),
   topics: Type.Array(Topic),
   shared: Type.Boolean({ description: 'At least one share link of this document still opens' }),
   snippet: Type.Optional(
@@ -108,7 +114,28 @@ const ListQuery = Type.Object({
   status: Type.Optional(Status),
   topic_id: Type.Optional(Type.String({ maxLength: 100, description: 'Only documents filed under this topic' })),
   q: Type.Optional(Type.String({ maxLength: 500, description: 'Full-text search over filename and extracted text' })),
+  in: Type.Optional(Type.Literal('trash', { description: 'The trash instead of the list' })),
+  sort: Type.Optional(
+    Type.Union(
+      SORT_VALUES.map((v) => Type.Literal(v)),
+      { description: 'Sort key, `-` for descending; default -created_at (the trash: most recently trashed first). Search hits are ranked.' },
+    ),
+  ),
+  content_type: Type.Optional(
+    Type.Union(
+      TYPE_FAMILIES.map((f) => Type.Literal(f)),
+      { description: 'Type family: pdf, image, text, office, archive, audio, video or other' },
+    ),
+  ),
+  from: Type.Optional(Type.String({ maxLength: 40, description: 'Created on or after: a date (UTC day) or a date-time' })),
+  to: Type.Optional(Type.String({ maxLength: 40, description: 'Created on or before: a date (the whole UTC day) or a date-time' })),
 });
+const BulkRequest = Type.Object({
+  ids: Type.Array(Type.String({ maxLength: 100 }), { minItems: 1, maxItems: MAX_BULK_IDS }),
+  action: Type.Union(BULK_ACTIONS.map((a) => Type.Literal(a))),
+  topic_ids: Type.Optional(Type.Array(Type.String({ pattern: UUID_PATTERN }), { maxItems: 200 })),
+});
+const BulkResponse = Type.Object({ action: Type.String(), affected: Type.Integer() });
 const ListResponse = Type.Object({ items: Type.Array(DocumentBody), total: Type.Integer() });
 const PatchRequest = Type.Object({
   filename: Type.Optional(Type.String({ maxLength: 1024 })),
@@ -131,7 +158,10 @@ const tags = ['documents'];
 const security = [{ bearer: [] }];
 
 /** /api/documents: parse, call one service method, reply. */
-export const documentsRoutes: FastifyPluginAsync<{ service: DocumentService }> = async (instance, { service }) => {
+export const documentsRoutes: FastifyPluginAsync<{ service: DocumentService; setService: DocumentSetService }> = async (
+  instance,
+  { service, setService },
+) => {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   // onRequest, not preHandler: an anonymous caller gets 401 before its body is even parsed or validated.
   const auth = { onRequest: app.authenticate };
@@ -292,5 +322,56 @@ export const documentsRoutes: FastifyPluginAsync<{ service: DocumentService }> =
     },
     async (request, reply) =>
       reply.status(202).send(await service.requestClassification(currentUser(request), request.params.id)),
+  );
+
+  app.post(
+    '/api/documents/:id/trash',
+    {
+      ...auth,
+      schema: {
+        tags,
+        security,
+        summary: 'Move a document to the trash (it keeps counting against the quota until purged)',
+        params: IdParams,
+        response: { 200: DocumentBody, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      await setService.trash(currentUser(request), request.params.id);
+      return service.get(currentUser(request), request.params.id);
+    },
+  );
+
+  app.post(
+    '/api/documents/:id/restore',
+    {
+      ...auth,
+      schema: {
+        tags,
+        security,
+        summary: 'Take a document out of the trash',
+        params: IdParams,
+        response: { 200: DocumentBody, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      await setService.restore(currentUser(request), request.params.id);
+      return service.get(currentUser(request), request.params.id);
+    },
+  );
+
+  app.post(
+    '/api/documents/bulk',
+    {
+      ...auth,
+      schema: {
+        tags,
+        security,
+        summary: 'One action on up to 500 documents; one unknown id → 404 and nothing changed',
+        body: BulkRequest,
+        response: { 200: BulkResponse, 404: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (request) => setService.bulk(currentUser(request), request.body),
   );
 };

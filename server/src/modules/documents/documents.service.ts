@@ -16,6 +16,9 @@ import { documentsRepository as documents, type DocumentRow, type DocumentStatus
 import { makeObjectKey } from './object-key.js';
 import { createMultipartUploads, type MultipartTicket } from './multipart-uploads.js';
 import { uploadsRepository as uploads, type QuotaState } from './uploads.repository.js';
+import { dateBound, type TypeFamily } from './document-list-filter.js';
+import { documentSetsRepository as sets } from './document-sets.repository.js';
+import { keysWithJobInFlight } from '../../jobs/job-state.repository.js';
 
 export interface DocumentServiceDeps {
   db: Database;
@@ -52,6 +55,12 @@ export interface ListQuery {
   status?: DocumentStatus;
   topic_id?: string;
   q?: string;
+  /** `trash`: the trash instead of the list. */
+  in?: 'trash';
+  sort?: string;
+  content_type?: TypeFamily;
+  from?: string;
+  to?: string;
 }
 
 export type DocumentService = ReturnType<typeof createDocumentService>;
@@ -81,12 +90,23 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     return quota;
   }
 
+  /** The rows as clients see them: with topics, duplicate flag and whether a job is at work on them. */
   async function withTopics(q: Queryable, userId: string, rows: DocumentRow[]): Promise<PresentedDocument[]> {
     const ids = rows.map((r) => r.id);
-    const topics = await documents.topicsOf(q, userId, ids);
-    const shared = await sharesRepository.sharedDocumentIds(q, userId, ids);
+    const [topics, flags, inFlight, shared] = [
+      await documents.topicsOf(q, userId, ids),
+      await sets.flagsOf(q, userId, ids),
+      await keysWithJobInFlight(q, { name: JobNames.extractAndClassify, field: 'documentId', values: ids }),
+      await sharesRepository.sharedDocumentIds(q, userId, ids),
+    ];
     const topicsOf = (id: string) => topics.filter((t) => t.document_id === id);
-    return rows.map((r) => presentDocument(r, topicsOf(r.id), { shared: shared.has(r.id) }));
+    return rows.map((r) =>
+      presentDocument(r, topicsOf(r.id), {
+        duplicateOf: flags.get(r.id)?.duplicate_of ?? null,
+        processing: inFlight.has(r.id),
+        shared: shared.has(r.id),
+      }),
+    );
   }
 
   /** Removes an object no row points to any more; a failure is left to the object sweep. */
@@ -263,12 +283,20 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     async list(user: AuthUser, query: ListQuery): Promise<{ items: PresentedDocument[]; total: number }> {
       // A topic id that is not a uuid names nobody's topic: nothing matches.
       if (query.topic_id !== undefined && !isUuid(query.topic_id)) return { items: [], total: 0 };
+      const placement = {
+        inTrash: query.in === 'trash',
+        family: query.content_type,
+        from: dateBound(query.from, 'from'),
+        before: dateBound(query.to, 'to'),
+      };
       const { rows, total } = await documents
         .list(db, {
           userId: user.id,
           status: query.status,
           topicId: query.topic_id,
           search: searchText(query.q),
+          placement,
+          sort: query.sort,
           limit: query.limit ?? 50,
           offset: query.offset ?? 0,
         })
@@ -294,7 +322,10 @@ export function createDocumentService(deps: DocumentServiceDeps) {
           const owned = await topicsRepository.ownedIds(tx, user.id, topicIds.filter(isUuid));
           // Another user's topic is as unknown as a missing one.
           if (topicIds.some((t) => !owned.has(t))) throw errors.notFound('topic');
-          await documents.replaceManualTopics(tx, { documentId: doc.id, userId: user.id, topicIds });
+          // The user's choice overrides the classifier's: the topics become exactly these,
+          // all manual; an automatic one left out is rejected for good (it sticks).
+          await sets.removeTopics(tx, user.id, [doc.id], { topicIds, except: true });
+          await sets.addManualTopics(tx, user.id, [doc.id], topicIds);
         }
         if (filename !== undefined) await documents.updateFilename(tx, { id: doc.id, userId: user.id, filename });
         const fresh = await ownedOrNotFound(tx, user, id);
@@ -328,6 +359,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       return db.transaction(async (tx) => {
         const doc = await ownedOrNotFound(tx, user, id, { lock: true });
         if (doc.status === 'pending') throw errors.documentPending();
+        if (doc.trashed_at) throw errors.documentTrashed();
         await queueClassification(tx, doc, { requested: true });
         return { id: doc.id, status: doc.status };
       });

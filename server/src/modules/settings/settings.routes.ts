@@ -56,4 +56,25 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ service: SettingsServic
     },
     async (request) => service.update(currentUser(request), request.body),
   );
+
+  app.post(
+    '/test',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Test the saved AI provider with one tiny request (ok: false with the reason when it fails)',
+        response: {
+          200: Type.Object({
+            ok: Type.Boolean(),
+            provider: Provider,
+            detail: Type.String(),
+            latency_ms: Type.Union([Type.Integer(), Type.Null()]),
+          }),
+          ...errorsOf(401),
+        },
+      },
+    },
+    async (request) => service.testConnection(currentUser(request)),
+  );
 };

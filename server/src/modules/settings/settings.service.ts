@@ -3,6 +3,7 @@ import type { AuthUser } from '../../http/auth-context.js';
 import { errors } from '../../http/errors.js';
 import type { CryptoBox } from '../auth/crypto-box.js';
 import { AddressPolicyError, parseBaseUrl, resolveAllowedAddresses } from './address-policy.js';
+import { testProviderConnection, type ConnectionTestAnswer, type ProviderFactories } from './connection-test.js';
 import { presentSettings, type PresentedSettings } from './settings.presenter.js';
 import { defaultSettings, settingsRepository as settings, type ProviderName, type SettingsRow } from './settings.repository.js';
 
@@ -36,7 +37,13 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  * deployment's encryption key, bound to its owner (a sealed key copied to another user's
  * row does not open), and is never returned: responses only say whether one is set.
  */
-export function createSettingsService(deps: { db: Database; box: CryptoBox; allowPrivateUrls: boolean }) {
+export function createSettingsService(deps: {
+  db: Database;
+  box: CryptoBox;
+  allowPrivateUrls: boolean;
+  /** Tests: provider factories (the real ones otherwise). */
+  providers?: ProviderFactories;
+}) {
   const { db, box } = deps;
   const keyAad = (userId: string) => `user_settings.api_key:${userId}`;
 
@@ -80,6 +87,12 @@ export function createSettingsService(deps: { db: Database; box: CryptoBox; allo
       if (row.provider === 'anthropic' && !row.api_key_enc) throw errors.apiKeyRequired();
       await settings.upsert(db, row);
       return presentSettings(row);
+    },
+
+    /** One tiny real request to the saved provider: does it answer with these settings? */
+    async testConnection(user: AuthUser): Promise<ConnectionTestAnswer> {
+      const s = await this.providerSettings(user.id);
+      return testProviderConnection(s, { allowPrivateUrls: deps.allowPrivateUrls, timeoutMs: 15_000, providers: deps.providers });
     },
 
     /** For the classification job (no HTTP caller): the settings with the key opened. */

@@ -10,8 +10,10 @@ export interface TopicRow {
 }
 
 // Every statement names the owner: another user's topic is never read, changed or counted.
+// A topic's count leaves out the documents in the trash (they are hidden everywhere else too).
 const SELECT_TOPIC = `SELECT t.id, t.user_id, t.name, t.description, t.created_at,
-  (SELECT count(*)::int FROM document_topics dt WHERE dt.topic_id = t.id AND dt.user_id = t.user_id) AS document_count
+  (SELECT count(*)::int FROM document_topics dt JOIN documents d ON d.id = dt.document_id AND d.user_id = dt.user_id
+    WHERE dt.topic_id = t.id AND dt.user_id = t.user_id AND d.trashed_at IS NULL) AS document_count
   FROM topics t`;
 
 /** A unique-index violation: the name is taken (case-insensitively) by another topic of this user. */

@@ -13,8 +13,8 @@ import { useAuth } from '../auth/auth-context';
 import { useQuota } from '../quota/quota-context';
 
 const PAGE_SIZE = 50;
-const MB = 1024 * 1024;
-const GB = 1024 * MB;
+const MB = 1000 * 1000;
+const GB = 1000 * MB;
 
 export function AdminPage() {
   const { me } = useAuth();
@@ -24,15 +24,26 @@ export function AdminPage() {
   const [page, setPage] = useState<{ items: AdminUser[]; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [limitFor, setLimitFor] = useState<AdminUser | null>(null);
+  const [confirm, setConfirm] = useState<{ kind: 'disable' | 'delete'; user: AdminUser } | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [search, setSearch] = useState('');
+  const [q, setQ] = useState('');
+  useEffect(() => {
+    const t = setTimeout(() => {
+      setQ(search.trim());
+      setOffset(0);
+    }, 300);
+    return () => clearTimeout(t);
+  }, [search]);
 
   const load = useCallback(async () => {
     try {
-      setPage(await adminApi.users({ limit: PAGE_SIZE, offset }));
+      setPage(await adminApi.users({ limit: PAGE_SIZE, offset, q: q || undefined }));
       setError(null);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'Could not load users.');
     }
-  }, [offset]);
+  }, [offset, q]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -53,7 +64,28 @@ export function AdminPage() {
 
   return (
     <div className="page">
-      <PageHeader title="Users" subtitle={page ? `${page.total} account${page.total === 1 ? '' : 's'} on this server` : ' '} />
+      <PageHeader
+        title="Users"
+        subtitle={page ? `${page.total} account${page.total === 1 ? '' : 's'}${q ? ' match' : ' on this server'}` : ' '}
+        actions={
+          <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
+            Create user
+          </button>
+        }
+      />
+      <div className="toolbar" role="search">
+        <label htmlFor="user-search" className="visually-hidden">
+          Search users by email
+        </label>
+        <input
+          id="user-search"
+          type="search"
+          placeholder="Search by email"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          maxLength={320}
+        />
+      </div>
       {error ? (
         <p className="inline-error" role="alert">
           {error}
@@ -71,6 +103,9 @@ export function AdminPage() {
                   <th scope="col">Role</th>
                   <th scope="col">Storage</th>
                   <th scope="col">Access</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Delete</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -91,6 +126,8 @@ export function AdminPage() {
                         <select
                           id={`role-${u.id}`}
                           value={u.role}
+                          disabled={u.id === me?.id}
+                          title={u.id === me?.id ? 'You cannot change your own role' : undefined}
                           onChange={(e) =>
                             void patch(
                               u,
@@ -134,17 +171,28 @@ export function AdminPage() {
                           <input
                             type="checkbox"
                             checked={!u.disabled}
+                            disabled={u.id === me?.id}
                             onChange={(e) =>
-                              void patch(
-                                u,
-                                { disabled: !e.target.checked },
-                                e.target.checked ? `${u.email} can sign in again` : `${u.email} is disabled and signed out`,
-                              )
+                              e.target.checked
+                                ? void patch(u, { disabled: false }, `${u.email} can sign in again`)
+                                : setConfirm({ kind: 'disable', user: u })
                             }
                           />
                           <span>{u.disabled ? 'Disabled' : 'Active'}</span>
                           <span className="visually-hidden"> — {u.email} may sign in</span>
                         </label>
+                      </td>
+                      <td>
+                        {u.id === me?.id ? null : (
+                          <button
+                            type="button"
+                            className="button button-ghost button-small"
+                            aria-label={`Delete ${u.email}`}
+                            onClick={() => setConfirm({ kind: 'delete', user: u })}
+                          >
+                            Delete
+                          </button>
+                        )}
                       </td>
                     </tr>
                   );
@@ -155,6 +203,40 @@ export function AdminPage() {
           <Pagination label="User pages" offset={offset} limit={PAGE_SIZE} total={page.total} onPage={setOffset} />
         </section>
       )}
+      {confirm ? (
+        <ConfirmDialog
+          title={confirm.kind === 'delete' ? 'Delete this account?' : 'Disable this account?'}
+          description={
+            confirm.kind === 'delete'
+              ? `${confirm.user.email} is signed out now; their documents and files are deleted for good.`
+              : `${confirm.user.email} is signed out everywhere and cannot sign in until enabled again.`
+          }
+          action={confirm.kind === 'delete' ? 'Delete account' : 'Disable'}
+          onClose={() => setConfirm(null)}
+          onConfirm={async () => {
+            const { kind, user } = confirm;
+            setConfirm(null);
+            if (kind === 'disable') return void patch(user, { disabled: true }, `${user.email} is disabled and signed out`);
+            try {
+              await adminApi.deleteUser(user.id);
+              toast(`${user.email} is being deleted`, 'success');
+            } catch (e) {
+              toast(e instanceof ApiError ? e.message : 'The account was not deleted.', 'error');
+            }
+            await load();
+          }}
+        />
+      ) : null}
+      {creating ? (
+        <CreateUserDialog
+          onClose={() => setCreating(false)}
+          onCreated={async (u) => {
+            setCreating(false);
+            toast(`${u.email} created; they choose a new password at first sign-in`, 'success');
+            await load();
+          }}
+        />
+      ) : null}
       {limitFor ? (
         <LimitDialog
           user={limitFor}
@@ -223,6 +305,87 @@ function LimitDialog(props: { user: AdminUser; onClose: () => void; onSave: (byt
           </button>
           <button type="submit" className="button button-primary" disabled={busy}>
             {busy ? 'Saving…' : 'Save limit'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function ConfirmDialog(props: {
+  title: string;
+  description: string;
+  action: string;
+  onClose: () => void;
+  onConfirm: () => Promise<void>;
+}) {
+  const [busy, setBusy] = useState(false);
+  return (
+    <Dialog title={props.title} description={props.description} onClose={props.onClose} initialFocus="[data-autofocus]">
+      <div className="dialog-actions">
+        <button type="button" className="button button-secondary" onClick={props.onClose} data-autofocus>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="button button-danger"
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            await props.onConfirm();
+          }}
+        >
+          {props.action}
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
+function CreateUserDialog(props: { onClose: () => void; onCreated: (u: AdminUser) => Promise<void> }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    setBusy(true);
+    try {
+      const created = await adminApi.createUser({
+        email: String(form.get('email') ?? ''),
+        temporary_password: String(form.get('password') ?? ''),
+        role: form.get('role') === 'admin' ? 'admin' : 'user',
+      });
+      await props.onCreated(created);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : 'The account was not created.');
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title="Create user" description="They sign in with this temporary password and must choose their own." onClose={props.onClose}>
+      <form className="stack" onSubmit={submit}>
+        <FormError message={error} />
+        <div className="field">
+          <label htmlFor="new-user-email">Email</label>
+          <input id="new-user-email" name="email" type="email" required maxLength={320} autoComplete="off" />
+        </div>
+        <div className="field">
+          <label htmlFor="new-user-password">Temporary password</label>
+          <input id="new-user-password" name="password" type="text" required minLength={8} maxLength={1024} autoComplete="off" />
+        </div>
+        <div className="field">
+          <label htmlFor="new-user-role">Role</label>
+          <select id="new-user-role" name="role" defaultValue="user">
+            <option value="user">User</option>
+            <option value="admin">Admin</option>
+          </select>
+        </div>
+        <div className="dialog-actions">
+          <button type="button" className="button button-secondary" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {busy ? 'Creating…' : 'Create user'}
           </button>
         </div>
       </form>

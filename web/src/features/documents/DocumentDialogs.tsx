@@ -61,10 +61,11 @@ export function RenameDialog({ doc, onClose, onDone, fallbackFocus }: DialogProp
 }
 
 export function TopicsDialog({ doc, topics, onClose, onDone, fallbackFocus }: DialogProps & { topics: Topic[] }) {
-  // The API's topic_ids replaces the manual assignments only: automatic ones stay until
-  // the document is classified again, so they are shown as set and cannot be unticked.
+  // topic_ids makes the document's topics exactly these: an automatic topic left ticked
+  // becomes the user's own, one unticked is removed for good (reclassifying does not bring
+  // it back, and the classifier learns from it).
   const automatic = new Set(doc.topics.filter((t) => t.source === 'auto').map((t) => t.id));
-  const [chosen, setChosen] = useState(() => new Set(doc.topics.filter((t) => t.source === 'manual').map((t) => t.id)));
+  const [chosen, setChosen] = useState(() => new Set(doc.topics.map((t) => t.id)));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const toggle = (id: string) =>
@@ -108,13 +109,12 @@ export function TopicsDialog({ doc, topics, onClose, onDone, fallbackFocus }: Di
               <label key={t.id} className="check-row">
                 <input
                   type="checkbox"
-                  checked={automatic.has(t.id) || chosen.has(t.id)}
-                  disabled={automatic.has(t.id)}
+                  checked={chosen.has(t.id)}
                   onChange={() => toggle(t.id)}
                 />
                 <span>{t.name}</span>
                 {automatic.has(t.id) ? (
-                  <span className="muted check-hint">Filed automatically</span>
+                  <span className="muted check-hint">Filed automatically — untick if it is wrong</span>
                 ) : t.description ? (
                   <span className="muted check-hint">{t.description}</span>
                 ) : null}

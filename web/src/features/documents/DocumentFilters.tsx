@@ -7,11 +7,30 @@ export interface Filters {
   q: string;
   topic: string;
   status: string;
+  /** Type family (pdf, image, …) or ''. */
+  type: string;
+  /** YYYY-MM-DD or ''. */
+  from: string;
+  to: string;
 }
+
+export const NO_FILTERS = { q: '', topic: '', status: '', type: '', from: '', to: '' };
+
+const TYPE_FAMILIES: Array<{ value: string; label: string }> = [
+  { value: '', label: 'Any type' },
+  { value: 'pdf', label: 'PDF' },
+  { value: 'office', label: 'Office documents' },
+  { value: 'text', label: 'Text' },
+  { value: 'image', label: 'Images' },
+  { value: 'archive', label: 'Archives' },
+  { value: 'audio', label: 'Audio' },
+  { value: 'video', label: 'Video' },
+  { value: 'other', label: 'Other' },
+];
 
 const SEARCH_DELAY_MS = 300;
 
-/** Search (as you type, debounced), topic and status filters. */
+/** Search (as you type, debounced), topic, status, type and date filters. */
 export function DocumentFilters(props: { filters: Filters; topics: Topic[]; onChange: (next: Partial<Filters>) => void }) {
   const { filters, onChange } = props;
   const [text, setText] = useState(filters.q);
@@ -27,7 +46,7 @@ export function DocumentFilters(props: { filters: Filters; topics: Topic[]; onCh
     return () => clearTimeout(t);
   }, [text, filters.q]);
 
-  const active = filters.q || filters.topic || filters.status;
+  const active = filters.q || filters.topic || filters.status || filters.type || filters.from || filters.to;
   return (
     <div className="toolbar" role="search">
       <div className="search-box">
@@ -70,13 +89,33 @@ export function DocumentFilters(props: { filters: Filters; topics: Topic[]; onCh
             </option>
           ))}
         </select>
+        <label htmlFor={`${id}-type`} className="visually-hidden">
+          Type
+        </label>
+        <select id={`${id}-type`} value={filters.type} onChange={(e) => onChange({ type: e.target.value })}>
+          {TYPE_FAMILIES.map((t) => (
+            <option key={t.value} value={t.value}>
+              {t.label}
+            </option>
+          ))}
+        </select>
+        <div className="toolbar-dates">
+          <label>
+            From
+            <input type="date" value={filters.from} max={filters.to || undefined} onChange={(e) => onChange({ from: e.target.value })} />
+          </label>
+          <label>
+            To
+            <input type="date" value={filters.to} min={filters.from || undefined} onChange={(e) => onChange({ to: e.target.value })} />
+          </label>
+        </div>
         {active ? (
           <button
             type="button"
             className="button button-ghost button-small"
             onClick={() => {
               setText('');
-              onChange({ q: '', topic: '', status: '' });
+              onChange({ ...NO_FILTERS });
             }}
           >
             Clear

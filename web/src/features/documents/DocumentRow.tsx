@@ -1,24 +1,71 @@
+import type { MouseEvent } from 'react';
 import { Link } from 'react-router';
 import type { DocumentItem } from '../../api/types';
 import { formatBytes, formatDate, formatDateTime } from '../../components/format';
 import { Icon } from '../../components/Icon';
-import { Menu } from '../../components/Menu';
+import { Menu, type MenuItem } from '../../components/Menu';
 import type { DisplayStatus } from './document-status';
 import { Snippet } from './Snippet';
 import { StatusBadge } from './StatusBadge';
 
-export type DocumentAction = 'download' | 'share' | 'rename' | 'topics' | 'reclassify' | 'delete';
+export type DocumentAction = 'download' | 'share' | 'rename' | 'topics' | 'reclassify' | 'trash' | 'restore' | 'delete';
+
+/** Why a document has no topics, in words: the user may need to create some first. */
+function NoTopics(props: { status: DisplayStatus; hasTopics: boolean }) {
+  if (props.status.key === 'classifying') return null;
+  if (!props.hasTopics && props.status.key === 'uploaded') {
+    return (
+      <span className="muted doc-no-topics">
+        <Link to="/topics">Create topics</Link> to sort it
+      </span>
+    );
+  }
+  return <span className="muted doc-no-topics">{props.status.key === 'classified' ? 'No matching topic' : 'No topics'}</span>;
+}
 
 export function DocumentRow(props: {
   doc: DocumentItem;
   status: DisplayStatus;
+  selected: boolean;
+  hasTopics: boolean;
+  onSelect: (id: string, opts: { range: boolean }) => void;
   onAction: (action: DocumentAction, doc: DocumentItem) => void;
 }) {
   const { doc, status } = props;
   const ready = doc.status !== 'pending';
   const act = (a: DocumentAction) => () => props.onAction(a, doc);
+  const inTrash = doc.trashed_at !== null;
+  const items: MenuItem[] = inTrash
+    ? [
+        { label: 'Restore', icon: <Icon name="refresh" size={16} />, onSelect: act('restore') },
+        { label: 'Delete for good', icon: <Icon name="trash" size={16} />, onSelect: act('delete'), tone: 'danger' },
+      ]
+    : [
+        { label: 'Download', icon: <Icon name="download" size={16} />, onSelect: act('download'), disabled: !ready },
+        { label: 'Share', icon: <Icon name="link" size={16} />, onSelect: act('share'), disabled: !ready },
+        { label: 'Rename', icon: <Icon name="edit" size={16} />, onSelect: act('rename') },
+        { label: 'Set topics', icon: <Icon name="tag" size={16} />, onSelect: act('topics') },
+        { label: 'Reclassify', icon: <Icon name="refresh" size={16} />, onSelect: act('reclassify'), disabled: !ready || doc.processing },
+        { label: 'Move to trash', icon: <Icon name="trash" size={16} />, onSelect: act('trash'), tone: 'danger' },
+      ];
   return (
-    <li className="doc-row" data-document-id={doc.id} data-filename={doc.filename}>
+    <li className={`doc-row${props.selected ? ' is-selected' : ''}`} data-document-id={doc.id} data-filename={doc.filename}>
+      <div className="doc-check">
+        <input
+          type="checkbox"
+          aria-label={`Select ${doc.filename}`}
+          checked={props.selected}
+          onChange={() => {}}
+          onClick={(e: MouseEvent<HTMLInputElement>) => props.onSelect(doc.id, { range: e.shiftKey })}
+          onKeyDown={(e) => {
+            // Space toggles natively (as a click); Shift+Space selects the range too.
+            if (e.key === ' ' && e.shiftKey) {
+              e.preventDefault();
+              props.onSelect(doc.id, { range: true });
+            }
+          }}
+        />
+      </div>
       <div className="doc-main">
         <span className="doc-icon" aria-hidden="true">
           <Icon name="file" />
@@ -31,6 +78,11 @@ export function DocumentRow(props: {
             <span className="shared-mark" title="Anyone with one of its share links can download it">
               <Icon name="link" size={14} /> Shared
             </span>
+          ) : null}
+          {doc.duplicate_of ? (
+            <p className="doc-duplicate">
+              <Icon name="alert" size={14} /> Same file as an earlier upload
+            </p>
           ) : null}
           {doc.snippet && doc.snippet.length > 0 ? <Snippet segments={doc.snippet} /> : null}
           {status.key === 'failed' && doc.error ? (
@@ -63,7 +115,7 @@ export function DocumentRow(props: {
             ))}
           </ul>
         ) : (
-          <span className="muted doc-no-topics">{status.key === 'classifying' ? '' : 'No topics'}</span>
+          <NoTopics status={status} hasTopics={props.hasTopics} />
         )}
       </div>
       <div className="doc-size">{ready ? formatBytes(doc.size_bytes) : '—'}</div>
@@ -73,17 +125,7 @@ export function DocumentRow(props: {
         </time>
       </div>
       <div className="doc-actions">
-        <Menu
-          label={`Actions for ${doc.filename}`}
-          items={[
-            { label: 'Download', icon: <Icon name="download" size={16} />, onSelect: act('download'), disabled: !ready },
-            { label: 'Share', icon: <Icon name="link" size={16} />, onSelect: act('share'), disabled: !ready },
-            { label: 'Rename', icon: <Icon name="edit" size={16} />, onSelect: act('rename') },
-            { label: 'Set topics', icon: <Icon name="tag" size={16} />, onSelect: act('topics') },
-            { label: 'Reclassify', icon: <Icon name="refresh" size={16} />, onSelect: act('reclassify'), disabled: !ready },
-            { label: 'Delete', icon: <Icon name="trash" size={16} />, onSelect: act('delete'), tone: 'danger' },
-          ]}
-        >
+        <Menu label={`Actions for ${doc.filename}`} items={items}>
           <Icon name="more" size={20} />
         </Menu>
       </div>

@@ -1,96 +1,128 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/api-error';
 import { documentsApi } from '../../api/documents.api';
-import type { DocumentItem, DocumentQuery } from '../../api/types';
+import type { DocumentItem, DocumentQuery, SortValue } from '../../api/types';
 import { plural } from '../../components/format';
 import { Icon } from '../../components/Icon';
 import { PageHeader } from '../../components/PageHeader';
-import { Pagination } from '../../components/Pagination';
+import { Pagination, PAGE_SIZES } from '../../components/Pagination';
 import { LoadingBlock } from '../../components/Spinner';
 import { useToast } from '../../components/Toasts';
 import { useQuota } from '../quota/quota-context';
-import { useAutoClassify } from '../settings/use-auto-classify';
 import { useTopics } from '../topics/use-topics';
 import { useUploads } from '../upload/upload-context';
 import { UploadPanel } from '../upload/UploadPanel';
 import { useFileDrop } from '../upload/use-file-drop';
 import { ShareDialog } from '../shares/ShareDialog';
-import { classificationMark, displayStatus } from './document-status';
+import { BulkBar } from './BulkBar';
+import { displayStatus } from './document-status';
 import { DeleteDialog, RenameDialog, TopicsDialog } from './DocumentDialogs';
-import { DocumentFilters, type Filters } from './DocumentFilters';
+import { DocumentFilters, NO_FILTERS, type Filters } from './DocumentFilters';
 import { DocumentRow, type DocumentAction } from './DocumentRow';
+import { SortHeader } from './SortHeader';
 import { useDocumentList } from './use-document-list';
+import { useSelection } from './use-selection';
 
-const PAGE_SIZE = 20;
-const RECLASSIFY_PATIENCE_MS = 3 * 60_000;
+const DEFAULT_PAGE_SIZE = 20;
 
 type OpenDialog = { kind: 'share' | 'rename' | 'topics' | 'delete'; doc: DocumentItem } | null;
 
+const FILTER_KEYS = ['q', 'topic', 'status', 'type', 'from', 'to'] as const;
+
+/** The documents list and the trash (`?in=trash`): filters, sorting, pages and selection live in the URL. */
 export function DocumentsPage() {
   const [params, setParams] = useSearchParams();
-  const filters: Filters = { q: params.get('q') ?? '', topic: params.get('topic') ?? '', status: params.get('status') ?? '' };
+  const inTrash = params.get('in') === 'trash';
+  const filters: Filters = Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? ''])) as unknown as Filters;
   const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
+  const sizeParam = Number(params.get('size'));
+  const pageSize = PAGE_SIZES.includes(sizeParam) ? sizeParam : DEFAULT_PAGE_SIZE;
+  const sort = (params.get('sort') ?? '') as SortValue | '';
   const uploads = useUploads();
   const quota = useQuota();
   const toast = useToast();
   const { topics } = useTopics();
-  const autoClassify = useAutoClassify();
   const [dialog, setDialog] = useState<OpenDialog>(null);
-  // Documents asked to classify again, with what they looked like when asked.
-  const [reclassifying, setReclassifying] = useState(() => new Map<string, { mark: string; at: number }>());
   const fileInput = useRef<HTMLInputElement>(null);
 
   const query = useMemo<DocumentQuery>(
     () => ({
-      limit: PAGE_SIZE,
-      offset: (page - 1) * PAGE_SIZE,
+      limit: pageSize,
+      offset: (page - 1) * pageSize,
       q: filters.q || undefined,
       topic_id: filters.topic || undefined,
       status: (filters.status || undefined) as DocumentQuery['status'],
+      content_type: (filters.type || undefined) as DocumentQuery['content_type'],
+      from: filters.from || undefined,
+      to: filters.to || undefined,
+      sort: sort || undefined,
+      in: inTrash ? 'trash' : undefined,
     }),
-    [page, filters.q, filters.topic, filters.status],
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [page, pageSize, sort, inTrash, ...FILTER_KEYS.map((k) => filters[k])],
   );
 
-  // Keyed on the ids, not the items: progress ticks must not restart the list's polling timer.
   const uploadingKey = uploads.items
     .map((i) => i.documentId)
     .filter((id): id is string => id !== null)
     .join(',');
   const uploadingHere = useMemo(() => new Set(uploadingKey ? uploadingKey.split(',') : []), [uploadingKey]);
-  const statusOf = useCallback(
-    (doc: DocumentItem) =>
-      displayStatus(doc, { autoClassify, reclassifying: reclassifying.has(doc.id), uploadingHere: uploadingHere.has(doc.id) }),
-    [autoClassify, reclassifying, uploadingHere],
-  );
-  const needsPolling = useCallback((items: DocumentItem[]) => items.some((d) => statusOf(d).settling), [statusOf]);
+  const statusOf = useCallback((doc: DocumentItem) => displayStatus(doc, { uploadingHere: uploadingHere.has(doc.id) }), [uploadingHere]);
+  // Poll only while the server says something is in flight.
+  const needsPolling = useCallback((items: DocumentItem[]) => items.some((d) => d.processing), []);
   const list = useDocumentList(query, { refreshKey: uploads.confirmedCount, needsPolling });
+  const items = list.page?.items ?? [];
+  const total = list.page?.total ?? 0;
+  const pageIds = useMemo(() => items.map((d) => d.id), [items]);
+  const selection = useSelection(pageIds);
+  const queryKey = JSON.stringify({ ...query, limit: undefined, offset: undefined });
+  const lastQueryKey = useRef(queryKey);
+  if (lastQueryKey.current !== queryKey) {
+    lastQueryKey.current = queryKey;
+    if (selection.ids.size > 0) queueMicrotask(selection.clear);
+  }
 
-  // A reclassify is over once the document's classification has changed and settled.
-  useEffect(() => {
-    if (!list.page || reclassifying.size === 0) return;
-    const next = new Map(reclassifying);
-    for (const [id, entry] of reclassifying) {
-      const doc = list.page.items.find((d) => d.id === id);
-      const settled =
-        doc && classificationMark(doc) !== entry.mark && (doc.status === 'classified' || doc.status === 'classification_failed');
-      if (!doc || settled || Date.now() - entry.at > RECLASSIFY_PATIENCE_MS) next.delete(id);
-    }
-    if (next.size !== reclassifying.size) setReclassifying(next);
-  }, [list.page, reclassifying]);
-
-  const setFilters = (next: Partial<Filters> & { page?: number }) => {
-    const merged = { ...filters, page: 1, ...next };
+  const setView = (next: Partial<Filters> & { page?: number; size?: number; sort?: string; in?: 'trash' | '' }) => {
+    const merged = { ...filters, page: 1, size: pageSize, sort, in: inTrash ? 'trash' : '', ...next };
     const p = new URLSearchParams();
-    if (merged.q) p.set('q', merged.q);
-    if (merged.topic) p.set('topic', merged.topic);
-    if (merged.status) p.set('status', merged.status);
+    if (merged.in) p.set('in', merged.in);
+    for (const k of FILTER_KEYS) if (merged[k]) p.set(k, merged[k]);
+    if (merged.sort) p.set('sort', merged.sort);
+    if (merged.size !== DEFAULT_PAGE_SIZE) p.set('size', String(merged.size));
     if (merged.page > 1) p.set('page', String(merged.page));
     setParams(p, { replace: next.page === undefined && 'q' in next });
+    if (next.page !== undefined) {
+      // A new page starts at its top, with focus on the list's heading.
+      requestAnimationFrame(() => {
+        window.scrollTo({ top: 0 });
+        document.querySelector<HTMLElement>('.page-title')?.focus({ preventScroll: true });
+      });
+    }
   };
 
   const dragging = useFileDrop(uploads.add);
   const pageHeading = () => document.querySelector<HTMLElement>('.page-title');
+  const failed = (e: unknown) => toast(e instanceof ApiError ? e.message : 'That did not work. Try again.', 'error');
+
+  const moveToTrash = async (docs: DocumentItem[]) => {
+    const ids = docs.map((d) => d.id);
+    await documentsApi.bulk({ ids, action: 'trash' });
+    list.reload();
+    const label = docs.length === 1 ? docs[0]!.filename : plural(docs.length, 'document');
+    toast(`Moved ${label} to the trash`, 'success', {
+      label: 'Undo',
+      onClick: () => {
+        void documentsApi
+          .bulk({ ids, action: 'restore' })
+          .then(() => {
+            toast(`Restored ${label}`, 'success');
+            list.reload();
+          })
+          .catch(failed);
+      },
+    });
+  };
 
   const onAction = async (action: DocumentAction, doc: DocumentItem) => {
     if (action === 'share' || action === 'rename' || action === 'topics' || action === 'delete')
@@ -107,29 +139,59 @@ export function DocumentsPage() {
         a.remove();
       } else if (action === 'reclassify') {
         await documentsApi.classify(doc.id);
-        setReclassifying((m) => new Map(m).set(doc.id, { mark: classificationMark(doc), at: Date.now() }));
         toast(`Classifying ${doc.filename} again`);
+        list.reload();
+      } else if (action === 'trash') {
+        await moveToTrash([doc]);
+      } else if (action === 'restore') {
+        await documentsApi.restore(doc.id);
+        toast(`Restored ${doc.filename}`, 'success');
         list.reload();
       }
     } catch (e) {
-      toast(e instanceof ApiError ? e.message : 'That did not work. Try again.', 'error');
+      failed(e);
     }
   };
 
+  /** The ids an action applies to: the ticked ones, or every document matching the filter (≤ 500). */
+  const selectedIds = async (): Promise<string[]> => {
+    if (!selection.allMatching) return [...selection.ids];
+    const ids: string[] = [];
+    for (let offset = 0; offset < Math.min(total, 500); offset += 200) {
+      const p = await documentsApi.list({ ...query, limit: 200, offset });
+      ids.push(...p.items.map((d) => d.id));
+    }
+    return ids.slice(0, 500);
+  };
+
   const closeDialog = () => setDialog(null);
-  const items = list.page?.items ?? [];
-  const total = list.page?.total ?? 0;
-  const filtered = Boolean(filters.q || filters.topic || filters.status);
+  const filtered = FILTER_KEYS.some((k) => filters[k]);
+  const hasTopics = (topics?.length ?? 0) > 0;
+  const title = inTrash ? 'Trash' : 'Documents';
+  const count = list.page
+    ? inTrash
+      ? `${plural(total, 'document')} in the trash · deleted for good after 30 days`
+      : filtered
+        ? `${plural(total, 'document')} match`
+        : plural(total, 'document')
+    : ' ';
 
   return (
     <div className="page documents-page">
       <PageHeader
-        title="Documents"
-        subtitle={list.page ? (filtered ? 'Filtered view' : `${plural(total, 'document')}`) : ' '}
+        title={title}
+        subtitle={count}
         actions={
-          <button type="button" className="button button-primary" onClick={() => fileInput.current?.click()}>
-            <Icon name="upload" size={18} /> Upload files
-          </button>
+          <>
+            <Link className="button button-secondary" to={inTrash ? '/' : '/?in=trash'}>
+              <Icon name={inTrash ? 'folder' : 'trash'} size={18} /> {inTrash ? 'All documents' : 'Trash'}
+            </Link>
+            {inTrash ? null : (
+              <button type="button" className="button button-primary" onClick={() => fileInput.current?.click()}>
+                <Icon name="upload" size={18} /> Upload files
+              </button>
+            )}
+          </>
         }
       />
       <input
@@ -146,13 +208,13 @@ export function DocumentsPage() {
         }}
       />
 
-      <UploadPanel />
+      {inTrash ? null : <UploadPanel />}
 
       <section className="card documents-card" aria-labelledby="documents-list-title">
         <h2 id="documents-list-title" className="visually-hidden">
-          Your documents
+          {inTrash ? 'Documents in the trash' : 'Your documents'}
         </h2>
-        <DocumentFilters filters={filters} topics={topics ?? []} onChange={setFilters} />
+        <DocumentFilters filters={filters} topics={topics ?? []} onChange={(f) => setView(f)} />
         {list.error ? (
           <div className="inline-error" role="alert">
             {list.error}{' '}
@@ -166,13 +228,42 @@ export function DocumentsPage() {
             {plural(total, 'result')} for “{filters.q}”
           </p>
         ) : null}
+        {selection.ids.size > 0 ? (
+          <BulkBar
+            count={selection.allMatching ? Math.min(total, 500) : selection.ids.size}
+            total={total}
+            allMatching={selection.allMatching}
+            pageAllSelected={selection.pageState === 'all'}
+            inTrash={inTrash}
+            topics={topics ?? []}
+            onSelectAllMatching={selection.selectAllMatching}
+            onClear={selection.clear}
+            run={async (action, topicIds) => {
+              try {
+                const ids = await selectedIds();
+                if (action === 'trash') {
+                  const docs = items.filter((d) => ids.includes(d.id));
+                  await moveToTrash(docs.length === ids.length ? docs : ids.map((id) => ({ id, filename: '' }) as DocumentItem));
+                } else {
+                  const r = await documentsApi.bulk({ ids, action, topic_ids: topicIds });
+                  toast(`${plural(r.affected, 'document')} updated`, 'success');
+                  list.reload();
+                  if (action === 'delete') void quota.reload();
+                }
+                selection.clear();
+              } catch (e) {
+                failed(e);
+              }
+            }}
+          />
+        ) : null}
         {!list.page && list.loading ? (
           <LoadingBlock label="Loading documents…" />
         ) : items.length === 0 ? (
-          filtered ? (
+          filtered || inTrash ? (
             <div className="empty">
-              <p className="empty-title">Nothing matches</p>
-              <p className="muted">Try other words, or clear the filters.</p>
+              <p className="empty-title">{inTrash && !filtered ? 'The trash is empty' : 'Nothing matches'}</p>
+              {filtered ? <p className="muted">Try other words, or clear the filters.</p> : null}
             </div>
           ) : (
             <div className="empty empty-drop">
@@ -190,17 +281,36 @@ export function DocumentsPage() {
           )
         ) : (
           <>
-            <div className="doc-head" aria-hidden="true">
-              <span>Name</span>
-              <span>Status</span>
-              <span>Topics</span>
-              <span>Size</span>
-              <span>Added</span>
+            <div className="doc-head">
+              <span>
+                <input
+                  type="checkbox"
+                  aria-label="Select all on this page"
+                  checked={selection.pageState === 'all'}
+                  ref={(el) => {
+                    if (el) el.indeterminate = selection.pageState === 'some';
+                  }}
+                  onChange={(e) => selection.setPage(e.currentTarget.checked)}
+                />
+              </span>
+              <SortHeader label="Name" field="filename" sort={sort} onSort={(s) => setView({ sort: s })} />
+              <span aria-hidden="true">Status</span>
+              <span aria-hidden="true">Topics</span>
+              <SortHeader label="Size" field="size_bytes" sort={sort} onSort={(s) => setView({ sort: s })} />
+              <SortHeader label="Added" field="created_at" sort={sort} onSort={(s) => setView({ sort: s })} />
               <span />
             </div>
             <ul className="doc-list" aria-busy={list.loading || undefined}>
               {items.map((doc) => (
-                <DocumentRow key={doc.id} doc={doc} status={statusOf(doc)} onAction={onAction} />
+                <DocumentRow
+                  key={doc.id}
+                  doc={doc}
+                  status={statusOf(doc)}
+                  selected={selection.ids.has(doc.id)}
+                  hasTopics={hasTopics}
+                  onSelect={selection.toggle}
+                  onAction={onAction}
+                />
               ))}
             </ul>
           </>
@@ -208,9 +318,10 @@ export function DocumentsPage() {
         <Pagination
           label="Document pages"
           offset={query.offset ?? 0}
-          limit={PAGE_SIZE}
+          limit={pageSize}
           total={total}
-          onPage={(offset) => setFilters({ ...filters, page: offset / PAGE_SIZE + 1 })}
+          onPage={(offset) => setView({ page: offset / pageSize + 1 })}
+          onLimit={(size) => setView({ size })}
         />
       </section>
 
@@ -256,7 +367,7 @@ export function DocumentsPage() {
           onDone={() => {
             const name = dialog.doc.filename;
             closeDialog();
-            toast(`Deleted ${name}`, 'success');
+            toast(`Deleted ${name} for good`, 'success');
             list.reload();
             void quota.reload();
           }}

@@ -4,6 +4,7 @@ import { authApi } from '../../api/auth.api';
 import { Field, FormError } from '../../components/Field';
 import { useAction } from '../../components/use-action';
 import { useToast } from '../../components/Toasts';
+import { useAuth } from '../auth/auth-context';
 
 const messageOf = (err: unknown) =>
   hasCode(err, 'unauthorized', 'wrong_password')
@@ -14,6 +15,7 @@ const messageOf = (err: unknown) =>
 
 export function PasswordCard() {
   const toast = useToast();
+  const { reloadMe } = useAuth();
   const [mismatch, setMismatch] = useState<string | null>(null);
   const { busy, error, run } = useAction(messageOf);
   const submit = (e: FormEvent<HTMLFormElement>) => {
@@ -27,6 +29,7 @@ export function PasswordCard() {
       await authApi.changePassword({ current_password: String(data.get('current_password') ?? ''), new_password: next });
       form.reset();
       toast('Password changed. Your other sessions were signed out.', 'success');
+      await reloadMe();
     });
   };
   return (

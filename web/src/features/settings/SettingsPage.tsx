@@ -190,10 +190,42 @@ function SettingsForm(props: { settings: ClassifierSettings; onSaved: (s: Classi
       </label>
 
       <div className="dialog-actions">
+        <TestConnectionButton />
         <button type="submit" className="button button-primary" disabled={busy}>
           {busy ? 'Saving…' : 'Save settings'}
         </button>
       </div>
     </form>
+  );
+}
+
+/** Sends one tiny request to the saved provider and says what came back. */
+function TestConnectionButton() {
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <>
+      <p className={result ? (result.ok ? 'test-result test-ok' : 'test-result test-failed') : 'visually-hidden'} role="status">
+        {result?.text ?? ''}
+      </p>
+      <button
+        type="button"
+        className="button button-secondary"
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true);
+          try {
+            const r = await settingsApi.test();
+            setResult({ ok: r.ok, text: r.ok ? `${r.detail}${r.latency_ms !== null ? ` (${r.latency_ms} ms)` : ''}` : `Failed: ${r.detail}` });
+          } catch (e) {
+            setResult({ ok: false, text: e instanceof ApiError ? e.message : 'The test could not run.' });
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        {busy ? 'Testing…' : 'Test saved settings'}
+      </button>
+    </>
   );
 }

@@ -9,6 +9,9 @@ export function UploadPanel() {
   const { items, cancel, retry, dismiss: forget, clearFinished } = useUploads();
   const announcement = useFinishedAnnouncement(items);
   const listRef = useRef<HTMLUListElement>(null);
+  // Collapsed, the panel keeps only what needs the user (running or failed uploads, at most
+  // three) so a big batch does not push the list down the page.
+  const [expanded, setExpanded] = useState(false);
   // The row and its button go away: focus the next row's button, or the page heading.
   const dismiss = (id: number) => {
     const rows = [...(listRef.current?.querySelectorAll<HTMLElement>('.upload-row') ?? [])];
@@ -28,6 +31,8 @@ export function UploadPanel() {
     );
   const done = items.filter((i) => i.step === 'done').length;
   const anyFinished = items.some((i) => isFinishedStep(i.step));
+  const collapsible = items.length > 3;
+  const shown = !collapsible || expanded ? items : items.filter((i) => i.step !== 'done').slice(0, 3);
   return (
     <section className="card uploads" aria-labelledby="uploads-title">
       <header className="uploads-head">
@@ -37,6 +42,17 @@ export function UploadPanel() {
         <span className="muted uploads-count">
           {done} of {items.length} done
         </span>
+        {collapsible ? (
+          <button
+            type="button"
+            className="button button-ghost button-small"
+            aria-expanded={expanded}
+            aria-controls="upload-list"
+            onClick={() => setExpanded((e) => !e)}
+          >
+            {expanded ? 'Show less' : `Show all ${items.length}`}
+          </button>
+        ) : null}
         {anyFinished ? (
           <button
             type="button"
@@ -50,8 +66,8 @@ export function UploadPanel() {
           </button>
         ) : null}
       </header>
-      <ul className="upload-list" ref={listRef}>
-        {items.map((item) => (
+      <ul className="upload-list" id="upload-list" ref={listRef}>
+        {shown.map((item) => (
           <UploadRow key={item.id} item={item} onCancel={cancel} onRetry={retry} onDismiss={dismiss} />
         ))}
       </ul>

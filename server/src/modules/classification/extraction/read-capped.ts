@@ -1,4 +1,14 @@
+import { createHash } from 'node:crypto';
+import type { BlobStore } from '../../../storage/blob-store.js';
 import { ExtractionError } from './extraction-limits.js';
+
+/** The hex SHA-256 of a stored object, read as a stream (any size, constant memory). */
+export async function hashObject(blobs: BlobStore, key: string): Promise<string> {
+  const hash = createHash('sha256');
+  const stream = await blobs.get({ key });
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) hash.update(chunk);
+  return hash.digest('hex');
+}
 
 /**
  * Reads a stream into memory, at most `maxBytes`. With `truncate` the rest is left unread

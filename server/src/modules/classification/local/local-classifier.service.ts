@@ -4,6 +4,30 @@ import { DEFAULT_PARAMS, pickTopics, scoreTopics, type ClassifierParams, type To
 import { localModelRepository as model } from './local-model.repository.js';
 import { termCounts } from './tokenize.js';
 
+/**
+ * Negative examples. When the user takes a document out of a topic the classifier chose,
+ * that document becomes a counter-example for the topic: a new document is filed there
+ * with its confidence scaled by (1 − s), s its greatest cosine to the topic's
+ * counter-examples, and not at all when s ≥ NEGATIVE_VETO — a near copy of a document the
+ * user said does not belong is not put back by its look-alike. The topic sums (learnt from
+ * manual filings only) are left as they are: a rejection says what a topic is not, not what
+ * it is. The newest MAX_NEGATIVES rejections of the user are read.
+ */
+export const NEGATIVE_VETO = 0.5;
+const MAX_NEGATIVES = 200;
+
+function maxSimilarity(doc: Features, others: { terms: string[]; weights: number[] }[]): number {
+  if (others.length === 0) return 0;
+  const w = new Map(doc.terms.map((t, i) => [t, doc.weights[i]!]));
+  let best = 0;
+  for (const o of others) {
+    let dot = 0;
+    for (let i = 0; i < o.terms.length; i++) dot += (w.get(o.terms[i]!) ?? 0) * Number(o.weights[i]);
+    best = Math.max(best, dot);
+  }
+  return best;
+}
+
 export interface LocalPick {
   topicId: string;
   confidence: number;
@@ -65,7 +89,13 @@ export function createLocalClassifier(opts: { params?: ClassifierParams } = {}) 
         },
         params,
       );
-      return pickTopics(scores, params).map((s) => ({ topicId: s.topicId, confidence: Math.round(s.confidence * 1000) / 1000 }));
+      const picks = pickTopics(scores, params);
+      const negatives = picks.length === 0 ? [] : await model.rejections(tx, { userId: d.userId, exceptDocumentId: d.documentId, limit: MAX_NEGATIVES });
+      return picks.flatMap((s) => {
+        const likeRejected = maxSimilarity(features, negatives.filter((n) => n.topic_id === s.topicId));
+        if (likeRejected >= NEGATIVE_VETO) return [];
+        return [{ topicId: s.topicId, confidence: Math.round(s.confidence * (1 - likeRejected) * 1000) / 1000 }];
+      });
     },
   };
 }

@@ -95,4 +95,23 @@ export const localModelRepository = {
     }
     return byTopic;
   },
+
+  /**
+   * Negative examples: the features of documents the user took out of an automatically
+   * assigned topic, newest first, at most `limit` (the document being classified left out).
+   */
+  async rejections(
+    q: Queryable,
+    where: { userId: string; exceptDocumentId: string; limit: number },
+  ): Promise<{ topic_id: string; terms: string[]; weights: number[] }[]> {
+    const { rows } = await q.query<{ topic_id: string; terms: string[]; weights: number[] }>(
+      `SELECT r.topic_id, c.terms, c.weights
+         FROM document_topic_rejections r
+         JOIN classifier_documents c ON c.document_id = r.document_id AND c.user_id = r.user_id
+        WHERE r.user_id = $1 AND r.document_id <> $2
+        ORDER BY r.created_at DESC LIMIT $3`,
+      [where.userId, where.exceptDocumentId, where.limit],
+    );
+    return rows;
+  },
 };

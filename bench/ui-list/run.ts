@@ -1,0 +1,98 @@
+/**
+ * bench/ui-list: the documents list in Chromium with 1,000 documents on the embedded
+ * default (PGlite, disk storage): the first render of the list after a navigation and a
+ * page change, measured in the page (performance.now()) from the start of the navigation
+ * or the click to the frame in which the rows of the new page are in the DOM. Prints
+ * figures; asserts nothing. Target: < 300 ms.
+ *
+ *   node --import tsx bench/ui-list/run.ts          (BENCH_DOCS=1000, BENCH_RUNS=15)
+ */
+import { ApiClient } from '../../e2e/support/api.js';
+import { buildOnce, startApp } from '../../e2e/support/app-server.js';
+import { launchBrowser, newSession } from '../../e2e/support/browser.js';
+import { signIn } from '../../e2e/support/ui.js';
+
+const DOCS = Number(process.env.BENCH_DOCS ?? 1000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(0)} ms, p95 ${pct(xs, 95).toFixed(0)} ms, max ${Math.max(...xs).toFixed(0)} ms`;
+
+await buildOnce();
+const app = await startApp();
+const browser = await launchBrowser();
+try {
+  const api = new ApiClient(app.baseUrl);
+  const user = await api.createUser('bench-ui@example.test', 'bench passphrase 1');
+  await api.ok('PUT', '/api/settings', { token: user.token, body: { provider: 'none' } });
+  const t0 = Date.now();
+  const queue = Array.from({ length: DOCS }, (_, i) => i);
+  await Promise.all(
+    Array.from({ length: 6 }, async () => {
+      for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+        await api.uploadDocument(user.token, `report-${String(i).padStart(4, '0')}.txt`, `Quarterly report ${i}. `.repeat(20 + (i % 50)));
+      }
+    }),
+  );
+  console.log(`seeded ${DOCS} documents through the API in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  // Let the extract jobs finish: the list then polls nothing.
+  for (;;) {
+    const page = await api.documents(user.token, '?limit=200');
+    if (!(page.items as Array<{ processing?: boolean }>).some((d) => d.processing)) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+
+  const session = await newSession(browser, app.baseUrl);
+  const page = session.page;
+  await signIn(page, user.email, user.password);
+  await page.getByRole('heading', { level: 1, name: 'Documents' }).waitFor();
+
+  for (const size of [20, 200]) {
+    const first: number[] = [];
+    const change: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      await page.goto(`/?size=${size}`);
+      // From the navigation's start to the frame with the page's rows in it.
+      first.push(
+        await page.evaluate(
+          (n) =>
+            new Promise<number>((resolve) => {
+              const check = () =>
+                document.querySelectorAll('li.doc-row').length === n ? resolve(performance.now()) : requestAnimationFrame(check);
+              check();
+            }),
+          size,
+        ),
+      );
+      const target = (run % 5) + 2;
+      change.push(
+        await page.evaluate(
+          ([pageNo]) =>
+            new Promise<number>((resolve) => {
+              const before = document.querySelector('li.doc-row')?.getAttribute('data-document-id');
+              const button = [...document.querySelectorAll<HTMLButtonElement>('nav[aria-label="Document pages"] button')].find(
+                (b) => b.getAttribute('aria-label') === `Page ${pageNo}`,
+              ) ?? document.querySelector<HTMLButtonElement>('nav[aria-label="Document pages"] button[aria-label="Next page"]')!;
+              const start = performance.now();
+              button.click();
+              const check = () => {
+                const now = document.querySelector('li.doc-row')?.getAttribute('data-document-id');
+                if (now && now !== before && !document.querySelector('.doc-list[aria-busy="true"]')) resolve(performance.now() - start);
+                else requestAnimationFrame(check);
+              };
+              requestAnimationFrame(check);
+            }),
+          [target],
+        ),
+      );
+    }
+    console.log(`page size ${size}: first render ${fmt(first)}; page change ${fmt(change)} (${RUNS} runs)`);
+  }
+  await session.context.close();
+} finally {
+  await browser.close();
+  await app.stop();
+}
