@@ -3,7 +3,7 @@
  * production build leaves out): a minimal valid PDF written
  * by hand, a ZIP writer and on it a DOCX, and hostile variants of both.
  */
-import { crc32, deflateRawSync } from 'node:zlib';
+import { constants, crc32, deflateRawSync } from 'node:zlib';
 
 /** A one-page (or n-page) PDF whose text is `lines` in Helvetica; byte offsets in the xref are exact. */
 export function makePdf(pages: string[][]): Buffer {
@@ -41,6 +41,37 @@ export function makePdf(pages: string[][]): Buffer {
   for (let id = 1; id < objects.length; id++) out += `${String(offsets[id]).padStart(10, '0')} 00000 n \n`;
   out += `trailer\n<< /Size ${objects.length} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(out, 'latin1');
+}
+
+/**
+ * A PDF bomb: one page whose FlateDecode content stream inflates to `inflatedBytes` of
+ * spaces from about a thousandth of that. Built from one compressed MiB repeated (deflate
+ * blocks ended by a sync flush refer only to their own output), so a 2 GB bomb takes
+ * milliseconds to make.
+ */
+export function makePdfBomb(inflatedBytes: number): Buffer {
+  const mib = deflateRawSync(Buffer.alloc(1024 * 1024, 0x20), { level: 9, finishFlush: constants.Z_SYNC_FLUSH });
+  const blocks = Math.ceil(inflatedBytes / (1024 * 1024));
+  const raw = Buffer.concat([...Array.from({ length: blocks }, () => mib), deflateRawSync(Buffer.alloc(0))]);
+  // zlib header and a checksum PDF readers do not check.
+  const stream = Buffer.concat([Buffer.from([0x78, 0xda]), raw, Buffer.alloc(4)]);
+  const head = Buffer.from(
+    '%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n' +
+      '2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n' +
+      '3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>\nendobj\n' +
+      `4 0 obj\n<< /Length ${stream.length} /Filter /FlateDecode >>\nstream\n`,
+    'latin1',
+  );
+  const objOffsets = [0, 1, 2, 3].map((i) => head.indexOf(`${i + 1} 0 obj`));
+  const tail = (xref: number) =>
+    Buffer.from(
+      '\nendstream\nendobj\n' +
+        `xref\n0 5\n0000000000 65535 f \n${objOffsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}` +
+        `trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`,
+      'latin1',
+    );
+  const xrefAt = head.length + stream.length + '\nendstream\nendobj\n'.length;
+  return Buffer.concat([head, stream, tail(xrefAt)]);
 }
 
 export interface ZipEntry {
