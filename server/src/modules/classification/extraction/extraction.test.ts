@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { makeDocx, makeDocxBomb, makePdf, makePdfBomb, makeZip } from '../../../test-support/file-fixtures.js';
+import {
+  lzwEncode,
+  lzwSpaces,
+  makeDocx,
+  makeDocxBomb,
+  makePdf,
+  makePdfBomb,
+  makePdfWithStream,
+  makeZip,
+} from '../../../test-support/file-fixtures.js';
 import { DEFAULT_EXTRACTION_LIMITS, ExtractionError } from './extraction-limits.js';
 import { createExtractionPool } from './extraction-pool.js';
 import { fileKind } from './file-kind.js';
@@ -129,6 +138,25 @@ describe('text extraction', () => {
       /compressed contents expand to more than 4 MB/,
     );
     assert.doesNotThrow(() => assertPdfStreamsWithinBudget(makePdf([['Hello'], ['World']]), budget));
+  });
+
+  it('when an LZW stream decodes past the budget, then the PDF is refused; an ordinary LZW page is counted and read as pdf.js reads it', async () => {
+    const budget = { maxStreamBytes: 64 * 1024 * 1024, maxTotalBytes: 256 * 1024 * 1024 };
+    const bomb = makePdfWithStream(lzwSpaces(2 * 1024 ** 3), 'LZWDecode');
+    assert.ok(bomb.length < 1024 * 1024, `the 2 GB LZW bomb is a small file (${bomb.length} bytes)`);
+    assert.throws(() => assertPdfStreamsWithinBudget(bomb, budget), /expands to more than 64 MB/);
+    // Small ones: the guard's count is exact (300,000 spaces pass a 300,000-byte cap, one more is refused)...
+    const cap = { maxStreamBytes: 300_000, maxTotalBytes: budget.maxTotalBytes };
+    assert.doesNotThrow(() => assertPdfStreamsWithinBudget(makePdfWithStream(lzwSpaces(300_000), 'LZWDecode'), cap));
+    assert.throws(() => assertPdfStreamsWithinBudget(makePdfWithStream(lzwSpaces(300_001), 'LZWDecode'), cap), /expands/);
+    // ...and pdf.js decodes what the encoder makes to the same text.
+    const content = Buffer.from(`BT /F1 12 Tf 72 720 Td (Invoice paid by LZW) Tj ET${' '.repeat(5000)}`, 'latin1');
+    const pool = createExtractionPool({ limits: DEFAULT_EXTRACTION_LIMITS, size: 1 });
+    try {
+      assert.equal(await pool.extract('pdf', makePdfWithStream(lzwEncode(content), 'LZWDecode')), 'Invoice paid by LZW');
+    } finally {
+      await pool.close();
+    }
   });
 
   it('when a file needs more memory than its process may have, then the OS stops it, the file fails plainly and a new process reads the next', async (t) => {
