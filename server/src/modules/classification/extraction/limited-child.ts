@@ -47,7 +47,8 @@ export function spawnLimitedChild(
   };
   if (!osMemoryLimitAvailable) return spawn(process.execPath, nodeArgs, options);
   const kib = Math.max(1, Math.floor(opts.limits.maxMemoryMb * 1024));
-  return spawn(SHELL, ['-c', `ulimit -d ${kib} && exec "$0" "$@"`, process.execPath, ...nodeArgs], options);
+  // `;`, not `&&`: ulimit fails only when asked above the hard limit, which then caps the process anyway.
+  return spawn(SHELL, ['-c', `ulimit -d ${kib} 2>/dev/null; exec "$0" "$@"`, process.execPath, ...nodeArgs], options);
 }
 
 /** A process that died this way most likely ran out of the memory it was allowed. */
