@@ -15,7 +15,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeDocxBomb, makePdfBomb } from '../../server/src/modules/classification/file-fixtures.test.js';
+import { makeDocxBomb, makePdfBomb } from '../../server/src/test-support/file-fixtures.js';
 import { sampleTreeRss } from '../../server/src/test-support/process-tree.js';
 import { buildOnce, spawnServer, waitHealthy } from '../../server/src/test-support/spawn-server.js';
 import { jsonApi, percentile } from '../support/bench-kit.js';
