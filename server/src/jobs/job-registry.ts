@@ -17,8 +17,16 @@ export interface JobDefinition<D = unknown> {
   retryDelaySeconds?: number;
   /** A run taking longer is treated as a dead worker and retried. */
   expireInSeconds?: number;
-  /** Jobs taken per fetch and run concurrently by one worker process (default 8). */
+  /** Jobs taken per fetch and run concurrently by one worker process (default 8); with `fairBy`, jobs run at once. */
   batchSize?: number;
+  /**
+   * At most one job queued (waiting or waiting to retry) per value of this key: a send while
+   * one waits merges its payload into the waiting job's (the new keys win) instead of
+   * queueing another. A job already running does not count: a send then queues one more.
+   */
+  queuedOncePer?: (data: D) => string;
+  /** A payload field (e.g. 'userId') whose values share the workers fairly; see fair-worker.ts. */
+  fairBy?: string;
   /** Fired every N seconds by whichever worker gets there first; one job per period in all. */
   everySeconds?: number;
 }

@@ -1,8 +1,9 @@
 import PgBoss from 'pg-boss';
 import { AdvisoryLocks } from '../db/advisory-locks.js';
 import type { Database, Queryable } from '../db/database.js';
+import { startFairWorker } from './fair-worker.js';
 import { JOB_NAMES } from './job-names.js';
-import type { JobQueue, JobRegistry } from './job-registry.js';
+import type { JobDefinition, JobQueue, JobRegistry } from './job-registry.js';
 
 const SCHEMA = 'pgboss';
 
@@ -59,6 +60,7 @@ export class JobRunner implements JobQueue {
   readonly #timers: NodeJS.Timeout[] = [];
   /** pg-boss queries and job handlers under way; stop() lets them finish before the pool closes. */
   readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #fairWorkers: { stop(timeoutMs: number): Promise<void> }[] = [];
 
   constructor(opts: JobRunnerOptions) {
     this.#opts = opts;
@@ -87,6 +89,9 @@ export class JobRunner implements JobQueue {
           retryDelay: def.retryDelaySeconds ?? 5,
           retryBackoff: true,
           expireInSeconds: def.expireInSeconds ?? 15 * 60,
+          // 'short': pg-boss keeps one waiting ('created') job per singleton key, a unique index
+          // behind send()'s merge. Only singleton keys name the job then (no key = one shared key).
+          policy: def.queuedOncePer ? 'short' : 'standard',
         };
         if (await this.#boss.getQueue(def.name)) await this.#boss.updateQueue(def.name, queue);
         else await this.#boss.createQueue(def.name, queue);
@@ -121,12 +126,31 @@ export class JobRunner implements JobQueue {
   }
 
   async send(name: string, data: object, opts: { tx?: Queryable; singletonKey?: string; startAfterSeconds?: number } = {}) {
-    if (!this.#opts.registry.has(name)) throw new Error(`job "${name}" is not registered`);
-    return this.#boss.send(name, data, {
+    const def = this.#opts.registry.get(name);
+    if (!def) throw new Error(`job "${name}" is not registered`);
+    const singletonKey = def.queuedOncePer ? def.queuedOncePer(data) : opts.singletonKey;
+    const q = opts.tx ?? this.#opts.db;
+    // One waiting job per key: merge into it rather than queue another (see JobDefinition.queuedOncePer).
+    const merge = async () =>
+      (
+        await q.query<{ id: string }>(
+          `UPDATE ${SCHEMA}.job SET data = data || $3::jsonb
+            WHERE name = $1 AND singleton_key = $2 AND state IN ('created', 'retry')
+            RETURNING id`,
+          [name, singletonKey, JSON.stringify(data)],
+        )
+      ).rows[0]?.id ?? null;
+    if (def.queuedOncePer) {
+      const waiting = await merge();
+      if (waiting) return waiting;
+    }
+    const id = await this.#boss.send(name, data, {
       ...(opts.tx ? { db: bossDb(opts.tx) } : {}),
-      ...(opts.singletonKey ? { singletonKey: opts.singletonKey } : {}),
+      ...(singletonKey ? { singletonKey } : {}),
       ...(opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {}),
     });
+    // A concurrent send won the unique index: ours joins its job.
+    return id ?? (def.queuedOncePer ? merge() : null);
   }
 
   /**
@@ -137,6 +161,20 @@ export class JobRunner implements JobQueue {
   async work(): Promise<void> {
     const pollingIntervalSeconds = this.#opts.pollingIntervalSeconds ?? 0.5;
     for (const def of this.#opts.registry.all()) {
+      if (def.fairBy) {
+        this.#fairWorkers.push(
+          startFairWorker({
+            db: this.#opts.db,
+            boss: this.#boss,
+            schema: SCHEMA,
+            def: def as JobDefinition<unknown> & { fairBy: string },
+            logger: this.#opts.logger,
+            pollingIntervalSeconds,
+            track: (p) => this.#track(p),
+          }),
+        );
+        continue;
+      }
       await this.#boss.work<object>(
         def.name,
         { pollingIntervalSeconds, batchSize: def.batchSize ?? 8, includeMetadata: true },
@@ -158,6 +196,14 @@ export class JobRunner implements JobQueue {
       );
     }
     this.startSchedules();
+  }
+
+  /** Work under way that stop() must wait for (the fair workers' fetches and jobs). */
+  #track<T>(p: Promise<T>): Promise<T> {
+    this.#inFlight.add(p);
+    const forget = () => this.#inFlight.delete(p);
+    p.then(forget, forget);
+    return p;
   }
 
   /**
@@ -186,6 +232,7 @@ export class JobRunner implements JobQueue {
    */
   async stop(timeoutMs = 10_000): Promise<void> {
     for (const t of this.#timers) clearInterval(t);
+    await Promise.all(this.#fairWorkers.splice(0).map((w) => w.stop(timeoutMs)));
     await this.#boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs });
     const deadline = Date.now() + timeoutMs;
     let quietChecks = 0;

@@ -43,7 +43,7 @@ export interface ExtractAndClassifyDeps {
  * extract-and-classify, queued at confirm and by POST /documents/{id}/classify:
  *
  * 1. read the object as a stream, at most `limits.maxBytes`, and extract its text in the
- *    extraction threads (bounded time, heap, pages, inflated bytes and characters). A file
+ *    extraction processes (bounded time, OS-enforced memory, pages, inflated bytes and characters). A file
  *    that cannot be read ends `classification_failed` with a plain error;
  * 2. store the text (search) and the local classifier's features (learning) — always,
  *    whatever the provider, so search and manual filing work everywhere;
@@ -74,7 +74,9 @@ export function extractAndClassifyJob(deps: ExtractAndClassifyDeps) {
       truncate: kind === 'text' || kind === 'html',
       tooLarge: `The file is larger than ${mb} MB; its text is not extracted`,
     });
-    return deps.pool.extract(kind, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return deps.pool.extract(kind, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+      owner: doc.user_id,
+    });
   }
 
   function provider(s: ProviderSettings): AiProvider {
@@ -194,7 +196,11 @@ export function extractAndClassifyJob(deps: ExtractAndClassifyDeps) {
     retryDelaySeconds: RETRY_DELAY_SECONDS,
     // Extraction is bounded by limits.timeoutMs and a provider call by providerTimeoutMs.
     expireInSeconds: 15 * 60,
+    // Four at once per worker process, one user at most three of them (fair-worker.ts);
+    // one job waiting per document (ten reclassify requests queue one job).
     batchSize: 4,
+    fairBy: 'userId',
+    queuedOncePer: (data) => data.documentId,
     handler: run,
   });
 }

@@ -137,14 +137,15 @@ for (const dbKind of databaseKinds()) {
         },
       );
 
-      it('when confirmed, then extract-and-classify is queued; POST /classify queues it again with 202', async () => {
+      it('when confirmed, then extract-and-classify is queued; POST /classify asks for it again with 202', async () => {
         const u = await c.user();
         const { id } = await c.upload(u.token);
         assert.equal(await jobsFor(app.runtime.db, 'extract-and-classify', id), 1);
         const r = await c.req('POST', `/api/documents/${id}/classify`, { token: u.token });
         assert.equal(r.status, 202);
         assert.equal(r.body.id, id);
-        assert.equal(await jobsFor(app.runtime.db, 'extract-and-classify', id), 2);
+        // Joined to the first job while it waits, a second job once it runs (classification-bounds.test.ts).
+        assert.ok([1, 2].includes(await jobsFor(app.runtime.db, 'extract-and-classify', id)));
         // The user has no topics: there is nothing to file it under, so it stays `uploaded`
         // (not "classified, no topics"); the job ran (its text is stored, its sha256 known).
         await app.runtime.jobs.idle(['extract-and-classify']);

@@ -3,12 +3,13 @@ import { getDocumentProxy } from 'unpdf';
 import { ExtractionError, type ExtractionLimits } from './extraction-limits.js';
 import type { FileKind } from './file-kind.js';
 import { htmlToText } from './html-text.js';
+import { assertPdfStreamsWithinBudget } from './pdf-guard.js';
 import { capChars, cleanText, decodeText } from './text-decode.js';
 import { assertZipWithinBudget } from './zip-guard.js';
 
 /**
- * The text of one file. Runs inside the extraction thread (see extraction-pool.ts), which
- * bounds its time and heap; the parsers here bound pages, inflated bytes and characters.
+ * The text of one file. Runs inside an extraction process (see extraction-pool.ts), which
+ * bounds its time and memory; the parsers here bound pages, inflated bytes and characters.
  * Throws ExtractionError with a message fit for the user.
  */
 export async function extractText(kind: FileKind, bytes: Uint8Array, limits: ExtractionLimits): Promise<string> {
@@ -35,6 +36,10 @@ export async function extractText(kind: FileKind, bytes: Uint8Array, limits: Ext
 async function pdfText(bytes: Uint8Array, limits: ExtractionLimits): Promise<string> {
   if (Buffer.from(bytes.subarray(0, 1024)).indexOf('%PDF-') < 0)
     throw new ExtractionError('The file is not a PDF (no PDF header)');
+  assertPdfStreamsWithinBudget(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+    maxStreamBytes: limits.maxPdfStreamBytes,
+    maxTotalBytes: limits.maxPdfInflatedBytes,
+  });
   let pdf: Awaited<ReturnType<typeof getDocumentProxy>>;
   try {
     // pdf.js wants a plain Uint8Array, not a Buffer.
@@ -91,7 +96,9 @@ async function docxText(zip: Buffer, limits: ExtractionLimits): Promise<string> 
 /** A parser's own message, one line, short, with nothing that looks like a path. */
 function shortMessage(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
+  // Cut before the pattern runs: a parser's message may quote the file.
   return m
+    .slice(0, 1000)
     .split('\n')[0]!
     .replace(/(\/[\w.-]+){2,}/g, '…')
     .slice(0, 160);

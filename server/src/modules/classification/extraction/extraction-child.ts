@@ -4,8 +4,9 @@
  * answers the job with an error and starts a fresh process for the next file.
  */
 import { extractText } from './extract-text.js';
-import { ExtractionError, type ExtractionLimits } from './extraction-limits.js';
+import { ExtractionError, NEEDS_TOO_MUCH_MEMORY, type ExtractionLimits } from './extraction-limits.js';
 import type { FileKind } from './file-kind.js';
+import { isAllocationFailure } from './limited-child.js';
 
 export interface ExtractionRequest {
   id: number;
@@ -14,7 +15,9 @@ export interface ExtractionRequest {
   limits: ExtractionLimits;
 }
 
-export type ExtractionReply = { id: number; ok: true; text: string } | { id: number; ok: false; error: string; plain: boolean };
+/** `recycle`: this process ran out of memory and should be replaced. */
+export type ExtractionReply =
+  { id: number; ok: true; text: string } | { id: number; ok: false; error: string; plain: boolean; recycle?: boolean };
 
 process.on('message', (req: ExtractionRequest) => {
   void (async () => {
@@ -22,8 +25,9 @@ process.on('message', (req: ExtractionRequest) => {
     try {
       reply = { id: req.id, ok: true, text: await extractText(req.kind, req.bytes, req.limits) };
     } catch (e) {
-      reply =
-        e instanceof ExtractionError
+      reply = isAllocationFailure(e)
+        ? { id: req.id, ok: false, error: NEEDS_TOO_MUCH_MEMORY, plain: true, recycle: true }
+        : e instanceof ExtractionError
           ? { id: req.id, ok: false, error: e.message, plain: true }
           : { id: req.id, ok: false, error: e instanceof Error ? e.message : String(e), plain: false };
     }

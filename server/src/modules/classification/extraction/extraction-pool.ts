@@ -1,10 +1,12 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ExtractionReply, ExtractionRequest } from './extraction-child.js';
-import { ExtractionError, type ExtractionLimits } from './extraction-limits.js';
+import { ExtractionError, NEEDS_TOO_MUCH_MEMORY, type ExtractionLimits } from './extraction-limits.js';
 import type { FileKind } from './file-kind.js';
+import { diedOfMemory, spawnLimitedChild } from './limited-child.js';
 
-const IDLE_MS = 60_000;
+/** An idle process holds its memory; it goes soon, and a new one starts in well under a second. */
+const DEFAULT_IDLE_MS = 3_000;
 const START_TIMEOUT_MS = 30_000;
 
 // Under tsx (tests, dev) the child must load TypeScript; the built server runs the .js.
@@ -22,36 +24,38 @@ interface Slot {
 interface Task {
   kind: FileKind;
   bytes: Uint8Array;
+  owner: string;
   resolve: (text: string) => void;
   reject: (e: Error) => void;
 }
 
 export interface ExtractionPool {
-  extract(kind: FileKind, bytes: Uint8Array): Promise<string>;
+  /** `owner` (the user) shares the processes fairly: a waiting file of whoever has fewest running goes next. */
+  extract(kind: FileKind, bytes: Uint8Array, opts?: { owner?: string }): Promise<string>;
   close(): Promise<void>;
 }
 
 /**
- * Parses files in separate processes, so a hostile file cannot take the worker down: each
- * file has a wall-clock limit (the process is killed when it runs over — the only way to
- * stop a synchronous parser loop) and each process a heap limit (--max-old-space-size).
- * Processes, not worker threads: V8 can abort the whole process when a thread's heap
- * limit is hit during a large allocation, and then the job runner would go with it. A
- * process that ended is replaced for the next file; idle ones go after a minute.
+ * Parses files in separate processes, so a hostile file cannot take the worker down. Each
+ * process runs under a memory limit the kernel enforces (spawnLimitedChild: RLIMIT_DATA,
+ * plus V8's heap flag below it), each file under a wall-clock limit (the process is
+ * killed when it runs over — the only way to stop a synchronous parser loop). A process
+ * over either limit ends, the file fails with a plain error and a fresh process takes the
+ * next file. Processes, not worker threads: V8 aborts the whole process when memory runs
+ * out, and the job runner must not go with it. Idle processes exit after a few seconds.
  */
-export function createExtractionPool(opts: { limits: ExtractionLimits; size?: number }): ExtractionPool {
+export function createExtractionPool(opts: { limits: ExtractionLimits; size?: number; idleMs?: number }): ExtractionPool {
   const size = Math.max(1, opts.size ?? 2);
+  const idleMs = opts.idleMs ?? DEFAULT_IDLE_MS;
   const slots = new Set<Slot>();
+  /** Running files per owner, for the fair pick in pump(). */
+  const running = new Map<string, number>();
   const queue: Task[] = [];
   let nextId = 1;
   let closed = false;
 
   function spawn(): Slot {
-    const child = fork(CHILD, [], {
-      execArgv: [...(TS ? ['--import', 'tsx'] : []), `--max-old-space-size=${opts.limits.maxHeapMb}`],
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-    });
+    const child = spawnLimitedChild(CHILD, { limits: opts.limits, execArgv: TS ? ['--import', 'tsx'] : [] });
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('extraction process did not start in time')), START_TIMEOUT_MS);
       const onMessage = (m: { ready?: boolean }) => {
@@ -79,7 +83,7 @@ export function createExtractionPool(opts: { limits: ExtractionLimits; size?: nu
     slot.child.unref();
     (slot.child.channel as { unref?: () => void } | undefined)?.unref?.();
     clearTimeout(slot.idleTimer);
-    slot.idleTimer = setTimeout(() => kill(slot), IDLE_MS);
+    slot.idleTimer = setTimeout(() => kill(slot), idleMs);
     slot.idleTimer.unref();
   }
 
@@ -94,16 +98,25 @@ export function createExtractionPool(opts: { limits: ExtractionLimits; size?: nu
     return slots.size < size ? spawn() : undefined;
   }
 
+  /** The waiting file whose owner has fewest files running; the oldest among equals. */
+  function next(): Task {
+    let best = 0;
+    for (let i = 1; i < queue.length; i++)
+      if ((running.get(queue[i]!.owner) ?? 0) < (running.get(queue[best]!.owner) ?? 0)) best = i;
+    return queue.splice(best, 1)[0]!;
+  }
+
   function pump(): void {
     while (queue.length > 0 && !closed) {
       const slot = free();
       if (!slot) return;
-      run(slot, queue.shift()!);
+      run(slot, next());
     }
   }
 
   function run(slot: Slot, task: Task): void {
     slot.busy = true;
+    running.set(task.owner, (running.get(task.owner) ?? 0) + 1);
     clearTimeout(slot.idleTimer);
     slot.child.ref();
     (slot.child.channel as { ref?: () => void } | undefined)?.ref?.();
@@ -114,6 +127,9 @@ export function createExtractionPool(opts: { limits: ExtractionLimits; size?: nu
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      const n = (running.get(task.owner) ?? 1) - 1;
+      if (n > 0) running.set(task.owner, n);
+      else running.delete(task.owner);
       slot.child.off('message', onMessage);
       slot.child.off('exit', onExit);
       if (o.kill) kill(slot);
@@ -125,16 +141,15 @@ export function createExtractionPool(opts: { limits: ExtractionLimits; size?: nu
     const onMessage = (m: ExtractionReply) => {
       if (m?.id !== id) return;
       if (m.ok) finish({ text: m.text });
-      else finish({ error: m.plain ? new ExtractionError(m.error) : new Error(m.error) });
+      // A process that ran out of memory may be left in a bad state: it is replaced.
+      else finish({ error: m.plain ? new ExtractionError(m.error) : new Error(m.error) }, { kill: m.recycle === true });
     };
-    const onExit = (code: number | null, signal: string | null) =>
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
       finish(
         {
-          // A V8 heap-limit abort (SIGABRT / 134) is by far the likeliest way to die mid-file.
+          // Running out of the OS or heap limit aborts the process: by far the likeliest way to die mid-file.
           error: new ExtractionError(
-            signal === 'SIGABRT' || code === 134
-              ? 'The file needs too much memory to extract its text; it is not read'
-              : 'The file made the text extractor fail; it is not read',
+            diedOfMemory(code, signal) ? NEEDS_TOO_MUCH_MEMORY : 'The file made the text extractor fail; it is not read',
           ),
         },
         { kill: true },
@@ -165,11 +180,11 @@ export function createExtractionPool(opts: { limits: ExtractionLimits; size?: nu
   }
 
   return {
-    extract(kind, bytes) {
+    extract(kind, bytes, o = {}) {
       if (closed) return Promise.reject(new Error('the extraction pool is closed'));
       if (kind === 'none') return Promise.resolve('');
       return new Promise<string>((resolve, reject) => {
-        queue.push({ kind, bytes, resolve, reject });
+        queue.push({ kind, bytes, owner: o.owner ?? '', resolve, reject });
         pump();
       });
     },

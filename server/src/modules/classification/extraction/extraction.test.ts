@@ -1,13 +1,25 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { makeDocx, makeDocxBomb, makePdf, makeZip } from '../../../test-support/file-fixtures.js';
+import {
+  lzwEncode,
+  lzwSpaces,
+  makeDocx,
+  makeDocxBomb,
+  makePdf,
+  makePdfBomb,
+  makePdfWithStream,
+  makeZip,
+} from '../../../test-support/file-fixtures.js';
 import { DEFAULT_EXTRACTION_LIMITS, ExtractionError } from './extraction-limits.js';
 import { createExtractionPool } from './extraction-pool.js';
 import { fileKind } from './file-kind.js';
 import { htmlToText } from './html-text.js';
 import { readCapped } from './read-capped.js';
-import { capChars, decodeText } from './text-decode.js';
+import { osMemoryLimitAvailable } from './limited-child.js';
+import { assertPdfStreamsWithinBudget } from './pdf-guard.js';
+import { capChars, cleanText, decodeText } from './text-decode.js';
 import { assertZipWithinBudget } from './zip-guard.js';
+import { existsSync, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 
 describe('text extraction', () => {
@@ -95,10 +107,103 @@ describe('text extraction', () => {
     });
     try {
       const big = Buffer.from(`<p>${'many words here '.repeat(3_000_000)}</p>`);
-      await assert.rejects(pool.extract('html', big), /too much memory|made the text extractor fail/);
+      await assert.rejects(pool.extract('html', big), /needs more memory than allowed/);
       assert.equal(await pool.extract('text', Buffer.from('after the crash')), 'after the crash');
     } finally {
       await pool.close();
     }
   });
+
+  it('when whitespace is cleaned, then runs of any kind of space collapse and blank lines stay one, in linear time', () => {
+    assert.equal(cleanText('a  \t b\u00a0\u00a0c\n\n\n  d \n e\r\n\r\nf\u2003\u2003g  '), 'a b c\n\nd \n e\n\nf g');
+    // 600 KB of em-spaces took 30 s under the old pattern; linear work finishes it before a test timeout notices.
+    const emSpaces = decodeText(Buffer.from(`start${'\u2003'.repeat(200_000)}end`, 'utf8'));
+    assert.equal(emSpaces, 'start end');
+    assert.equal(cleanText(`x${' \u2003\n'.repeat(100_000)}y`), 'x\n\ny');
+  });
+
+  it('when a PDF stream inflates past the budget, then the PDF is refused before any parser reads it; ordinary PDFs pass', () => {
+    const budget = { maxStreamBytes: 64 * 1024 * 1024, maxTotalBytes: 256 * 1024 * 1024 };
+    const bomb = makePdfBomb(2 * 1024 * 1024 * 1024);
+    assert.ok(bomb.length < 3 * 1024 * 1024, `the 2 GB bomb is a small file (${bomb.length} bytes)`);
+    assert.throws(() => assertPdfStreamsWithinBudget(bomb, budget), /expands to more than 64 MB/);
+    assert.doesNotThrow(() => assertPdfStreamsWithinBudget(makePdfBomb(8 * 1024 * 1024), budget));
+    // Many streams each within the per-stream cap, together over the total.
+    assert.throws(
+      () =>
+        assertPdfStreamsWithinBudget(makePdfBomb(8 * 1024 * 1024), {
+          maxStreamBytes: budget.maxStreamBytes,
+          maxTotalBytes: 4 * 1024 * 1024,
+        }),
+      /compressed contents expand to more than 4 MB/,
+    );
+    assert.doesNotThrow(() => assertPdfStreamsWithinBudget(makePdf([['Hello'], ['World']]), budget));
+  });
+
+  it('when an LZW stream decodes past the budget, then the PDF is refused; an ordinary LZW page is counted and read as pdf.js reads it', async () => {
+    const budget = { maxStreamBytes: 64 * 1024 * 1024, maxTotalBytes: 256 * 1024 * 1024 };
+    const bomb = makePdfWithStream(lzwSpaces(2 * 1024 ** 3), 'LZWDecode');
+    assert.ok(bomb.length < 1024 * 1024, `the 2 GB LZW bomb is a small file (${bomb.length} bytes)`);
+    assert.throws(() => assertPdfStreamsWithinBudget(bomb, budget), /expands to more than 64 MB/);
+    // Small ones: the guard's count is exact (300,000 spaces pass a 300,000-byte cap, one more is refused)...
+    const cap = { maxStreamBytes: 300_000, maxTotalBytes: budget.maxTotalBytes };
+    assert.doesNotThrow(() => assertPdfStreamsWithinBudget(makePdfWithStream(lzwSpaces(300_000), 'LZWDecode'), cap));
+    assert.throws(() => assertPdfStreamsWithinBudget(makePdfWithStream(lzwSpaces(300_001), 'LZWDecode'), cap), /expands/);
+    // ...and pdf.js decodes what the encoder makes to the same text.
+    const content = Buffer.from(`BT /F1 12 Tf 72 720 Td (Invoice paid by LZW) Tj ET${' '.repeat(5000)}`, 'latin1');
+    const pool = createExtractionPool({ limits: DEFAULT_EXTRACTION_LIMITS, size: 1 });
+    try {
+      assert.equal(await pool.extract('pdf', makePdfWithStream(lzwEncode(content), 'LZWDecode')), 'Invoice paid by LZW');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('when a file needs more memory than its process may have, then the OS stops it, the file fails plainly and a new process reads the next', async (t) => {
+    if (!osMemoryLimitAvailable) return t.skip('no OS memory limit on this platform (the fallback is the heap flag)');
+    // The stream pre-check is opened wide, so only the kernel's limit stands between pdf.js and 2 GB.
+    const pool = createExtractionPool({
+      limits: {
+        ...DEFAULT_EXTRACTION_LIMITS,
+        maxPdfStreamBytes: 4 * 1024 ** 3,
+        maxPdfInflatedBytes: 4 * 1024 ** 3,
+        maxMemoryMb: 200,
+        maxHeapMb: 128,
+        timeoutMs: 60_000,
+      },
+      size: 1,
+    });
+    try {
+      await assert.rejects(pool.extract('pdf', makePdfBomb(2 * 1024 ** 3)), (e: Error) => {
+        assert.ok(e instanceof ExtractionError);
+        assert.match(e.message, /needs more memory than allowed/);
+        return true;
+      });
+      assert.equal(await pool.extract('pdf', makePdf([['after the bomb']])), 'after the bomb');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('when a pool process is idle, then it exits within seconds', async (t) => {
+    if (!existsSync('/proc/self/task')) return t.skip('no /proc to see processes in');
+    const pool = createExtractionPool({ limits: DEFAULT_EXTRACTION_LIMITS, size: 1, idleMs: 200 });
+    try {
+      assert.equal(await pool.extract('text', Buffer.from('x')), 'x');
+      const children = () => childPids(process.pid);
+      assert.ok(children().length >= 1, 'a process read the file');
+      while (children().length > 0) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      await pool.close();
+    }
+  });
 });
+
+/** Pids of the direct children of a process, from /proc (empty where there is no /proc). */
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}

@@ -48,11 +48,26 @@ export function createOpenAiProvider(config: AiProviderConfig): AiProvider {
       let parsed: unknown;
       try {
         // Some compatible servers wrap JSON in a code fence despite the schema.
-        parsed = JSON.parse(content.replace(/^\s*```(?:json)?\s*|\s*```\s*$/g, ''));
+        parsed = JSON.parse(withoutCodeFence(content));
       } catch {
         throw new ProviderError(`The ${NAME} answer is not valid JSON`, false);
       }
       return readAnswer(parsed, input.topics, NAME);
     },
   };
+}
+
+/**
+ * The text inside a Markdown code fence, or the text itself. String operations, not a
+ * pattern: a trailing `\s*` + fence pattern backtracks quadratically over a long run of
+ * whitespace, and the answer (up to 2 MB) is whatever the model was led to write.
+ */
+function withoutCodeFence(content: string): string {
+  let s = content.trim();
+  if (s.startsWith('```')) {
+    s = s.slice(3);
+    if (s.startsWith('json')) s = s.slice(4);
+  }
+  if (s.endsWith('```')) s = s.slice(0, -3);
+  return s;
 }

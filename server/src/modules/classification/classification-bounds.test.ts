@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { sampleTreeRss } from '../../test-support/process-tree.js';
+import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
+import { DOCX_TYPE, FHT_TOPICS, openAiAnswer, vaultClient } from '../../test-support/classification-fixtures.js';
+import { DEFAULT_EXTRACTION_LIMITS } from './extraction/extraction-limits.js';
+import { makeDocxBomb, makePdfBomb } from '../../test-support/file-fixtures.js';
+
+const GiB = 1024 ** 3;
+const KEY = 'sk-test-HELD-0123456789';
+
+/**
+ * An OpenAI-compatible server that holds every request until release(): a user whose
+ * provider it is keeps worker slots busy for as long as the test wants, without timing.
+ */
+async function heldProvider() {
+  const waiting: ServerResponse[] = [];
+  let released = false;
+  const answer = (res: ServerResponse) => {
+    const r = openAiAnswer([{ name: 'Finance', confidence: 0.9 }]);
+    res.writeHead(r.status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(r.body));
+  };
+  let received = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      received++;
+      if (released) answer(res);
+      else waiting.push(res);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    held: () => waiting.length,
+    received: () => received,
+    release() {
+      released = true;
+      for (const res of waiting.splice(0)) answer(res);
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
+  const t0 = Date.now();
+  while (!(await check())) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+for (const dbKind of databaseKinds()) {
+  describe(`bounded extraction and fair jobs (${dbKind})`, () => {
+    describe('an API process (no worker): jobs stay queued', () => {
+      let app: TestApp;
+      let c: ReturnType<typeof vaultClient>;
+      before(async () => {
+        app = await startTestApp({ db: dbKind, env: { ROLE: 'api' } });
+        c = vaultClient(app);
+      });
+      after(() => app.close());
+
+      const jobsOf = async (id: string) =>
+        (
+          await app.runtime.db.query<{ state: string; data: { requested?: boolean } }>(
+            `SELECT state, data FROM pgboss.job WHERE name = 'extract-and-classify' AND data->>'documentId' = $1`,
+            [id],
+          )
+        ).rows;
+
+      it('when ten reclassify requests for one document arrive, then one job is queued, and it carries the request', async () => {
+        const u = await c.user();
+        const id = await c.upload(u.token, 'letter.txt', 'text/plain', 'Dear customer, your invoice is attached.');
+        assert.equal((await jobsOf(id)).length, 1, 'confirm queued one');
+        const answers = await Promise.all(
+          Array.from({ length: 10 }, () => c.req('POST', `/api/documents/${id}/classify`, { token: u.token })),
+        );
+        for (const r of answers) assert.equal(r.status, 202, r.text);
+        const jobs = await jobsOf(id);
+        assert.equal(jobs.length, 1, 'still one job');
+        assert.equal(jobs[0]!.state, 'created');
+        assert.equal(jobs[0]!.data.requested, true, 'the request (classify even with auto-classify off) is kept');
+        // Another document of the same user gets its own job.
+        const other = await c.upload(u.token, 'other.txt', 'text/plain', 'Another letter.');
+        assert.equal((await jobsOf(other)).length, 1);
+      });
+    });
+
+    describe('hostile files of one user beside another user', () => {
+      let app: TestApp;
+      let c: ReturnType<typeof vaultClient>;
+      let provider: Awaited<ReturnType<typeof heldProvider>>;
+      before(async () => {
+        provider = await heldProvider();
+        app = await startTestApp({ db: dbKind, env: { AI_ALLOW_PRIVATE_URLS: 'true' } });
+        c = vaultClient(app);
+      });
+      after(async () => {
+        provider.release();
+        await app.close();
+        await provider.close();
+      });
+
+      it('when one user uploads a 2 GB PDF bomb, a zip-bomb DOCX and 600 KB of em-spaces, then each ends plainly, memory stays under 1 GiB and another user is classified first', async (t) => {
+        const mallory = await c.user('mallory');
+        await c.topic(mallory.token, 'Finance', 'Money matters');
+        await c.settings(mallory.token, { provider: 'openai', base_url: `${provider.url}/v1`, api_key: KEY, model: 'test-gpt' });
+        const alice = await c.user('alice');
+        for (const [name, description] of FHT_TOPICS) await c.topic(alice.token, name, description);
+
+        const rss = sampleTreeRss(process.pid);
+        let peak: ReturnType<typeof rss.stop> | undefined;
+        try {
+          const pdfBomb = await c.upload(mallory.token, 'statement.pdf', 'application/pdf', makePdfBomb(2 * GiB));
+          const docxBomb = await c.upload(
+            mallory.token,
+            'letter.docx',
+            DOCX_TYPE,
+            makeDocxBomb(200 * 1024 * 1024, { lie: true }),
+          );
+          const emSpaces = await c.upload(
+            mallory.token,
+            'spaces.txt',
+            'text/plain',
+            `Invoice${'\u2003'.repeat(200_000)}total`, // 600 KB of UTF-8
+          );
+          // Three ordinary documents more: with the em-space one, four jobs held at the provider.
+          const backlog: string[] = [];
+          for (let i = 0; i < 3; i++)
+            backlog.push(await c.upload(mallory.token, `bill-${i}.txt`, 'text/plain', `Electricity bill number ${i}.`));
+
+          // Mallory's share of the worker is full: three documents held at the provider (the
+          // PDF and DOCX bombs failed on the way). Without fair slots, alice would wait for them.
+          await until('three of mallory’s documents at the provider', () => provider.held() >= 3);
+          const letter = await c.upload(
+            alice.token,
+            'statement.txt',
+            'text/plain',
+            'Monthly bank statement: salary payment received, loan instalment and insurance premium paid.',
+          );
+          const done = await c.settled(alice.token, letter, { timeoutMs: 45_000 });
+          // Order, not time: alice's letter is filed while mallory's documents are still held.
+          assert.equal(done.status, 'classified');
+          assert.deepEqual(c.topicNames(done), ['Finance']);
+          assert.equal(provider.held(), 3, 'mallory’s documents are still in progress');
+          assert.equal((await c.doc(mallory.token, emSpaces)).status, 'uploaded', 'the em-space text is not finished yet');
+
+          const failed = await c.settled(mallory.token, pdfBomb);
+          assert.equal(failed.status, 'classification_failed');
+          assert.match(failed.error, /expands to more than 64 MB \(a compression bomb\?\)/);
+          const zip = await c.settled(mallory.token, docxBomb);
+          assert.equal(zip.status, 'classification_failed');
+          assert.match(zip.error, /ZIP bomb/);
+
+          provider.release();
+          const spaces = await c.settled(mallory.token, emSpaces);
+          assert.equal(spaces.status, 'classified');
+          const { rows } = await app.runtime.db.query<{ extracted_text: string }>(
+            'SELECT extracted_text FROM documents WHERE id = $1',
+            [emSpaces],
+          );
+          assert.equal(rows[0]!.extracted_text, 'Invoice total', 'the spaces collapse to one');
+          assert.ok(rows[0]!.extracted_text.length <= DEFAULT_EXTRACTION_LIMITS.maxChars);
+          for (const id of backlog) assert.equal((await c.settled(mallory.token, id)).status, 'classified');
+          await until('no job left', async () => {
+            const { rows: left } = await app.runtime.db.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'extract-and-classify' AND state IN ('created', 'retry', 'active')`,
+            );
+            return left[0]!.n === 0;
+          });
+          peak = rss.stop();
+        } finally {
+          rss.stop();
+        }
+        t.diagnostic(`peak RSS of the app's process tree: ${Math.round(peak.peakBytes / 2 ** 20)} MiB`);
+        assert.ok(
+          peak.peakBytes < GiB,
+          `the app's process tree peaked at ${Math.round(peak.peakBytes / 2 ** 20)} MiB (${peak.peakProcesses} processes)`,
+        );
+      });
+    });
+  });
+}
