@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/load-config.js';
 import type { Database } from '../db/database.js';
@@ -23,6 +23,16 @@ export interface AppDeps {
 
 const JSON_BODY_LIMIT = 256 * 1024;
 
+/**
+ * TRUST_PROXY as Fastify takes it. A hop count N believes the last N entries of
+ * X-Forwarded-For, the ones the proxies wrote (Fastify alone ignores a number); the
+ * entries left of those were written by the client and never count.
+ */
+function proxyTrust(trust: Config['trustProxy']): FastifyServerOptions['trustProxy'] {
+  if (typeof trust === 'number') return (_address: string, hop: number) => hop < trust;
+  return trust;
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(deps.config.logLevel, deps.logStream),
@@ -31,7 +41,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: JSON_BODY_LIMIT,
-    trustProxy: deps.config.trustProxy,
+    trustProxy: proxyTrust(deps.config.trustProxy),
   });
   installErrorHandler(app);
   installValidators(app);

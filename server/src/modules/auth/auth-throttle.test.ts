@@ -38,7 +38,7 @@ for (const db of databaseKinds()) {
       await c.register(email);
       const hit = await guessUntilThrottled((i) => c.login(email, `guess number ${i}`));
       assert.ok(hit, 'never throttled');
-      assert.equal(hit.attempt, THROTTLE_LIMITS.loginPerAccount + 1);
+      assert.equal(hit.attempt, THROTTLE_LIMITS.loginPerAccountAndAddress + 1);
       assert.ok(hit.retryAfter >= 1 && hit.retryAfter <= THROTTLE_WINDOW_SECONDS, `Retry-After ${hit.retryAfter}`);
       const right = await c.login(email);
       assert.equal(right.status, 429);
@@ -51,13 +51,13 @@ for (const db of databaseKinds()) {
     it('when the email is unknown, then it is throttled exactly like a known one', async () => {
       const ghost = randomEmail('ghost');
       const hit = await guessUntilThrottled((i) => c.login(ghost, `guess ${i}`));
-      assert.equal(hit?.attempt, THROTTLE_LIMITS.loginPerAccount + 1);
+      assert.equal(hit?.attempt, THROTTLE_LIMITS.loginPerAccountAndAddress + 1);
     });
 
     it('when successful logins come between, then they do not use up the allowance', async () => {
       const email = randomEmail('busy');
       await c.register(email);
-      for (let i = 0; i < THROTTLE_LIMITS.loginPerAccount + 5; i++) assert.equal((await c.login(email)).status, 200);
+      for (let i = 0; i < THROTTLE_LIMITS.loginPerAccountAndAddress + 5; i++) assert.equal((await c.login(email)).status, 200);
       assert.equal((await c.login(email, 'wrong password')).status, 401);
     });
 
@@ -150,7 +150,7 @@ describe('login throttling across two API processes on one PostgreSQL', { skip: 
 
     const hit = await guessUntilThrottled((i) => (i % 2 ? a! : b!).login(email, `guess number ${i}`));
     assert.ok(hit, 'never throttled');
-    assert.equal(hit.attempt, THROTTLE_LIMITS.loginPerAccount + 1);
+    assert.equal(hit.attempt, THROTTLE_LIMITS.loginPerAccountAndAddress + 1);
     assert.equal((await a!.login(email)).status, 429);
     assert.equal((await b!.login(email)).status, 429);
   });

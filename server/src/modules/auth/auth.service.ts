@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../../db/database.js';
 import { errors } from '../../http/errors.js';
+import { clientNetwork } from '../../http/ip-address.js';
 import type { JobQueue } from '../../jobs/job-registry.js';
 import { queueSecurityAlert, type SecurityAlertJobData } from '../../mail/send-security-alert.job.js';
 import * as repo from './auth.repository.js';
@@ -133,7 +134,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     /** Creates an account; the very first one is the admin. Its quota row comes in the same transaction. */
     async register(input: { email: string; password: string }, client: ClientInfo): Promise<UserRow> {
       const email = normalizeEmail(input.email);
-      await throttle.attempt([{ key: bucketKey('register', 'address', client.ip), limit: limits.registerPerAddress }]);
+      await throttle.attempt([{ key: bucketKey('register', 'address', clientNetwork(client.ip)), limit: limits.registerPerAddress }]);
       // Cheap refusal before the costly hash; the transaction below decides for real.
       if (deps.registration === 'closed' && (await repo.anyUserExists(db))) throw registrationClosed();
       const passwordHash = await hashPassword(input.password);
@@ -156,9 +157,15 @@ export function createAuthService(deps: AuthServiceDeps) {
     /** Password sign-in: tokens, or an MFA challenge when 2FA is on. */
     async login(input: { email: string; password: string }, client: ClientInfo): Promise<LoginResult> {
       const email = normalizeEmail(input.email);
+      const network = clientNetwork(client.ip);
       const ticket = await throttle.attempt([
-        { key: bucketKey('login', 'account', email), limit: limits.loginPerAccount },
-        { key: bucketKey('login', 'address', client.ip), limit: limits.loginPerAddress },
+        { key: bucketKey('login', 'address', network), limit: limits.loginPerAddress },
+        { key: bucketKey('login', 'account-address', `${email}\0${network}`), limit: limits.loginPerAccountAndAddress },
+        {
+          key: bucketKey('login', 'account', email),
+          limit: limits.loginPerAccount,
+          exemptWhen: () => repo.hasSignedInFromAddress(db, email, client.ip),
+        },
       ]);
       const user = await repo.findUserByEmail(db, email);
       // Always one argon2 verification, against a dummy hash for an unknown email.
@@ -180,8 +187,8 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (!userId || !UUID.test(userId)) throw errors.unauthorized('The sign-in has expired; sign in again');
       if (!input.code === !input.backupCode) throw errors.unprocessable('Give either code or backup_code', 'one_factor_required');
       const ticket = await throttle.attempt([
+        { key: bucketKey('second-factor', 'address', clientNetwork(client.ip)), limit: limits.secondFactorPerAddress },
         { key: bucketKey('second-factor', 'account', userId), limit: limits.secondFactorPerAccount },
-        { key: bucketKey('second-factor', 'address', client.ip), limit: limits.secondFactorPerAddress },
       ]);
       const user = await repo.findUserById(db, userId);
       if (!user || user.disabled || !user.totp_enabled || !user.totp_secret_enc) throw errors.unauthorized(INVALID_SECOND_FACTOR);
