@@ -10,8 +10,8 @@ export const authApi = {
   logout: (accessToken: string) => call<void>(e.logout, { bearer: accessToken }),
   me: () => call<Me>(e.me),
   quota: () => call<Quota>(e.quota),
-  totpSetup: () => call<TotpSetup>(e.totpSetup),
-  totpEnable: (code: string) => call<{ backup_codes: string[] }>(e.totpEnable, { body: { code } }),
+  totpSetup: (password: string) => call<TotpSetup>(e.totpSetup, { body: { password } }),
+  totpEnable: (body: { password: string; code: string }) => call<{ backup_codes: string[] }>(e.totpEnable, { body }),
   totpDisable: (body: { password: string; code: string }) => call<void>(e.totpDisable, { body }),
   changePassword: (body: { current_password: string; new_password: string }) => call<void>(e.changePassword, { body }),
 };

@@ -91,11 +91,13 @@ export const endpoints = {
       'items[].email',
       'items[].role',
       'items[].disabled',
+      'items[].totp_enabled',
       'items[].used_bytes',
       'items[].limit_bytes',
     ],
   }),
   adminUpdateUser: ep({ method: 'PATCH', path: '/api/admin/users/{id}', reads: ['id', 'role', 'disabled', 'limit_bytes'] }),
+  adminResetTwoFactor: ep({ method: 'POST', path: '/api/admin/users/{id}/reset-2fa', reads: ['id', 'totp_enabled'] }),
 } as const;
 
 export type EndpointName = keyof typeof endpoints;

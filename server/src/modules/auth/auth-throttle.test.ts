@@ -85,9 +85,9 @@ for (const db of databaseKinds()) {
 
     it('when 2FA codes are guessed, then login/2fa answers 429 after the limit', async () => {
       const u = await c.user('mfa-guess');
-      const setup = await c.req('POST', '/api/auth/2fa/setup', { token: u.session.access_token });
+      const setup = await c.req('POST', '/api/auth/2fa/setup', { token: u.session.access_token, json: { password: PASSWORD } });
       const code = await totpCodeAt(setup.body.secret, new Date());
-      assert.equal((await c.req('POST', '/api/auth/2fa/enable', { token: u.session.access_token, json: { code } })).status, 200);
+      assert.equal((await c.req('POST', '/api/auth/2fa/enable', { token: u.session.access_token, json: { password: PASSWORD, code } })).status, 200);
       const mfa = (await c.login(u.email)).body.mfa_token;
       const wrong = (i: number) => String((Number(code) + 500_000 + i) % 1_000_000).padStart(6, '0');
       let throttledAt = 0;

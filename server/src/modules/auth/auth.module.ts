@@ -51,7 +51,7 @@ export function createAccountsModule(deps: AccountsModuleDeps): AccountsModule {
     defaultQuotaBytes: config.defaultQuotaBytes,
     clock: deps.clock,
   });
-  const adminService = createAdminService({ db });
+  const adminService = createAdminService({ db, queue: deps.queue, clock: deps.clock });
 
   return {
     async routes(app) {

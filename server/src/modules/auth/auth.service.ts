@@ -130,6 +130,17 @@ export function createAuthService(deps: AuthServiceDeps) {
     return box.open(user.totp_secret_enc!, user.id);
   }
 
+  /** The caller's account once the current password is proved; wrong passwords count against the reauth limit. */
+  async function reauthenticate(userId: string, password: string): Promise<UserRow> {
+    const ticket = await throttle.attempt([{ key: bucketKey('reauth', 'account', userId), limit: limits.reauthPerAccount }]);
+    const user = await requireUser(userId);
+    if (!(await verifyPassword(user.password_hash, password))) {
+      throw errors.forbidden('The current password is wrong', 'wrong_password');
+    }
+    await throttle.refund(ticket);
+    return user;
+  }
+
   return {
     /** Creates an account; the very first one is the admin. Its quota row comes in the same transaction. */
     async register(input: { email: string; password: string }, client: ClientInfo): Promise<UserRow> {
@@ -270,9 +281,13 @@ export function createAuthService(deps: AuthServiceDeps) {
       return q;
     },
 
-    /** A new pending TOTP secret (replacing any earlier pending one); 2FA stays off until `enableTotp`. */
-    async setupTotp(userId: string): Promise<{ secret: string; otpauth_uri: string; qr_svg: string }> {
-      const user = await requireUser(userId);
+    /**
+     * A new pending TOTP secret (replacing any earlier pending one); 2FA stays off until
+     * `enableTotp`. Both need the current password, so a stolen access token alone cannot
+     * put the account behind a second factor only the thief holds.
+     */
+    async setupTotp(userId: string, password: string): Promise<{ secret: string; otpauth_uri: string; qr_svg: string }> {
+      const user = await reauthenticate(userId, password);
       if (user.totp_enabled) throw errors.conflict('Two-factor authentication is already on', 'totp_already_enabled');
       const secret = newTotpSecret();
       await repo.setPendingTotpSecret(db, user.id, box.seal(secret, user.id));
@@ -280,12 +295,12 @@ export function createAuthService(deps: AuthServiceDeps) {
       return { secret, otpauth_uri, qr_svg: await renderQrSvg(otpauth_uri) };
     },
 
-    /** Turns 2FA on with a valid code for the pending secret; returns the backup codes, this once. */
-    async enableTotp(userId: string, code: string, client: ClientInfo): Promise<string[]> {
-      const user = await requireUser(userId);
+    /** Turns 2FA on with the current password and a valid code for the pending secret; returns the backup codes, this once. */
+    async enableTotp(userId: string, input: { password: string; code: string }, client: ClientInfo): Promise<string[]> {
+      const user = await reauthenticate(userId, input.password);
       if (user.totp_enabled) throw errors.conflict('Two-factor authentication is already on', 'totp_already_enabled');
       if (!user.totp_secret_enc) throw errors.conflict('Start with POST /api/auth/2fa/setup', 'totp_not_set_up');
-      const step = await verifyTotp({ secret: openTotpSecret(user), code, now: clock() });
+      const step = await verifyTotp({ secret: openTotpSecret(user), code: input.code, now: clock() });
       if (step === null) throw errors.badRequest('Invalid code', 'invalid_code');
       const codes = newBackupCodes();
       await db.transaction(async (tx) => {
@@ -338,12 +353,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       input: { currentPassword: string; newPassword: string },
       client: ClientInfo,
     ): Promise<void> {
-      const ticket = await throttle.attempt([{ key: bucketKey('reauth', 'account', who.id), limit: limits.reauthPerAccount }]);
-      const user = await requireUser(who.id);
-      if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
-        throw errors.forbidden('The current password is wrong', 'wrong_password');
-      }
-      await throttle.refund(ticket);
+      const user = await reauthenticate(who.id, input.currentPassword);
       const hash = await hashPassword(input.newPassword);
       await db.transaction(async (tx) => {
         await repo.updatePasswordHash(tx, user.id, hash);

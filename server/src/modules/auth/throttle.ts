@@ -28,7 +28,7 @@ export const THROTTLE_LIMITS = {
   /** Wrong TOTP or backup codes on one account (login/2fa, 2fa/disable). */
   secondFactorPerAccount: 10,
   secondFactorPerAddress: 50,
-  /** Wrong current passwords on POST /password and POST /2fa/disable. */
+  /** Wrong current passwords on POST /password and POST /2fa/setup, /2fa/enable and /2fa/disable. */
   reauthPerAccount: 10,
   /** Registrations (successful or not) from one address. */
   registerPerAddress: 20,
