@@ -17,6 +17,8 @@ describe('security: two-step verification and the password', () => {
   let person: ApiUser;
   let other: ApiUser;
   let api: ApiClient;
+  /** Every Content-Security-Policy violation any page of the session reported. */
+  const cspViolations: string[] = [];
   let secret = '';
   let codes: string[] = [];
   let password = 'first passphrase 123';
@@ -35,6 +37,14 @@ describe('security: two-step verification and the password', () => {
     await api.ok('POST', '/api/auth/2fa/enable', { token: other.token, body: { password: other.password, code: totp(setup.secret) } });
     browser = await launchBrowser();
     session = await newSession(browser, app.baseUrl, { clipboard: true });
+    await session.context.exposeBinding('__reportCspViolation', (_source, text: string) => void cspViolations.push(text));
+    await session.context.addInitScript(() =>
+      document.addEventListener('securitypolicyviolation', (e) =>
+        (window as unknown as { __reportCspViolation: (t: string) => void }).__reportCspViolation(
+          `${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`,
+        ),
+      ),
+    );
   });
 
   after(async () => {
@@ -203,7 +213,12 @@ describe('security: two-step verification and the password', () => {
     }),
   );
 
-  it('then Chromium logged no console errors', () => {
+  it('then every page came with a strict Content-Security-Policy, no page broke it, and Chromium logged no console errors', async () => {
+    const response = await session.page.reload();
+    const csp = (await response!.allHeaders())['content-security-policy'] ?? '';
+    assert.match(csp, /script-src 'self';/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    assert.deepEqual(cspViolations, []);
     session.console.assertClean();
   });
 });

@@ -9,10 +9,11 @@ import { installErrorHandler } from './error-handler.js';
 import { installValidators } from './validation.js';
 import { healthRoutes } from './health.routes.js';
 import { loggerOptions } from './logger.js';
+import { registerSecurityHeaders, type SecurityHeadersConfig } from './security-headers.js';
 import { webRoutes } from './web.routes.js';
 
 export interface AppDeps {
-  config: Pick<Config, 'logLevel' | 'corsOrigins' | 'publicUrl' | 'trustProxy'>;
+  config: Pick<Config, 'logLevel' | 'corsOrigins' | 'publicUrl' | 'trustProxy'> & SecurityHeadersConfig;
   db: Database;
   blobs: BlobStore;
   /** Feature routes, registered after the shared plumbing; main.ts builds them from services. */
@@ -48,10 +49,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('x-frame-options', 'DENY');
   });
+  await registerSecurityHeaders(app, deps.config);
 
   await app.register(swagger, {
     openapi: {
