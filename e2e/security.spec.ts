@@ -65,10 +65,10 @@ describe('security: two-step verification and the password', () => {
 
       await page.getByRole('button', { name: 'Set up two-step verification' }).click();
       // The current password first: a session alone cannot turn 2FA on.
+      session.console.expect(/Failed to load resource: the server responded with a status of 403 .*\/api\/auth\/2fa\/setup/);
       await page.getByLabel('Your password').fill('not my password at all');
       await page.getByRole('button', { name: 'Continue' }).click();
       await page.getByRole('alert').filter({ hasText: 'That is not your current password.' }).waitFor();
-      session.console.expect(/Failed to load resource: the server responded with a status of 403 .*\/api\/auth\/2fa\/setup/);
       await page.getByLabel('Your password').fill(password);
       await page.getByRole('button', { name: 'Continue' }).click();
       const qr = page.getByRole('img', { name: 'QR code to scan with your authenticator app' });
