@@ -153,6 +153,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
     jobs = runner;
     await runner.start();
     if (config.role !== 'api') await runner.work();
+    let closing: Promise<void> | undefined;
     return {
       config,
       secrets,
@@ -160,11 +161,15 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       blobs,
       jobs: runner,
       app,
-      async close() {
-        await app?.close();
-        await runner.stop();
-        await classification.close(); // the idle text-extraction processes
-        await db.close();
+      // Once, however often it is called: the pool of node-postgres cannot be ended twice.
+      close() {
+        closing ??= (async () => {
+          await app?.close();
+          await runner.stop();
+          await classification.close(); // the idle text-extraction processes
+          await db.close();
+        })();
+        return closing;
       },
     };
   } catch (e) {
