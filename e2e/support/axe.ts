@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT } from './app-server.js';
@@ -16,7 +17,9 @@ export async function assertAccessible(page: Page, where: string): Promise<void>
   // Measure the page at rest: a dialog fading in would be judged on its half-faded colours.
   await page.evaluate('document.getAnimations().forEach((a) => { try { a.finish(); } catch {} })');
   const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
-  if (!loaded) await page.addScriptTag({ path: AXE });
+  // Evaluated through the DevTools protocol, not added as a <script>: the app's CSP
+  // (script-src 'self') rightly refuses inline scripts, and the tests must not loosen it.
+  if (!loaded) await page.evaluate(`${readFileSync(AXE, 'utf8')}\n;void 0`);
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } })
       .axe;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { preparePrivateDataDir } from './config/data-dir.js';
 import type { Config } from './config/load-config.js';
 import { loadSecrets, type Secrets } from './config/secrets.js';
 import { createDatabase } from './db/create-database.js';
@@ -84,7 +84,13 @@ function blobStoreConfig(config: Config, secrets: Secrets): BlobStoreOptions {
 
 /** Builds everything from the config: adapters, then services, then the app and workers. */
 export async function startRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
-  mkdirSync(config.dataDir, { recursive: true });
+  const { tightened } = preparePrivateDataDir(config.dataDir);
+  if (tightened > 0) {
+    consoleLogger.warn(
+      { dataDir: config.dataDir, entries: tightened },
+      'DATA_DIR was readable by other users: made it and everything under it private to this user (0700 directories, 0600 files)',
+    );
+  }
   const secrets = loadSecrets({ dataDir: config.dataDir, secretKey: config.secretKey });
 
   let db: Database;
@@ -152,6 +158,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
     jobs = runner;
     await runner.start();
     if (config.role !== 'api') await runner.work();
+    let closing: Promise<void> | undefined;
     return {
       config,
       secrets,
@@ -159,11 +166,15 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       blobs,
       jobs: runner,
       app,
-      async close() {
-        await app?.close();
-        await runner.stop();
-        await classification.close(); // the idle text-extraction processes
-        await db.close();
+      // Once, however often it is called: the pool of node-postgres cannot be ended twice.
+      close() {
+        closing ??= (async () => {
+          await app?.close();
+          await runner.stop();
+          await classification.close(); // the idle text-extraction processes
+          await db.close();
+        })();
+        return closing;
       },
     };
   } catch (e) {

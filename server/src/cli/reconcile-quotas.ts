@@ -4,6 +4,7 @@
  * configuration as the server (DATABASE_URL, DATA_DIR). With the embedded database, stop
  * the server first: PGlite allows one process at a time.
  */
+import { preparePrivateDataDir } from '../config/data-dir.js';
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import { createDatabase } from '../db/create-database.js';
 import { migrate } from '../db/migrate.js';
@@ -26,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
+  preparePrivateDataDir(config.dataDir);
   const db = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
   try {
     // A fresh or older database gets the schema the server would give it.

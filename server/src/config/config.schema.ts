@@ -154,19 +154,25 @@ export const configSchema = {
   trustProxy: key({
     env: 'TRUST_PROXY',
     description:
-      'Trust X-Forwarded-* from a reverse proxy (client address for throttling); true, false, or a comma-separated list of proxy addresses',
+      'Reverse proxies in front of the app whose X-Forwarded-For is believed (the client address for throttling): false; true = exactly one proxy; a number of proxies; or a comma-separated list of proxy addresses/CIDRs',
     default: 'false',
-    accepts: 'true, false, or IP addresses/CIDRs',
-    parse: (raw) =>
-      /^(1|true|yes|on)$/i.test(raw)
-        ? true
-        : /^(0|false|no|off)$/i.test(raw)
-          ? false
-          : raw.split(',').map((x) => {
-              const v = x.trim();
-              if (!/^[0-9a-fA-F:.\/]+$/.test(v)) throw new Error('not an address');
-              return v;
-            }),
+    accepts: 'true, false, a number of proxy hops, or IP addresses/CIDRs',
+    // `true` is one hop, never "believe the whole header": its left-most entries are
+    // written by the client, and a proxy that appends would let anyone pick an address.
+    parse: (raw): false | number | string[] => {
+      if (/^(true|yes|on)$/i.test(raw)) return 1;
+      if (/^(false|no|off)$/i.test(raw)) return false;
+      if (/^\d+$/.test(raw.trim())) {
+        const hops = Number(raw);
+        if (hops > 20) throw new Error('too many hops');
+        return hops === 0 ? false : hops;
+      }
+      return raw.split(',').map((x) => {
+        const v = x.trim();
+        if (!/^([0-9a-fA-F:.]+(\/\d{1,3})?|loopback|linklocal|uniquelocal)$/.test(v)) throw new Error('not an address');
+        return v;
+      });
+    },
   }),
   publicUrl: key({
     env: 'PUBLIC_URL',

@@ -35,6 +35,22 @@ describe('loadConfig', () => {
     });
   }
 
+  it('when TRUST_PROXY=true, then exactly one proxy hop is trusted; a number is a hop count; a list names the proxies', () => {
+    assert.equal(loadConfig({}).trustProxy, false);
+    assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, 1);
+    assert.equal(loadConfig({ TRUST_PROXY: '1' }).trustProxy, 1);
+    assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+    assert.equal(loadConfig({ TRUST_PROXY: '0' }).trustProxy, false);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.1, 172.16.0.0/12,loopback' }).trustProxy, [
+      '10.0.0.1',
+      '172.16.0.0/12',
+      'loopback',
+    ]);
+    for (const bad of ['everyone', '10.0.0.1; rm', '99']) {
+      assert.throws(() => loadConfig({ TRUST_PROXY: bad }), (e: unknown) => e instanceof ConfigError && e.variable === 'TRUST_PROXY', bad);
+    }
+  });
+
   it('when a secret variable is bad, then its value is not echoed', () => {
     assert.throws(
       () => loadConfig({ DATABASE_URL: 'postgres-ish secret' }),

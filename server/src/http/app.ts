@@ -1,7 +1,7 @@
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/load-config.js';
 import type { Database } from '../db/database.js';
@@ -10,10 +10,11 @@ import { installErrorHandler, renderFrameworkError } from './error-handler.js';
 import { installValidators } from './validation.js';
 import { healthRoutes } from './health.routes.js';
 import { loggerOptions } from './logger.js';
+import { registerSecurityHeaders, type SecurityHeadersConfig } from './security-headers.js';
 import { webRoutes } from './web.routes.js';
 
 export interface AppDeps {
-  config: Pick<Config, 'logLevel' | 'corsOrigins' | 'publicUrl' | 'trustProxy'>;
+  config: Pick<Config, 'logLevel' | 'corsOrigins' | 'publicUrl' | 'trustProxy'> & SecurityHeadersConfig;
   db: Database;
   blobs: BlobStore;
   /** Feature routes, registered after the shared plumbing; main.ts builds them from services. */
@@ -24,6 +25,16 @@ export interface AppDeps {
 
 const JSON_BODY_LIMIT = 256 * 1024;
 
+/**
+ * TRUST_PROXY as Fastify takes it. A hop count N believes the last N entries of
+ * X-Forwarded-For, the ones the proxies wrote (Fastify alone ignores a number); the
+ * entries left of those were written by the client and never count.
+ */
+function proxyTrust(trust: Config['trustProxy']): FastifyServerOptions['trustProxy'] {
+  if (typeof trust === 'number') return (_address: string, hop: number) => hop < trust;
+  return trust;
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(deps.config.logLevel, deps.logStream),
@@ -32,7 +43,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: JSON_BODY_LIMIT,
-    trustProxy: deps.config.trustProxy,
+    trustProxy: proxyTrust(deps.config.trustProxy),
     frameworkErrors: renderFrameworkError,
   });
   installErrorHandler(app);
@@ -40,10 +51,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('x-frame-options', 'DENY');
   });
+  await registerSecurityHeaders(app, deps.config);
 
   await app.register(cors, corsOptions(deps.config.corsOrigins));
 

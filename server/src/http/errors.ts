@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   'wrong_password',
   'password_change_required',
   'cannot_delete_self',
+  'own_account',
   // topics
   'invalid_name',
   'invalid_description',
@@ -133,6 +134,7 @@ export const errors = {
   wrongPassword: () => new AppError(403, 'wrong_password', 'The current password is wrong'),
   passwordChangeRequired: () =>
     new AppError(403, 'password_change_required', 'Choose a new password first: this one was set by an administrator'),
+  ownAccount: () => new AppError(403, 'own_account', 'Turn off your own two-step verification on the Security page'),
   cannotDeleteSelf: () => new AppError(409, 'cannot_delete_self', 'You cannot delete your own account here'),
 
   // topics

@@ -8,6 +8,7 @@ export const SECURITY_ALERT_KINDS = [
   'password_changed',
   'totp_enabled',
   'totp_disabled',
+  'totp_reset',
   'backup_code_used',
   'refresh_token_reuse',
   'share_link_downloaded',
@@ -29,6 +30,7 @@ const SUBJECTS: Record<SecurityAlertKind, string> = {
   password_changed: 'Your DocuVault password was changed',
   totp_enabled: 'Two-factor authentication was turned on',
   totp_disabled: 'Two-factor authentication was turned off',
+  totp_reset: 'An administrator turned off your two-factor authentication',
   backup_code_used: 'A backup code was used to sign in',
   refresh_token_reuse: 'Suspicious use of a DocuVault session',
   share_link_downloaded: 'A document you shared was downloaded',
@@ -39,6 +41,9 @@ const WHAT: Record<SecurityAlertKind, string> = {
   password_changed: 'The password of your account was changed. Every other signed-in session was signed out.',
   totp_enabled: 'Two-factor authentication was turned on for your account.',
   totp_disabled: 'Two-factor authentication was turned off for your account.',
+  totp_reset:
+    'An administrator of this DocuVault turned off two-factor authentication for your account and removed its backup ' +
+    'codes. Signing in now needs your password only.',
   backup_code_used: 'One of your backup codes was used to complete a sign-in. It cannot be used again.',
   refresh_token_reuse:
     'A session token of your account that had already been used was presented again. This can mean the token ' +
@@ -51,6 +56,9 @@ const IF_NOT_YOU: Record<SecurityAlertKind, string> = {
   password_changed: 'If you did not change it, reset your password with your administrator at once.',
   totp_enabled: 'If you did not do this, change your password and contact your administrator.',
   totp_disabled: 'If you did not do this, change your password now and turn two-factor authentication back on.',
+  totp_reset:
+    'If you did not ask for this, contact your administrator. Either way, sign in, change your password if in doubt, ' +
+    'and turn two-factor authentication back on under Security.',
   backup_code_used: 'If this was not you, change your password now and create new backup codes.',
   refresh_token_reuse: 'Sign in again. If you see this more than once, change your password.',
   share_link_downloaded: 'If you did not expect this, revoke the link from the document’s Share dialog in DocuVault.',

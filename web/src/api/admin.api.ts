@@ -8,4 +8,5 @@ export const adminApi = {
     call<AdminUser>(e.adminCreateUser, { body }),
   deleteUser: (id: string) => call<void>(e.adminDeleteUser, { params: { id } }),
   updateUser: (id: string, body: AdminUserPatch) => call<AdminUser>(e.adminUpdateUser, { params: { id }, body }),
+  resetTwoFactor: (id: string) => call<AdminUser>(e.adminResetTwoFactor, { params: { id } }),
 };

@@ -111,6 +111,7 @@ export const endpoints = {
       'items[].email',
       'items[].role',
       'items[].disabled',
+      'items[].totp_enabled',
       'items[].used_bytes',
       'items[].limit_bytes',
     ],
@@ -118,6 +119,7 @@ export const endpoints = {
   adminCreateUser: ep({ method: 'POST', path: '/api/admin/users', reads: ['id', 'email'] }),
   adminDeleteUser: ep({ method: 'DELETE', path: '/api/admin/users/{id}' }),
   adminUpdateUser: ep({ method: 'PATCH', path: '/api/admin/users/{id}', reads: ['id', 'role', 'disabled', 'limit_bytes'] }),
+  adminResetTwoFactor: ep({ method: 'POST', path: '/api/admin/users/{id}/reset-2fa', reads: ['id', 'totp_enabled'] }),
 } as const;
 
 export type EndpointName = keyof typeof endpoints;

@@ -192,6 +192,7 @@ export interface AdminUser {
   email: string;
   role: Role;
   disabled: boolean;
+  totp_enabled: boolean;
   used_bytes: number;
   limit_bytes: number;
   created_at: string;

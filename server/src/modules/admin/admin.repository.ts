@@ -7,13 +7,14 @@ export interface AdminUserRow {
   email: string;
   role: 'user' | 'admin';
   disabled: boolean;
+  totp_enabled: boolean;
   used_bytes: number;
   limit_bytes: number;
   created_at: Date;
 }
 
 const SELECT_USERS = `
-  SELECT u.id, u.email, u.role, u.disabled, u.created_at,
+  SELECT u.id, u.email, u.role, u.disabled, u.totp_enabled, u.created_at,
          COALESCE(q.used_bytes, 0) AS used_bytes, COALESCE(q.limit_bytes, 0) AS limit_bytes
     FROM users u LEFT JOIN quotas q ON q.user_id = u.id`;
 

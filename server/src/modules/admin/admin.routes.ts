@@ -12,6 +12,7 @@ const AdminUser = Type.Object({
   email: Type.String(),
   role: Type.Union([Type.Literal('user'), Type.Literal('admin')]),
   disabled: Type.Boolean(),
+  totp_enabled: Type.Boolean({ description: 'Two-factor authentication is on' }),
   used_bytes: Type.Integer(),
   limit_bytes: Type.Integer(),
   created_at: Type.String({ format: 'date-time' }),
@@ -112,5 +113,28 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ service: AdminService }> =
       await service.deleteUser(currentUser(request), request.params.id);
       return reply.status(202).send({ id: request.params.id, status: 'deleting' as const });
     },
+  );
+
+  app.post(
+    '/users/:id/reset-2fa',
+    {
+      schema: {
+        tags,
+        summary: "Turn off a user's two-factor authentication (they lost their device); the user is mailed",
+        description:
+          'Removes the TOTP secret and the backup codes, so the next sign-in needs the password only. ' +
+          'Not for your own account: turn that off on the Security page with your password and a code.',
+        security,
+        params: UserParams,
+        response: { 200: AdminUser, ...errorsOf(401, 403, 404, 409) },
+      },
+    },
+    async (request) =>
+      presentAdminUser(
+        await service.resetTwoFactor(currentUser(request), request.params.id, {
+          ip: request.ip,
+          userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : null,
+        }),
+      ),
   );
 };

@@ -8,7 +8,8 @@ import { hashPassword } from '../auth/password.js';
 import type { AuthUser } from '../../http/auth-context.js';
 import { errors } from '../../http/errors.js';
 import { PAGE_LIMIT_DEFAULT, isUuid } from '../../http/schemas.js';
-import { revokeUserFamilies } from '../auth/auth.repository.js';
+import { queueSecurityAlert } from '../../mail/send-security-alert.job.js';
+import { disableTotp, revokeUserFamilies } from '../auth/auth.repository.js';
 import { authorizeAdmin } from './admin.policy.js';
 import * as repo from './admin.repository.js';
 import type { AdminUserRow } from './admin.repository.js';
@@ -28,8 +29,9 @@ export interface NewUser {
   limit_bytes?: number;
 }
 
-export function createAdminService(deps: { db: Database; queue: JobQueue; defaultQuotaBytes: number }) {
-  const { db } = deps;
+export function createAdminService(deps: { db: Database; queue: JobQueue; defaultQuotaBytes: number; clock?: () => Date }) {
+  const { db, queue } = deps;
+  const clock = deps.clock ?? (() => new Date());
   return {
     async listUsers(
       actor: AuthUser,
@@ -104,6 +106,35 @@ export function createAdminService(deps: { db: Database; queue: JobQueue; defaul
         if (touchesAdmins) await repo.updateUserFlags(tx, target.id, { role: patch.role, disabled: patch.disabled });
         if (patch.limit_bytes !== undefined) await repo.setQuotaLimit(tx, target.id, patch.limit_bytes);
         if (patch.disabled === true) await revokeUserFamilies(tx, target.id);
+        return (await repo.findUser(tx, target.id))!;
+      });
+    },
+
+    /**
+     * Turns a user's 2FA off for them (a lost phone, or a second factor someone else set
+     * up): secret and backup codes go. The user is mailed in the same transaction, so the
+     * reset never happens unseen. An admin's own 2FA is turned off on the Security page,
+     * with password and code, like anyone's.
+     */
+    async resetTwoFactor(actor: AuthUser, userId: string, client: { ip: string; userAgent: string | null }): Promise<AdminUserRow> {
+      authorizeAdmin(actor);
+      if (!isUuid(userId)) throw errors.notFound('user');
+      if (userId.toLowerCase() === actor.id.toLowerCase()) {
+        throw errors.ownAccount();
+      }
+      return db.transaction(async (tx) => {
+        const target = await repo.lockUser(tx, userId);
+        if (!target) throw errors.notFound('user');
+        const before = (await repo.findUser(tx, target.id))!;
+        if (!before.totp_enabled) throw errors.totpNotEnabled();
+        await disableTotp(tx, target.id);
+        await queueSecurityAlert(queue, tx, {
+          user_id: target.id,
+          kind: 'totp_reset',
+          occurred_at: clock().toISOString(),
+          ip_address: client.ip,
+          user_agent: client.userAgent,
+        });
         return (await repo.findUser(tx, target.id))!;
       });
     },

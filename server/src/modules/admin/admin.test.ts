@@ -49,7 +49,7 @@ for (const db of databaseKinds()) {
       assert.equal(all.body.total, 3);
       assert.equal(all.body.items.length, 3);
       const first = all.body.items[0];
-      assert.deepEqual(Object.keys(first).sort(), ['created_at', 'disabled', 'email', 'id', 'limit_bytes', 'role', 'used_bytes']);
+      assert.deepEqual(Object.keys(first).sort(), ['created_at', 'disabled', 'email', 'id', 'limit_bytes', 'role', 'totp_enabled', 'used_bytes']);
       assert.equal(first.id, admin.id);
       assert.equal(first.role, 'admin');
       assert.equal(first.disabled, false);

@@ -21,11 +21,11 @@ for (const db of databaseKinds()) {
     /** A user with 2FA on: their secret, backup codes and a session from before. */
     async function userWith2fa() {
       const u = await c.user('mfa');
-      const setup = await c.req('POST', '/api/auth/2fa/setup', { token: u.session.access_token });
+      const setup = await c.req('POST', '/api/auth/2fa/setup', { token: u.session.access_token, json: { password: PASSWORD } });
       assert.equal(setup.status, 200, setup.text);
       const en = await c.req('POST', '/api/auth/2fa/enable', {
         token: u.session.access_token,
-        json: { code: await totpCodeAt(setup.body.secret, new Date()) },
+        json: { password: PASSWORD, code: await totpCodeAt(setup.body.secret, new Date()) },
       });
       assert.equal(en.status, 200, en.text);
       return { ...u, secret: setup.body.secret as string, backupCodes: en.body.backup_codes as string[] };
@@ -40,7 +40,7 @@ for (const db of databaseKinds()) {
 
     it('when set up, then the answer has the secret, an otpauth URI and an SVG QR code, and the database holds the secret only encrypted', async () => {
       const u = await c.user('setup');
-      const r = await c.req('POST', '/api/auth/2fa/setup', { token: u.session.access_token });
+      const r = await c.req('POST', '/api/auth/2fa/setup', { token: u.session.access_token, json: { password: PASSWORD } });
       assert.equal(r.status, 200);
       assert.match(r.body.secret, /^[A-Z2-7]+$/);
       assert.match(r.body.otpauth_uri, /^otpauth:\/\/totp\/DocuVault:/);
@@ -59,16 +59,16 @@ for (const db of databaseKinds()) {
 
     it('when enabled with a wrong code, then 4xx and 2FA stays off; with the right code, then 10 backup codes (stored hashed)', async () => {
       const u = await c.user('enable');
-      const setup = await c.req('POST', '/api/auth/2fa/setup', { token: u.session.access_token });
+      const setup = await c.req('POST', '/api/auth/2fa/setup', { token: u.session.access_token, json: { password: PASSWORD } });
       const right = await totpCodeAt(setup.body.secret, new Date());
       const wrongCode = right === '000000' ? '111111' : '000000';
-      const bad = await c.req('POST', '/api/auth/2fa/enable', { token: u.session.access_token, json: { code: wrongCode } });
+      const bad = await c.req('POST', '/api/auth/2fa/enable', { token: u.session.access_token, json: { password: PASSWORD, code: wrongCode } });
       assert.equal(bad.status, 400);
       assert.equal((await c.me(u.session.access_token)).body.totp_enabled, false);
-      const notDigits = await c.req('POST', '/api/auth/2fa/enable', { token: u.session.access_token, json: { code: 'abcdef' } });
+      const notDigits = await c.req('POST', '/api/auth/2fa/enable', { token: u.session.access_token, json: { password: PASSWORD, code: 'abcdef' } });
       assert.equal(notDigits.status, 422);
 
-      const ok = await c.req('POST', '/api/auth/2fa/enable', { token: u.session.access_token, json: { code: right } });
+      const ok = await c.req('POST', '/api/auth/2fa/enable', { token: u.session.access_token, json: { password: PASSWORD, code: right } });
       assert.equal(ok.status, 200);
       assert.equal(ok.body.backup_codes.length, 10);
       assert.equal(new Set(ok.body.backup_codes).size, 10);
@@ -85,7 +85,30 @@ for (const db of databaseKinds()) {
         assert.ok(!plain.some((p: string) => row.code_hash.includes(p)));
       }
       // Enabling again, or setting up while on, is refused.
-      assert.equal((await c.req('POST', '/api/auth/2fa/setup', { token: u.session.access_token })).status, 409);
+      assert.equal((await c.req('POST', '/api/auth/2fa/setup', { token: u.session.access_token, json: { password: PASSWORD } })).status, 409);
+    });
+
+    it('when setup or enable comes with an access token but no or a wrong current password, then 4xx and 2FA stays off', async () => {
+      const u = await c.user('stolen-token');
+      const token = u.session.access_token;
+      // What a thief holding only the access token can send.
+      assert.equal((await c.req('POST', '/api/auth/2fa/setup', { token })).status, 422);
+      assert.equal((await c.req('POST', '/api/auth/2fa/setup', { token, json: {} })).status, 422);
+      const wrongSetup = await c.req('POST', '/api/auth/2fa/setup', { token, json: { password: 'not the password' } });
+      assert.equal(wrongSetup.status, 403);
+      assert.equal(wrongSetup.body.code, 'wrong_password');
+      const pending = await app.runtime.db.query<{ totp_secret_enc: string | null }>('SELECT totp_secret_enc FROM users WHERE id = $1', [u.id]);
+      assert.equal(pending.rows[0]!.totp_secret_enc, null, 'no secret was stored');
+
+      // Even with a secret pending (set up by the owner), enabling needs the password again.
+      const setup = await c.req('POST', '/api/auth/2fa/setup', { token, json: { password: PASSWORD } });
+      assert.equal(setup.status, 200, setup.text);
+      const code = await totpCodeAt(setup.body.secret, new Date());
+      assert.equal((await c.req('POST', '/api/auth/2fa/enable', { token, json: { code } })).status, 422);
+      const wrongEnable = await c.req('POST', '/api/auth/2fa/enable', { token, json: { password: 'not the password', code } });
+      assert.equal(wrongEnable.status, 403);
+      assert.equal((await c.me(token)).body.totp_enabled, false);
+      assert.ok((await c.session(u.email)).access_token, 'the owner still signs in with the password alone');
     });
 
     it('when 2FA is on, then login answers mfa_required; the code gives tokens; the same code again is 401', async () => {

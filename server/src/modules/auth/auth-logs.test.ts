@@ -42,10 +42,10 @@ for (const db of databaseKinds()) {
       // 2FA on, sign in with a code and with a backup code, then off.
       const s4 = await c.session(email);
       secrets.push(s4.access_token, s4.refresh_token);
-      const setup = await c.req('POST', '/api/auth/2fa/setup', { token: s4.access_token });
+      const setup = await c.req('POST', '/api/auth/2fa/setup', { token: s4.access_token, json: { password: PASSWORD } });
       secrets.push(setup.body.secret, setup.body.otpauth_uri);
       const enableCode = await totpCodeAt(setup.body.secret, new Date());
-      const en = await c.req('POST', '/api/auth/2fa/enable', { token: s4.access_token, json: { code: enableCode } });
+      const en = await c.req('POST', '/api/auth/2fa/enable', { token: s4.access_token, json: { password: PASSWORD, code: enableCode } });
       assert.equal(en.status, 200);
       const backupCodes: string[] = en.body.backup_codes;
       secrets.push(...backupCodes, ...backupCodes.map((b) => b.replaceAll('-', '')));

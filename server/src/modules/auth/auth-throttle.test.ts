@@ -38,7 +38,7 @@ for (const db of databaseKinds()) {
       await c.register(email);
       const hit = await guessUntilThrottled((i) => c.login(email, `guess number ${i}`));
       assert.ok(hit, 'never throttled');
-      assert.equal(hit.attempt, THROTTLE_LIMITS.loginPerAccount + 1);
+      assert.equal(hit.attempt, THROTTLE_LIMITS.loginPerAccountAndAddress + 1);
       assert.ok(hit.retryAfter >= 1 && hit.retryAfter <= THROTTLE_WINDOW_SECONDS, `Retry-After ${hit.retryAfter}`);
       const right = await c.login(email);
       assert.equal(right.status, 429);
@@ -51,13 +51,13 @@ for (const db of databaseKinds()) {
     it('when the email is unknown, then it is throttled exactly like a known one', async () => {
       const ghost = randomEmail('ghost');
       const hit = await guessUntilThrottled((i) => c.login(ghost, `guess ${i}`));
-      assert.equal(hit?.attempt, THROTTLE_LIMITS.loginPerAccount + 1);
+      assert.equal(hit?.attempt, THROTTLE_LIMITS.loginPerAccountAndAddress + 1);
     });
 
     it('when successful logins come between, then they do not use up the allowance', async () => {
       const email = randomEmail('busy');
       await c.register(email);
-      for (let i = 0; i < THROTTLE_LIMITS.loginPerAccount + 5; i++) assert.equal((await c.login(email)).status, 200);
+      for (let i = 0; i < THROTTLE_LIMITS.loginPerAccountAndAddress + 5; i++) assert.equal((await c.login(email)).status, 200);
       assert.equal((await c.login(email, 'wrong password')).status, 401);
     });
 
@@ -85,9 +85,9 @@ for (const db of databaseKinds()) {
 
     it('when 2FA codes are guessed, then login/2fa answers 429 after the limit', async () => {
       const u = await c.user('mfa-guess');
-      const setup = await c.req('POST', '/api/auth/2fa/setup', { token: u.session.access_token });
+      const setup = await c.req('POST', '/api/auth/2fa/setup', { token: u.session.access_token, json: { password: PASSWORD } });
       const code = await totpCodeAt(setup.body.secret, new Date());
-      assert.equal((await c.req('POST', '/api/auth/2fa/enable', { token: u.session.access_token, json: { code } })).status, 200);
+      assert.equal((await c.req('POST', '/api/auth/2fa/enable', { token: u.session.access_token, json: { password: PASSWORD, code } })).status, 200);
       const mfa = (await c.login(u.email)).body.mfa_token;
       const wrong = (i: number) => String((Number(code) + 500_000 + i) % 1_000_000).padStart(6, '0');
       let throttledAt = 0;
@@ -150,7 +150,7 @@ describe('login throttling across two API processes on one PostgreSQL', { skip: 
 
     const hit = await guessUntilThrottled((i) => (i % 2 ? a! : b!).login(email, `guess number ${i}`));
     assert.ok(hit, 'never throttled');
-    assert.equal(hit.attempt, THROTTLE_LIMITS.loginPerAccount + 1);
+    assert.equal(hit.attempt, THROTTLE_LIMITS.loginPerAccountAndAddress + 1);
     assert.equal((await a!.login(email)).status, 429);
     assert.equal((await b!.login(email)).status, 429);
   });

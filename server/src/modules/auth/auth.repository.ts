@@ -189,6 +189,16 @@ export async function hasSignedInFrom(q: Queryable, userId: string, ipAddress: s
   return rows[0]?.seen ?? false;
 }
 
+/** Whether the account with this (normalised) email ever signed in from this address. */
+export async function hasSignedInFromAddress(q: Queryable, email: string, ipAddress: string): Promise<boolean> {
+  const { rows } = await q.query<{ seen: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM refresh_tokens r JOIN users u ON u.id = r.user_id
+                     WHERE u.email = $1 AND r.ip_address = $2) AS seen`,
+    [email, ipAddress],
+  );
+  return rows[0]?.seen ?? false;
+}
+
 /** The token row, locked, so two refreshes of one token are decided one after the other. */
 export async function findRefreshTokenForUpdate(q: Queryable, tokenHash: string): Promise<RefreshTokenRow | null> {
   const { rows } = await q.query<RefreshTokenRow>(

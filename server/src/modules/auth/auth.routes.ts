@@ -17,6 +17,7 @@ import {
   RegisterBody,
   Registered,
   SecondFactorBody,
+  SetupTotpBody,
   Tokens,
   TotpSetup,
 } from './auth.schemas.js';
@@ -179,12 +180,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       onRequest: app.authenticate,
       schema: {
         tags,
-        summary: 'Start turning on 2FA: a new secret, its otpauth URI and QR code',
+        summary: 'Start turning on 2FA (current password required): a new secret, its otpauth URI and QR code',
         security: bearer,
-        response: { 200: TotpSetup, ...errorsOf(401, 409) },
+        body: SetupTotpBody,
+        response: { 200: TotpSetup, ...errorsOf(401, 403, 409, 422, 429) },
       },
     },
-    async (request) => service.setupTotp(currentUser(request).id),
+    async (request) => service.setupTotp(currentUser(request).id, request.body.password),
   );
 
   app.post(
@@ -193,14 +195,14 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       onRequest: app.authenticate,
       schema: {
         tags,
-        summary: 'Turn on 2FA with a code from the app; answers the backup codes once',
+        summary: 'Turn on 2FA with the current password and a code from the app; answers the backup codes once',
         security: bearer,
         body: EnableTotpBody,
-        response: { 200: BackupCodes, ...errorsOf(400, 401, 409, 422) },
+        response: { 200: BackupCodes, ...errorsOf(400, 401, 403, 409, 422, 429) },
       },
     },
     async (request) => ({
-      backup_codes: await service.enableTotp(currentUser(request).id, request.body.code, clientOf(request)),
+      backup_codes: await service.enableTotp(currentUser(request).id, request.body, clientOf(request)),
     }),
   );
 

@@ -30,7 +30,13 @@ export const RefreshBody = Type.Object({
     Type.String({ minLength: 1, maxLength: 512, description: 'Omit to use the httpOnly refresh cookie' }),
   ),
 });
-export const EnableTotpBody = Type.Object({ code: TotpCode });
+const CurrentPassword = Type.String({
+  minLength: 1,
+  maxLength: PASSWORD_MAX_LENGTH,
+  description: 'The current password: a stolen access token alone cannot turn 2FA on and lock the owner out',
+});
+export const SetupTotpBody = Type.Object({ password: CurrentPassword });
+export const EnableTotpBody = Type.Object({ password: CurrentPassword, code: TotpCode });
 export const DisableTotpBody = Type.Object({
   password: GivenPassword,
   code: Type.String({ minLength: 6, maxLength: 64, description: 'A current TOTP code, or an unused backup code' }),

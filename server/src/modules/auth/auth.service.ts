@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../../db/database.js';
 import { errors } from '../../http/errors.js';
 import { isUuid } from '../../http/schemas.js';
+import { clientNetwork } from '../../http/ip-address.js';
 import type { JobQueue } from '../../jobs/job-registry.js';
 import { queueSecurityAlert, type SecurityAlertJobData } from '../../mail/send-security-alert.job.js';
 import { quotaRepository, type QuotaUse } from '../quotas/quota.repository.js';
@@ -167,11 +168,22 @@ export function createAuthService(deps: AuthServiceDeps) {
     await throttle.refund(ticket);
   }
 
+  /** The caller's account once the current password is proved; wrong passwords count against the reauth limit. */
+  async function reauthenticate(userId: string, password: string): Promise<UserRow> {
+    const ticket = await throttle.attempt([{ key: bucketKey('reauth', 'account', userId), limit: limits.reauthPerAccount }]);
+    const user = await requireUser(userId);
+    if (!(await verifyPassword(user.password_hash, password))) {
+      throw errors.wrongPassword();
+    }
+    await throttle.refund(ticket);
+    return user;
+  }
+
   return {
     /** Creates an account; the very first one is the admin. Its quota row comes in the same transaction. */
     async register(input: { email: string; password: string }, client: ClientInfo): Promise<UserRow> {
       const email = normalizeEmail(input.email);
-      await throttle.attempt([{ key: bucketKey('register', 'address', client.ip), limit: limits.registerPerAddress }]);
+      await throttle.attempt([{ key: bucketKey('register', 'address', clientNetwork(client.ip)), limit: limits.registerPerAddress }]);
       // Cheap refusal before the costly hash; the transaction below decides for real.
       if (deps.registration === 'closed' && (await repo.anyUserExists(db))) throw registrationClosed();
       const passwordHash = await hashPassword(input.password);
@@ -194,9 +206,15 @@ export function createAuthService(deps: AuthServiceDeps) {
     /** Password sign-in: tokens, or an MFA challenge when 2FA is on. */
     async login(input: { email: string; password: string }, client: ClientInfo): Promise<LoginResult> {
       const email = normalizeEmail(input.email);
+      const network = clientNetwork(client.ip);
       const ticket = await throttle.attempt([
-        { key: bucketKey('login', 'account', email), limit: limits.loginPerAccount },
-        { key: bucketKey('login', 'address', client.ip), limit: limits.loginPerAddress },
+        { key: bucketKey('login', 'address', network), limit: limits.loginPerAddress },
+        { key: bucketKey('login', 'account-address', `${email}\0${network}`), limit: limits.loginPerAccountAndAddress },
+        {
+          key: bucketKey('login', 'account', email),
+          limit: limits.loginPerAccount,
+          exemptWhen: () => repo.hasSignedInFromAddress(db, email, client.ip),
+        },
       ]);
       const user = await repo.findUserByEmail(db, email);
       // Always one argon2 verification, against a dummy hash for an unknown email.
@@ -218,8 +236,8 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (!userId || !isUuid(userId)) throw errors.unauthorized('The sign-in has expired; sign in again');
       if (!input.code === !input.backupCode) throw errors.oneFactorRequired();
       const ticket = await throttle.attempt([
+        { key: bucketKey('second-factor', 'address', clientNetwork(client.ip)), limit: limits.secondFactorPerAddress },
         { key: bucketKey('second-factor', 'account', userId), limit: limits.secondFactorPerAccount },
-        { key: bucketKey('second-factor', 'address', client.ip), limit: limits.secondFactorPerAddress },
       ]);
       const user = await repo.findUserById(db, userId);
       if (!user || user.disabled || !user.totp_enabled || !user.totp_secret_enc) throw errors.unauthorized(INVALID_SECOND_FACTOR);
@@ -301,9 +319,13 @@ export function createAuthService(deps: AuthServiceDeps) {
       return q;
     },
 
-    /** A new pending TOTP secret (replacing any earlier pending one); 2FA stays off until `enableTotp`. */
-    async setupTotp(userId: string): Promise<{ secret: string; otpauth_uri: string; qr_svg: string }> {
-      const user = await requireUser(userId);
+    /**
+     * A new pending TOTP secret (replacing any earlier pending one); 2FA stays off until
+     * `enableTotp`. Both need the current password, so a stolen access token alone cannot
+     * put the account behind a second factor only the thief holds.
+     */
+    async setupTotp(userId: string, password: string): Promise<{ secret: string; otpauth_uri: string; qr_svg: string }> {
+      const user = await reauthenticate(userId, password);
       if (user.totp_enabled) throw errors.totpAlreadyEnabled();
       const secret = newTotpSecret();
       await repo.setPendingTotpSecret(db, user.id, box.seal(secret, user.id));
@@ -311,12 +333,12 @@ export function createAuthService(deps: AuthServiceDeps) {
       return { secret, otpauth_uri, qr_svg: await renderQrSvg(otpauth_uri) };
     },
 
-    /** Turns 2FA on with a valid code for the pending secret; returns the backup codes, this once. */
-    async enableTotp(userId: string, code: string, client: ClientInfo): Promise<string[]> {
-      const user = await requireUser(userId);
+    /** Turns 2FA on with the current password and a valid code for the pending secret; returns the backup codes, this once. */
+    async enableTotp(userId: string, input: { password: string; code: string }, client: ClientInfo): Promise<string[]> {
+      const user = await reauthenticate(userId, input.password);
       if (user.totp_enabled) throw errors.totpAlreadyEnabled();
       if (!user.totp_secret_enc) throw errors.totpNotSetUp();
-      const step = await verifyTotp({ secret: openTotpSecret(user), code, now: clock() });
+      const step = await verifyTotp({ secret: openTotpSecret(user), code: input.code, now: clock() });
       if (step === null) throw errors.invalidCode();
       const codes = newBackupCodes();
       await db.transaction(async (tx) => {
@@ -365,12 +387,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       input: { currentPassword: string; newPassword: string },
       client: ClientInfo,
     ): Promise<void> {
-      const ticket = await throttle.attempt([{ key: bucketKey('reauth', 'account', who.id), limit: limits.reauthPerAccount }]);
-      const user = await requireUser(who.id);
-      if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
-        throw errors.wrongPassword();
-      }
-      await throttle.refund(ticket);
+      const user = await reauthenticate(who.id, input.currentPassword);
       const hash = await hashPassword(input.newPassword);
       await db.transaction(async (tx) => {
         await repo.updatePasswordHash(tx, user.id, hash); // also ends a required change

@@ -11,17 +11,24 @@ import { hitBucket, refundBucket } from './throttle.repository.js';
  * An attempt takes its slot before the check it guards (so concurrent guesses cannot
  * overshoot the limit) and gives it back when it succeeds: in effect, failures count.
  * Registrations are never given back: each one counts.
+ *
+ * Wrong passwords are counted per account AND client network, so a stranger's guesses
+ * lock out the stranger, not the owner signing in from elsewhere; a much higher ceiling
+ * per account (over all networks) stops guessing spread over many addresses, and even
+ * then an address the owner has signed in from before still gets through.
  */
 export const THROTTLE_WINDOW_SECONDS = 15 * 60;
 export const THROTTLE_LIMITS = {
-  /** Wrong passwords on one account (known or not: unknown emails are throttled alike). */
-  loginPerAccount: 10,
+  /** Wrong passwords on one account from one client network (known account or not: unknown emails are throttled alike). */
+  loginPerAccountAndAddress: 10,
+  /** Wrong passwords on one account from all networks together: the ceiling for distributed guessing. */
+  loginPerAccount: 100,
   /** Wrong passwords from one address, over all accounts. */
   loginPerAddress: 50,
   /** Wrong TOTP or backup codes on one account (login/2fa, 2fa/disable). */
   secondFactorPerAccount: 10,
   secondFactorPerAddress: 50,
-  /** Wrong current passwords on POST /password and POST /2fa/disable. */
+  /** Wrong current passwords on POST /password and POST /2fa/setup, /2fa/enable and /2fa/disable. */
   reauthPerAccount: 10,
   /** Registrations (successful or not) from one address. */
   registerPerAddress: 20,
@@ -32,6 +39,8 @@ export type ThrottleLimits = { [K in keyof typeof THROTTLE_LIMITS]: number };
 export interface ThrottleBucket {
   key: string;
   limit: number;
+  /** Asked only when this bucket is over its limit: true lets the attempt through anyway. */
+  exemptWhen?: () => Promise<boolean>;
 }
 
 /** Slots taken by one attempt; give them back with `refund` when it succeeds. */
@@ -41,13 +50,17 @@ export interface ThrottleTicket {
 
 export interface Throttle {
   readonly limits: ThrottleLimits;
-  /** Counts the attempt in every bucket; 429 with Retry-After when any is over its limit. */
+  /**
+   * Counts the attempt in each bucket in order; 429 with Retry-After at the first one over
+   * its limit, and the buckets after it are not charged (a refused attempt checked nothing,
+   * so it must not use up a wider allowance: list the narrowest buckets first).
+   */
   attempt(buckets: ThrottleBucket[]): Promise<ThrottleTicket>;
   refund(ticket: ThrottleTicket): Promise<void>;
 }
 
 /** A bucket name that carries a hash of the account, address or link, never the value itself. */
-export function bucketKey(action: string, scope: 'account' | 'address' | 'link', value: string): string {
+export function bucketKey(action: string, scope: 'account' | 'address' | 'account-address' | 'link', value: string): string {
   const digest = createHash('sha256').update(`${action}\0${scope}\0${value}`, 'utf8').digest('base64url').slice(0, 32);
   return `${action}:${scope}:${digest}`;
 }
@@ -62,13 +75,13 @@ export function createThrottle(opts: {
   return {
     limits,
     async attempt(buckets) {
-      let retryAfter: number | null = null;
+      const charged: string[] = [];
       for (const b of buckets) {
         const { hits, retry_after } = await hitBucket(opts.db, b.key, windowSeconds);
-        if (hits > b.limit) retryAfter = Math.max(retryAfter ?? 0, retry_after);
+        charged.push(b.key);
+        if (hits > b.limit && !(await b.exemptWhen?.())) throw errors.tooManyRequests(retry_after);
       }
-      if (retryAfter !== null) throw errors.tooManyRequests(retryAfter);
-      return { buckets: buckets.map((b) => b.key) };
+      return { buckets: charged };
     },
     async refund(ticket) {
       for (const key of ticket.buckets) await refundBucket(opts.db, key);

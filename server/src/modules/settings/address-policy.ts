@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
+import { ipv6Bytes } from '../../http/ip-address.js';
 
 /**
  * Which network addresses an AI provider URL may point at. Unless the deployment allows
@@ -28,66 +29,46 @@ for (const [net, prefix] of [
 ] as const) {
   internal.addSubnet(net, prefix, 'ipv4');
 }
-for (const [net, prefix] of [
-  ['::', 128], // unspecified
-  ['::1', 128], // loopback
-  ['fc00::', 7], // unique local
-  ['fe80::', 10], // link-local
-  ['fec0::', 10], // site-local (deprecated, still routed internally by some)
-  ['ff00::', 8], // multicast
-  ['100::', 64], // discard
-  ['2001:db8::', 32], // documentation
-] as const) {
-  internal.addSubnet(net, prefix, 'ipv6');
-}
 
-/** The 16 bytes of an IPv6 address (no zone), or null when it does not parse. */
-function ipv6Bytes(address: string): number[] | null {
-  let s = address.replace(/^\[|\]$/g, '').split('%')[0]!;
-  const tail: number[] = [];
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
-  if (v4) {
-    if (isIP(v4[1]!) !== 4) return null;
-    tail.push(...v4[1]!.split('.').map(Number));
-    s = s.slice(0, -v4[1]!.length) + '0:0';
-  }
-  const halves = s.split('::');
-  if (halves.length > 2) return null;
-  const parse = (part: string) => (part === '' ? [] : part.split(':').map((h) => parseInt(h, 16)));
-  const head = parse(halves[0]!);
-  const rest = halves.length === 2 ? parse(halves[1]!) : [];
-  const missing = 8 - head.length - rest.length;
-  if (missing < 0 || (halves.length === 1 && missing !== 0)) return null;
-  const words = [...head, ...Array<number>(halves.length === 2 ? missing : 0).fill(0), ...rest];
-  if (words.some((w) => !Number.isInteger(w) || w < 0 || w > 0xffff)) return null;
-  const bytes = words.flatMap((w) => [w >> 8, w & 0xff]);
-  if (tail.length) bytes.splice(12, 4, ...tail);
-  return bytes;
-}
-
-/** An IPv4 address carried inside an IPv6 one (mapped, compatible, NAT64, 6to4), if any. */
-function embeddedIpv4(b: number[]): string | null {
+/**
+ * IPv6: only global unicast (2000::/3) outside the special-purpose blocks is public, plus
+ * the two forms that carry an IPv4 address a resolver may hand out for a public host
+ * (IPv4-mapped ::ffff:0:0/96 and the well-known NAT64 prefix 64:ff9b::/96 of DNS64), and
+ * those only when that IPv4 address is public. Everything else — loopback, unique-local,
+ * link-local, multicast, the other IPv4-embedding forms (::a.b.c.d, ::ffff:0:a.b.c.d,
+ * 64:ff9b:1::/48, 6to4, Teredo) — is refused: an allow-list cannot miss a form.
+ */
+function isInternalIpv6(b: number[]): boolean {
   const zero = (from: number, to: number) => b.slice(from, to).every((x) => x === 0);
-  const v4 = (at: number) => b.slice(at, at + 4).join('.');
-  if (zero(0, 10) && b[10] === 0xff && b[11] === 0xff) return v4(12); // ::ffff:a.b.c.d
-  if (zero(0, 12) && !zero(12, 16)) return v4(12); // ::a.b.c.d (deprecated "compatible")
-  if (b[0] === 0x00 && b[1] === 0x64 && b[2] === 0xff && b[3] === 0x9b && zero(4, 12)) return v4(12); // 64:ff9b::/96
-  if (b[0] === 0x20 && b[1] === 0x02) return v4(2); // 2002:a.b.c.d::/48 (6to4)
-  return null;
+  const v4 = () => b.slice(12, 16).join('.');
+  if (zero(0, 10) && b[10] === 0xff && b[11] === 0xff) return internal.check(v4(), 'ipv4'); // ::ffff:a.b.c.d
+  if (b[0] === 0x00 && b[1] === 0x64 && b[2] === 0xff && b[3] === 0x9b && zero(4, 12)) return internal.check(v4(), 'ipv4'); // 64:ff9b::a.b.c.d
+  if ((b[0]! & 0xe0) !== 0x20) return true; // outside 2000::/3
+  const word1 = (b[2]! << 8) | b[3]!;
+  if (b[0] === 0x20 && b[1] === 0x01 && word1 <= 0x01ff) return true; // 2001::/23: Teredo, ORCHID, benchmarking…
+  if (b[0] === 0x20 && b[1] === 0x01 && word1 === 0x0db8) return true; // documentation
+  if (b[0] === 0x20 && b[1] === 0x02) return true; // 6to4: an IPv4 address behind a relay
+  if (b[0] === 0x3f && b[1] === 0xff && b[2]! < 0x10) return true; // 3fff::/20 documentation
+  return false;
 }
 
-/** Whether an IP address is private, loopback, link-local, unique-local or otherwise internal. */
+/** Whether an IP address is private, loopback, link-local, unique-local or otherwise not on the public internet. */
 export function isInternalAddress(address: string): boolean {
-  const family = isIP(address.replace(/^\[|\]$/g, '').split('%')[0]!);
-  if (family === 4) return internal.check(address, 'ipv4');
+  const bare = address.replace(/^\[|\]$/g, '').split('%')[0]!;
+  const family = isIP(bare);
+  if (family === 4) return internal.check(bare, 'ipv4');
   if (family !== 6) return true; // not an address at all: refuse rather than guess
-  const bytes = ipv6Bytes(address);
-  if (!bytes) return true;
-  const v4 = embeddedIpv4(bytes);
-  if (v4 && internal.check(v4, 'ipv4')) return true;
-  const canonical = address.replace(/^\[|\]$/g, '').split('%')[0]!;
-  return internal.check(canonical, 'ipv6');
+  const bytes = ipv6Bytes(bare);
+  return bytes ? isInternalIpv6(bytes) : true;
 }
+
+/**
+ * The one answer for every address refusal, whether the host did not resolve or resolved
+ * to an internal address: two answers would let anyone map internal host names.
+ */
+export const ADDRESS_REFUSED =
+  'its host must be a public internet address that this server can look up. A model on this server or on your own ' +
+  'network (such as a local Ollama) can be used only when the administrator allows private addresses (AI_ALLOW_PRIVATE_URLS=true)';
 
 export interface ResolvedAddress {
   address: string;
@@ -112,18 +93,17 @@ export async function resolveAllowedAddresses(host: string, opts: { allowPrivate
   const literal = isIP(bare);
   if (literal) addresses = [{ address: bare, family: literal as 4 | 6 }];
   else {
+    // With private addresses allowed there is nothing to hide, so a name that does not
+    // resolve may say so; otherwise it gets the same answer as an internal address.
+    const unresolved = () => new AddressPolicyError(opts.allowPrivate ? `the host "${host}" could not be resolved` : ADDRESS_REFUSED);
     try {
       addresses = (await lookup(bare, { all: true, verbatim: true })) as ResolvedAddress[];
     } catch {
-      throw new AddressPolicyError(`the host "${host}" could not be resolved`);
+      throw unresolved();
     }
-    if (addresses.length === 0) throw new AddressPolicyError(`the host "${host}" could not be resolved`);
+    if (addresses.length === 0) throw unresolved();
   }
-  if (!opts.allowPrivate && addresses.some((a) => isInternalAddress(a.address))) {
-    throw new AddressPolicyError(
-      `the host "${host}" is a private, loopback or link-local address; the administrator has not allowed those (AI_ALLOW_PRIVATE_URLS)`,
-    );
-  }
+  if (!opts.allowPrivate && addresses.some((a) => isInternalAddress(a.address))) throw new AddressPolicyError(ADDRESS_REFUSED);
   return addresses;
 }
 

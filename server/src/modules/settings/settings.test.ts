@@ -91,6 +91,26 @@ for (const dbKind of databaseKinds()) {
       assert.deepEqual((await c.req('GET', '/api/settings', { token: u.token })).body, before, 'nothing saved');
     });
 
+    it('when base_url hides loopback in an IPv6 form or names a host that does not resolve, then 422 with the one same message', async () => {
+      const details = new Set<string>();
+      for (const base_url of [
+        'http://[::ffff:0:127.0.0.1]/',
+        'http://[64:ff9b:1::7f00:1]/',
+        'http://[::127.0.0.1]:11434/v1',
+        'http://localhost:11434/v1',
+        'http://169.254.169.254/',
+        'http://no-such-host.invalid/v1',
+        'http://internal-name-that-does-not-exist.invalid:8080/',
+      ]) {
+        const r = await c.req('PUT', '/api/settings', { token: u.token, json: { provider: 'openai', base_url } });
+        assert.equal(r.status, 422, `${base_url} -> ${r.status} ${r.text}`);
+        assert.equal(r.body.code, 'base_url_refused');
+        details.add(r.body.detail);
+      }
+      assert.equal(details.size, 1, [...details].join('\n'));
+      assert.match([...details][0]!, /^base_url refused: .*AI_ALLOW_PRIVATE_URLS=true/);
+    });
+
     it('when the anthropic provider has no key, or a field is invalid, then 422', async () => {
       await c.settings(u.token, { api_key: null, provider: 'local' });
       assert.equal((await c.req('PUT', '/api/settings', { token: u.token, json: { provider: 'anthropic' } })).status, 422);

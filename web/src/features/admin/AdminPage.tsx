@@ -35,6 +35,7 @@ export function AdminPage() {
     }, 300);
     return () => clearTimeout(t);
   }, [search]);
+  const [resetFor, setResetFor] = useState<AdminUser | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -59,6 +60,17 @@ export function AdminPage() {
       toast(e instanceof ApiError ? e.message : 'The change was not saved.', 'error');
       await load();
       return false;
+    }
+  };
+
+  const resetTwoFactor = async (user: AdminUser) => {
+    try {
+      const updated = await adminApi.resetTwoFactor(user.id);
+      setPage((p) => (p ? { ...p, items: p.items.map((u) => (u.id === updated.id ? updated : u)) } : p));
+      toast(`Two-step verification is off for ${user.email}; they were emailed`, 'success');
+    } catch (e) {
+      toast(e instanceof ApiError ? e.message : 'Two-step verification was not reset.', 'error');
+      await load();
     }
   };
 
@@ -181,6 +193,16 @@ export function AdminPage() {
                           <span>{u.disabled ? 'Disabled' : 'Active'}</span>
                           <span className="visually-hidden"> — {u.email} may sign in</span>
                         </label>
+                        {u.totp_enabled && u.id !== me?.id ? (
+                          <button
+                            type="button"
+                            className="button button-ghost button-small"
+                            onClick={() => setResetFor(u)}
+                            aria-label={`Reset two-step verification of ${u.email}`}
+                          >
+                            Reset 2FA
+                          </button>
+                        ) : null}
                       </td>
                       <td>
                         {u.id === me?.id ? null : (
@@ -234,6 +256,16 @@ export function AdminPage() {
             setCreating(false);
             toast(`${u.email} created; they choose a new password at first sign-in`, 'success');
             await load();
+          }}
+        />
+      ) : null}
+      {resetFor ? (
+        <ResetTwoFactorDialog
+          user={resetFor}
+          onClose={() => setResetFor(null)}
+          onConfirm={async () => {
+            await resetTwoFactor(resetFor);
+            setResetFor(null);
           }}
         />
       ) : null}
@@ -389,6 +421,42 @@ function CreateUserDialog(props: { onClose: () => void; onCreated: (u: AdminUser
           </button>
         </div>
       </form>
+    </Dialog>
+  );
+}
+
+function ResetTwoFactorDialog(props: { user: AdminUser; onClose: () => void; onConfirm: () => Promise<void> }) {
+  const [busy, setBusy] = useState(false);
+  return (
+    <Dialog
+      title="Reset two-step verification?"
+      size="small"
+      description={
+        <>
+          <strong>{props.user.email}</strong> will sign in with their password only, and their backup codes stop working.
+          They get an email saying an administrator did this. Do it only when you are sure the request came from them.
+        </>
+      }
+      onClose={props.onClose}
+      initialFocus=".button-secondary"
+    >
+      <div className="dialog-actions">
+        <button type="button" className="button button-secondary" onClick={props.onClose}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="button button-danger"
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            await props.onConfirm();
+            setBusy(false);
+          }}
+        >
+          {busy ? 'Resetting…' : 'Reset two-step verification'}
+        </button>
+      </div>
     </Dialog>
   );
 }

@@ -9,16 +9,22 @@ import { useAuth } from '../auth/auth-context';
 import { BackupCodesDialog } from './BackupCodesDialog';
 
 const messageOf = (e: unknown) =>
-  hasCode(e, 'invalid_code', 'unauthorized', 'reauthentication_failed')
-    ? 'That code did not work. Check the time on your phone and try the newest code.'
-    : e instanceof ApiError
-      ? e.message
-      : 'Something went wrong. Try again.';
+  hasCode(e, 'wrong_password')
+    ? 'That is not your current password.'
+    : hasCode(e, 'invalid_code', 'unauthorized', 'reauthentication_failed')
+      ? 'That code did not work. Check the time on your phone and try the newest code.'
+      : e instanceof ApiError
+        ? e.message
+        : 'Something went wrong. Try again.';
 
 export function TwoFactorCard() {
   const { me, reloadMe } = useAuth();
   const toast = useToast();
   const [setup, setSetup] = useState<TotpSetup | null>(null);
+  // Setup and enable both ask for the current password (a stolen session alone must not
+  // turn 2FA on); it is asked once, before setup, and kept only until the card closes.
+  const [askingPassword, setAskingPassword] = useState(false);
+  const [password, setPassword] = useState('');
   const [codes, setCodes] = useState<string[] | null>(null);
   const [disabling, setDisabling] = useState(false);
   const { busy, error, run: act } = useAction(messageOf);
@@ -28,11 +34,28 @@ export function TwoFactorCard() {
     e.preventDefault();
     const code = String(new FormData(e.currentTarget).get('code') ?? '').replace(/\s+/g, '');
     void act(async () => {
-      const answer = await authApi.totpEnable(code);
+      const answer = await authApi.totpEnable({ password, code });
       setSetup(null);
+      setPassword('');
       setCodes(answer.backup_codes);
       await reloadMe();
     });
+  };
+
+  const startSetup = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const given = String(new FormData(e.currentTarget).get('password') ?? '');
+    void act(async () => {
+      setSetup(await authApi.totpSetup(given));
+      setPassword(given);
+      setAskingPassword(false);
+    });
+  };
+
+  const cancelSetup = () => {
+    setSetup(null);
+    setPassword('');
+    setAskingPassword(false);
   };
 
   const disable = (e: FormEvent<HTMLFormElement>) => {
@@ -63,17 +86,33 @@ export function TwoFactorCard() {
       </p>
       <FormError message={error} />
 
-      {!enabled && !setup ? (
+      {!enabled && !setup && !askingPassword ? (
         <div>
-          <button
-            type="button"
-            className="button button-primary"
-            disabled={busy}
-            onClick={() => act(async () => setSetup(await authApi.totpSetup()))}
-          >
+          <button type="button" className="button button-primary" onClick={() => setAskingPassword(true)}>
             Set up two-step verification
           </button>
         </div>
+      ) : null}
+
+      {!enabled && !setup && askingPassword ? (
+        <form className="stack narrow" onSubmit={startSetup}>
+          <Field
+            label="Your password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            hint="To make sure it is you before two-step verification is turned on."
+            required
+          />
+          <div className="button-row">
+            <button type="submit" className="button button-primary" disabled={busy}>
+              {busy ? 'Checking…' : 'Continue'}
+            </button>
+            <button type="button" className="button button-secondary" onClick={cancelSetup}>
+              Cancel
+            </button>
+          </div>
+        </form>
       ) : null}
 
       {!enabled && setup ? (
@@ -108,7 +147,7 @@ export function TwoFactorCard() {
               <button type="submit" className="button button-primary" disabled={busy}>
                 {busy ? 'Turning on…' : 'Turn on'}
               </button>
-              <button type="button" className="button button-secondary" onClick={() => setSetup(null)}>
+              <button type="button" className="button button-secondary" onClick={cancelSetup}>
                 Cancel
               </button>
             </div>

@@ -48,6 +48,8 @@ function SettingsForm(props: { settings: ClassifierSettings; onSaved: (s: Classi
   const toast = useToast();
   const [provider, setProvider] = useState<Provider>(settings.provider);
   const [error, setError] = useState<string | null>(null);
+  // A refused base URL is shown beside its field, not at the top of the form.
+  const [baseUrlError, setBaseUrlError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [replacingKey, setReplacingKey] = useState(!settings.api_key_set);
   const remote = provider === 'openai' || provider === 'anthropic';
@@ -70,13 +72,15 @@ function SettingsForm(props: { settings: ClassifierSettings; onSaved: (s: Classi
     if (remote && key) body.api_key = key;
     setBusy(true);
     setError(null);
+    setBaseUrlError(null);
     try {
       const saved = await settingsApi.put(body);
       props.onSaved(saved);
       setReplacingKey(!saved.api_key_set);
       toast('Settings saved', 'success');
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'Could not save. Try again.');
+      if (err instanceof ApiError && err.code === 'base_url_refused') setBaseUrlError(refusalText(err));
+      else setError(err instanceof ApiError ? err.message : 'Could not save. Try again.');
     } finally {
       setBusy(false);
     }
@@ -144,6 +148,14 @@ function SettingsForm(props: { settings: ClassifierSettings; onSaved: (s: Classi
               placeholder={provider === 'anthropic' ? 'https://api.anthropic.com' : 'https://api.openai.com/v1'}
               autoComplete="off"
               spellCheck={false}
+              error={baseUrlError}
+              hint={
+                provider === 'openai'
+                  ? 'For a model running on this server or your own network, such as Ollama at http://localhost:11434/v1, ' +
+                    'your administrator must first allow private addresses (AI_ALLOW_PRIVATE_URLS=true). ' +
+                    'Without that, only addresses on the public internet are accepted.'
+                  : undefined
+              }
             />
           </div>
           {replacingKey ? (
@@ -228,4 +240,12 @@ function TestConnectionButton() {
       </button>
     </>
   );
+}
+
+/** The server's refusal without its "base_url refused:" prefix: the field already names it. */
+function refusalText(err: ApiError): string {
+  const detail = typeof err.detail === 'string' ? err.detail.replace(/^base_url refused:\s*/i, '').trim() : '';
+  if (!detail) return 'This address is not allowed.';
+  const text = detail.charAt(0).toUpperCase() + detail.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
