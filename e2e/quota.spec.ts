@@ -128,6 +128,8 @@ describe('quota: limits, the warning, the admin raising a limit, the upload queu
       const unthrottle = await throttleUploads(page, 256 * 1024);
       const files = Array.from({ length: 6 }, (_, i) => makeText(`batch-${i + 1}.txt`, 96 * 1024, `Batch file ${i + 1}`));
       await dropFiles(page, files);
+      // Past three items the panel shows only what is in flight; open it to watch every row.
+      await page.getByRole('button', { name: `Show all ${files.length}` }).click();
       for (const f of files) await page.locator(`[data-upload-row="${f.name}"].upload-done`).waitFor({ timeout: 60_000 });
       await unthrottle();
       const max = await maxActiveUploads(page);
@@ -144,6 +146,11 @@ describe('quota: limits, the warning, the admin raising a limit, the upload queu
       const { page } = user;
       const before = await api.quota(person.token);
       const docsBefore = (await api.documents(person.token)).total;
+      // Finished rows of the earlier test go, so the panel shows every row of this one.
+      await page
+        .getByRole('button', { name: 'Clear finished' })
+        .click()
+        .catch(() => {});
       const unthrottle = await throttleUploads(page, 64 * 1024);
       const slow = makeText('slow-upload.txt', 512 * 1024, 'A slow upload');
       await dropFiles(page, [slow]);

@@ -57,7 +57,7 @@ describe('documents on the S3 backend', () => {
     await signUp(page, email, password);
     await signOut(page);
     await signIn(page, email, password);
-    await waitForQuotaText(page, '0 B of 100 MB');
+    await waitForQuotaText(page, '0 B of 105 MB'); // the default 104,857,600 bytes, in decimal units
     token = await api().login(email, password);
   });
 

@@ -38,7 +38,7 @@ describe('documents on the disk backend', () => {
     await signIn(page, email, password);
     await page.getByRole('heading', { level: 1, name: 'Documents' }).waitFor();
     await page.getByText('Drop files anywhere on this page').waitFor();
-    await waitForQuotaText(page, '0 B of 100 MB');
+    await waitForQuotaText(page, '0 B of 105 MB'); // the default 104,857,600 bytes, in decimal units
     token = await api().login(email, password);
   });
 
