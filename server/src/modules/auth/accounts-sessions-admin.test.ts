@@ -54,10 +54,10 @@ for (const dbKind of databaseKinds()) {
     it('when a user with 2FA asks for backup codes left and regenerates them with password and a code, then the old codes stop working', async () => {
       const u = await c.user('b');
       const t = u.session.access_token;
-      const setup = await c.req('POST', '/api/auth/2fa/setup', { token: t });
+      const setup = await c.req('POST', '/api/auth/2fa/setup', { token: t, json: { password: PASSWORD } });
       const enabled = await c.req('POST', '/api/auth/2fa/enable', {
         token: t,
-        json: { code: await totpCodeAt(setup.body.secret, new Date()) },
+        json: { password: PASSWORD, code: await totpCodeAt(setup.body.secret, new Date()) },
       });
       const old: string[] = enabled.body.backup_codes;
       assert.deepEqual((await c.req('GET', '/api/auth/2fa/backup-codes', { token: t })).body, { remaining: 10 });
