@@ -44,7 +44,9 @@ export function vaultClient(app: Pick<TestApp, 'baseUrl'>) {
     },
     /** upload-url → PUT → confirm; the document id. */
     async upload(token: string, filename: string, contentType: string, bytes: Buffer | string): Promise<string> {
-      const u = await req('POST', '/api/documents/upload-url', { token, json: { filename, content_type: contentType } });
+      // Declared, as the web UI does: an undeclared URL reserves up to 64 MiB until its bytes arrive.
+      const size_bytes = typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length;
+      const u = await req('POST', '/api/documents/upload-url', { token, json: { filename, content_type: contentType, size_bytes } });
       if (u.status !== 200) throw new Error(`upload-url: ${u.status} ${u.text}`);
       const url = u.body.upload_url.startsWith('http') ? u.body.upload_url : app.baseUrl + u.body.upload_url;
       const body = typeof bytes === 'string' ? bytes : new Uint8Array(bytes);
