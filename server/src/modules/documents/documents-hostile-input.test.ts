@@ -154,7 +154,7 @@ for (const dbKind of databaseKinds()) {
           'text/plain; charset="utf-8"',
           'TEXT/Markdown;charset=UTF-8',
         ]) {
-          assert.equal((await c.uploadUrl(u.token, { filename: 'ok', content_type })).status, 200, content_type);
+          assert.equal((await c.uploadUrl(u.token, { filename: 'ok', content_type, size_bytes: 2 })).status, 200, content_type);
         }
       });
 
