@@ -72,7 +72,7 @@ for (const dbKind of databaseKinds()) {
         report.repaired.find((r) => r.user_id === u.id),
         { user_id: u.id, email: u.email, before: null, after: { used_bytes: 25, reserved_bytes: 0, pending_uploads: 0 } },
       );
-      assert.deepEqual(await quotaRepository.find(app.runtime.db, u.id), { used_bytes: 25, limit_bytes: 4242 });
+      assert.deepEqual(await quotaRepository.find(app.runtime.db, u.id), { used_bytes: 25, limit_bytes: 4242, reserved_bytes: 0 });
     });
 
     it('when run as a process on a stopped deployment, then it repairs drift, a second dry run reports none, and both exit 0', async () => {
