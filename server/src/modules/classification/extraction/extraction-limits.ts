@@ -12,7 +12,30 @@ export interface ExtractionLimits {
   maxDocxInflatedBytes: number;
   /** Heap of the extraction thread. */
   maxHeapMb: number;
+  /** Reading scans: images and PDF pages without a text layer (ocr/). */
+  ocr: OcrLimits;
 }
+
+export interface OcrLimits {
+  /** Tesseract language codes joined by `+` (OCR_LANGUAGES). */
+  languages: string;
+  /** Pages read by OCR at most; the rest of the document is left out, marked truncated (OCR_MAX_PAGES). */
+  maxPages: number;
+  /** Decoded pixels of one image or rendered page at most (decompression bombs). */
+  maxPixels: number;
+  /** Wall-clock time added to the document's limit for each page read by OCR. */
+  pageTimeoutMs: number;
+  /** `auto`: the tesseract program when on PATH, else tesseract.js. The others force one (tests, bench). */
+  engine: 'auto' | 'program' | 'wasm';
+}
+
+export const DEFAULT_OCR_LIMITS: OcrLimits = {
+  languages: 'eng',
+  maxPages: 50,
+  maxPixels: 80_000_000,
+  pageTimeoutMs: 60_000,
+  engine: 'auto',
+};
 
 export const DEFAULT_EXTRACTION_LIMITS: ExtractionLimits = {
   maxBytes: 25 * 1024 * 1024,
@@ -21,7 +44,13 @@ export const DEFAULT_EXTRACTION_LIMITS: ExtractionLimits = {
   maxPdfPages: 2_000,
   maxDocxInflatedBytes: 50 * 1024 * 1024,
   maxHeapMb: 384,
+  ocr: DEFAULT_OCR_LIMITS,
 };
+
+/** The longest one document's extraction may take: the base limit plus a page's worth per OCR page. */
+export function longestExtractionMs(limits: ExtractionLimits): number {
+  return limits.timeoutMs + limits.ocr.maxPages * limits.ocr.pageTimeoutMs;
+}
 
 /** A file we could not take text from; the message is plain and safe to show the user. */
 export class ExtractionError extends Error {

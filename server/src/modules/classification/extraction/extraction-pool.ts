@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { ExtractedDocument } from './extract-document.js';
 import type { ExtractionReply, ExtractionRequest } from './extraction-child.js';
 import { ExtractionError, type ExtractionLimits } from './extraction-limits.js';
 import type { FileKind } from './file-kind.js';
@@ -22,12 +23,12 @@ interface Slot {
 interface Task {
   kind: FileKind;
   bytes: Uint8Array;
-  resolve: (text: string) => void;
+  resolve: (result: ExtractedDocument) => void;
   reject: (e: Error) => void;
 }
 
 export interface ExtractionPool {
-  extract(kind: FileKind, bytes: Uint8Array): Promise<string>;
+  extract(kind: FileKind, bytes: Uint8Array): Promise<ExtractedDocument>;
   close(): Promise<void>;
 }
 
@@ -51,6 +52,8 @@ export function createExtractionPool(opts: { limits: ExtractionLimits; size?: nu
       execArgv: [...(TS ? ['--import', 'tsx'] : []), `--max-old-space-size=${opts.limits.maxHeapMb}`],
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      // Its own process group, so a kill also ends the OCR program it may be running.
+      detached: true,
     });
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('extraction process did not start in time')), START_TIMEOUT_MS);
@@ -86,7 +89,11 @@ export function createExtractionPool(opts: { limits: ExtractionLimits; size?: nu
   function kill(slot: Slot): void {
     clearTimeout(slot.idleTimer);
     slots.delete(slot);
-    slot.child.kill('SIGKILL');
+    try {
+      if (slot.child.pid) process.kill(-slot.child.pid, 'SIGKILL');
+    } catch {
+      slot.child.kill('SIGKILL'); // the group is gone already
+    }
   }
 
   function free(): Slot | undefined {
@@ -110,7 +117,7 @@ export function createExtractionPool(opts: { limits: ExtractionLimits; size?: nu
     const id = nextId++;
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
-    const finish = (outcome: { text: string } | { error: Error }, o: { kill?: boolean } = {}) => {
+    const finish = (outcome: { result: ExtractedDocument } | { error: Error }, o: { kill?: boolean } = {}) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -118,13 +125,14 @@ export function createExtractionPool(opts: { limits: ExtractionLimits; size?: nu
       slot.child.off('exit', onExit);
       if (o.kill) kill(slot);
       else idle(slot);
-      if ('text' in outcome) task.resolve(outcome.text);
+      if ('result' in outcome) task.resolve(outcome.result);
       else task.reject(outcome.error);
       pump();
     };
     const onMessage = (m: ExtractionReply) => {
       if (m?.id !== id) return;
-      if (m.ok) finish({ text: m.text });
+      if ('ocrPage' in m) return ocrPage();
+      if (m.ok) finish({ result: m.result });
       else finish({ error: m.plain ? new ExtractionError(m.error) : new Error(m.error) });
     };
     const onExit = (code: number | null, signal: string | null) =>
@@ -139,21 +147,42 @@ export function createExtractionPool(opts: { limits: ExtractionLimits; size?: nu
         },
         { kill: true },
       );
+    // Each page read by OCR adds its own allowance (OCR_MAX_PAGES bounds how many).
+    let deadline = 0;
+    let ocrPages = 0;
+    const arm = () => {
+      deadline = Date.now() + opts.limits.timeoutMs;
+      schedule();
+    };
+    const schedule = () => {
+      clearTimeout(timer);
+      timer = setTimeout(
+        () => {
+          const seconds = Math.round(opts.limits.timeoutMs / 1000);
+          const error =
+            ocrPages > 0
+              ? `Reading the text (OCR) took longer than allowed (${seconds} s plus ${Math.round(
+                  opts.limits.ocr.pageTimeoutMs / 1000,
+                )} s a page); the file is not read`
+              : `Text extraction took longer than ${seconds} s; the file is not read`;
+          finish({ error: new ExtractionError(error) }, { kill: true });
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+    };
+    const ocrPage = () => {
+      if (settled || ocrPages >= opts.limits.ocr.maxPages) return;
+      ocrPages++;
+      deadline += opts.limits.ocr.pageTimeoutMs;
+      schedule();
+    };
     slot.child.on('message', onMessage);
     slot.child.on('exit', onExit);
     slot.ready.then(
       () => {
         if (settled) return;
         // The time limit runs from when the file reaches the process, not from its start-up.
-        const seconds = Math.round(opts.limits.timeoutMs / 1000);
-        timer = setTimeout(
-          () =>
-            finish(
-              { error: new ExtractionError(`Text extraction took longer than ${seconds} s; the file is not read`) },
-              { kill: true },
-            ),
-          opts.limits.timeoutMs,
-        );
+        arm();
         const req: ExtractionRequest = { id, kind: task.kind, bytes: task.bytes, limits: opts.limits };
         slot.child.send(req, (err) => {
           if (err)
@@ -167,8 +196,8 @@ export function createExtractionPool(opts: { limits: ExtractionLimits; size?: nu
   return {
     extract(kind, bytes) {
       if (closed) return Promise.reject(new Error('the extraction pool is closed'));
-      if (kind === 'none') return Promise.resolve('');
-      return new Promise<string>((resolve, reject) => {
+      if (kind === 'none') return Promise.resolve({ text: '', ocr: false, pages: null, truncated: false, thumbnail: null });
+      return new Promise<ExtractedDocument>((resolve, reject) => {
         queue.push({ kind, bytes, resolve, reject });
         pump();
       });
