@@ -51,8 +51,17 @@ export interface BlobStore {
     exactBytes?: number;
     maxBytes?: number;
   }): Promise<PresignedUpload>;
-  /** A URL serving the object as an attachment named `filename`. */
-  presignDownload(opts: { key: string; filename: string; contentType?: string; ttlSeconds: number }): Promise<PresignedDownload>;
+  /**
+   * A URL serving the object as an attachment named `filename`, or with `inline` shown in
+   * the browser (previews: the caller allows only types that are safe to show).
+   */
+  presignDownload(opts: {
+    key: string;
+    filename: string;
+    contentType?: string;
+    ttlSeconds: number;
+    inline?: boolean;
+  }): Promise<PresignedDownload>;
   /** Throws when the backend cannot be reached or written; used by the health check. */
   ping(): Promise<void>;
   /**

@@ -50,11 +50,7 @@ export async function writeObjectAtomically(opts: {
   }
 }
 
-async function copyBounded(
-  source: ByteSource,
-  bound: SizeBound,
-  write: (chunk: Buffer) => Promise<void>,
-): Promise<number> {
+async function copyBounded(source: ByteSource, bound: SizeBound, write: (chunk: Buffer) => Promise<void>): Promise<number> {
   const limit = bound === null ? Infinity : 'exactBytes' in bound ? bound.exactBytes : bound.maxBytes;
   let count = 0;
   const take = async (chunk: Buffer) => {
@@ -77,7 +73,9 @@ async function copyBounded(
         }
         if (step.done) break;
         const chunk = step.value;
-        await take(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        await take(
+          typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
+        );
       }
     } catch (err) {
       await iterator.return?.().catch(() => undefined);

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobStore } from './blob-store.js';
-import { attachmentDisposition } from './content-disposition.js';
+import { attachmentDisposition, inlineDisposition } from './content-disposition.js';
 import { assertValidObjectKey } from './safe-path.js';
 import { ObjectNotFoundError } from './storage-errors.js';
 
@@ -134,13 +134,13 @@ export function createS3BlobStore(opts: S3BlobStoreOptions): S3BlobStore {
       return { url, expiresAt, headers: { 'Content-Type': contentType } };
     },
 
-    async presignDownload({ key, filename, contentType, ttlSeconds }) {
+    async presignDownload({ key, filename, contentType, ttlSeconds, inline }) {
       assertValidObjectKey(key);
       assertTtl(ttlSeconds);
       const command = new GetObjectCommand({
         Bucket,
         Key: key,
-        ResponseContentDisposition: attachmentDisposition(filename),
+        ResponseContentDisposition: inline ? inlineDisposition(filename) : attachmentDisposition(filename),
         ResponseContentType: contentType,
         ResponseCacheControl: 'private, no-store',
       });

@@ -127,6 +127,8 @@ export async function makeScan(pages: string[], format: ScanFormat, opts: { skew
 export interface PdfPage {
   image?: { jpeg: Buffer; width: number; height: number; dpi?: number };
   lines?: string[];
+  /** The lines are an invisible text layer (render mode 3), as on a scan made searchable. */
+  invisible?: boolean;
 }
 
 /** A PDF whose pages are scans (DCTDecode images at 300 dpi), text, or both; exact xref offsets. */
@@ -162,9 +164,10 @@ export function makePdfWithPages(pages: PdfPage[]): Buffer {
     if (page.lines?.length)
       ops.push(
         'BT',
+        page.invisible ? '3 Tr' : '0 Tr',
         '/F1 12 Tf',
         '14 TL',
-        `72 ${(h - 72).toFixed(0)} Td`,
+        `24 ${(h - 30).toFixed(0)} Td`,
         ...page.lines.map((l) => `(${escape(l)}) Tj T*`),
         'ET',
       );

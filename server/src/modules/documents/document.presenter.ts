@@ -20,6 +20,8 @@ export interface PresentedDocument {
   topics: PresentedDocumentTopic[];
   /** At least one of its share links still opens (SPEC §7.4). */
   shared: boolean;
+  /** A thumbnail is at GET /{id}/thumbnail. */
+  has_thumbnail: boolean;
   /** Search results only: where the words were found, as HTML-escaped text with <mark> around hits. */
   snippet?: string;
 }
@@ -44,6 +46,7 @@ export function presentDocument(
     classified_at: iso(row.classified_at),
     topics: topics.map((t) => ({ id: t.id, name: t.name, source: t.source, confidence: t.confidence })),
     shared: opts.shared ?? false,
+    has_thumbnail: row.thumbnail_key !== null,
   };
   if (row.snippet !== undefined) presented.snippet = highlightedSnippet(row.snippet);
   return presented;

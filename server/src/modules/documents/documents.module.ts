@@ -4,6 +4,8 @@ import type { Database } from '../../db/database.js';
 import type { JobDefinition, JobQueue } from '../../jobs/job-registry.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { cleanupAbandonedUploadsJob } from './cleanup-abandoned-uploads.job.js';
+import { documentViewsRoutes } from './document-views.routes.js';
+import { createDocumentViewService } from './document-views.service.js';
 import { documentsRoutes } from './documents.routes.js';
 import { createDocumentService } from './documents.service.js';
 import { sweepObjectsJob } from './sweep-objects.job.js';
@@ -26,6 +28,7 @@ export function createDocumentsModule(deps: DocumentsModuleDeps) {
     cleanupIntervalSeconds: deps.config.cleanupIntervalSeconds,
   };
   const service = createDocumentService({ db, blobs, queue: deps.queue, settings, log });
+  const views = createDocumentViewService({ db, blobs, settings });
   // extract-and-classify (queued here) is defined and registered by the classification module.
   const jobs: JobDefinition<never>[] = [
     cleanupAbandonedUploadsJob({ db, blobs, settings, log }),
@@ -37,6 +40,7 @@ export function createDocumentsModule(deps: DocumentsModuleDeps) {
     jobs,
     routes: async (app: FastifyInstance) => {
       await app.register(documentsRoutes, { service });
+      await app.register(documentViewsRoutes, { service: views });
     },
   };
 }

@@ -41,6 +41,7 @@ const DocumentBody = Type.Object({
   classified_at: Nullable(Type.String({ format: 'date-time' })),
   topics: Type.Array(Topic),
   shared: Type.Boolean({ description: 'At least one share link of this document still opens' }),
+  has_thumbnail: Type.Boolean({ description: 'A thumbnail is at GET /{id}/thumbnail' }),
   snippet: Type.Optional(
     Type.String({ description: 'With q only: the matching passage, HTML-escaped, with <mark> around the words found' }),
   ),

@@ -251,6 +251,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       });
       if (!removed) throw errors.notFound('document');
       await removeObjectQuietly(removed.object_key);
+      if (removed.thumbnail_key) await removeObjectQuietly(removed.thumbnail_key);
     },
 
     /** Queues extract-and-classify again for an uploaded document. */
