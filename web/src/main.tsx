@@ -9,6 +9,7 @@ import './styles/overlays.css';
 import './styles/documents.css';
 import './styles/pages.css';
 import './styles/shares.css';
+import './styles/document-page.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -64,8 +64,24 @@ export interface DocumentItem {
   topics: DocumentTopic[];
   /** At least one of its share links still opens. */
   shared?: boolean;
+  /** A thumbnail is at GET /{id}/thumbnail. */
+  has_thumbnail?: boolean;
   /** Search hits only: ts_headline output, matches between <mark> and </mark>. */
   snippet?: string | null;
+}
+
+export interface DocumentText {
+  text: string;
+  truncated: boolean;
+  /** Some of it was read by OCR. */
+  ocr: boolean;
+  pages: number | null;
+}
+
+export interface PreviewLink {
+  url: string;
+  expires_at: string;
+  content_type: string;
 }
 
 export interface Page<T> {

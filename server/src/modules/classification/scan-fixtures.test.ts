@@ -6,15 +6,32 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import sharp from 'sharp';
 import { promisify } from 'node:util';
 import { deflateSync } from 'node:zlib';
 
-const run = promisify(execFile);
 const require = createRequire(import.meta.url);
+
+// ImageMagick by absolute path, found when this module loads: ocr-wasm.test.ts then takes
+// the directories holding the tesseract program (/usr/bin, with ImageMagick) off PATH.
+const CONVERT = (() => {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, 'convert');
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return 'convert';
+})();
+const execFileAsync = promisify(execFile);
+const run = (cmd: 'convert', args: string[]) => execFileAsync(CONVERT, args);
 
 export interface PageText {
   /** The Brown file the words come from (e.g. `ca01`), and its genre. */
@@ -111,9 +128,9 @@ export async function makeScan(pages: string[], format: ScanFormat, opts: { skew
         for (const f of files) {
           const jpg = f.replace(/\.png$/, '.jpg');
           await run('convert', [f, '-quality', '85', jpg]);
-          const { stdout } = await run('identify', ['-format', '%w %h', jpg]);
-          const [width, height] = stdout.trim().split(' ').map(Number) as [number, number];
-          jpegs.push({ jpeg: await readFile(jpg), width, height });
+          const jpeg = await readFile(jpg);
+          const { width, height } = await sharp(jpeg).metadata();
+          jpegs.push({ jpeg, width: width!, height: height! });
         }
         return makePdfWithPages(jpegs.map((j) => ({ image: j })));
       }

@@ -1,3 +1,4 @@
+/// <reference path="./bmp-js.d.ts" />
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { decode as decodeBmp } from 'bmp-js';
 import { ExtractionError, type OcrLimits } from '../extraction-limits.js';
