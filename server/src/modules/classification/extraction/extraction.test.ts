@@ -17,7 +17,9 @@ describe('text extraction', () => {
     assert.equal(fileKind('text/markdown; charset=utf-8', 'a'), 'text');
     assert.equal(fileKind('application/octet-stream', 'notes.md'), 'text');
     assert.equal(fileKind('text/csv', 'a.csv'), 'text');
-    assert.equal(fileKind('image/png', 'scan.png'), 'none');
+    assert.equal(fileKind('image/png', 'scan.png'), 'image');
+    assert.equal(fileKind('application/octet-stream', 'scan.TIFF'), 'image');
+    assert.equal(fileKind('image/svg+xml', 'logo.svg'), 'none');
     assert.equal(fileKind('application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'a'), 'docx');
   });
 
@@ -62,13 +64,13 @@ describe('text extraction', () => {
   it('when files go through the pool, then PDF, DOCX, HTML and text come out; hostile ones fail plainly and the pool recovers', async () => {
     const pool = createExtractionPool({ limits: DEFAULT_EXTRACTION_LIMITS, size: 1 });
     try {
-      assert.equal(await pool.extract('pdf', makePdf([['Hello PDF'], ['page two']])), 'Hello PDF\n\npage two');
-      assert.equal(await pool.extract('docx', makeDocx(['Hello', 'DOCX'])), 'Hello\n\nDOCX');
-      assert.equal(await pool.extract('text', Buffer.from('plain')), 'plain');
-      assert.equal(await pool.extract('none', Buffer.from('x')), '');
+      assert.equal((await pool.extract('pdf', makePdf([['Hello PDF'], ['page two']]))).text, 'Hello PDF\n\npage two');
+      assert.equal((await pool.extract('docx', makeDocx(['Hello', 'DOCX']))).text, 'Hello\n\nDOCX');
+      assert.equal((await pool.extract('text', Buffer.from('plain'))).text, 'plain');
+      assert.equal((await pool.extract('none', Buffer.from('x'))).text, '');
       await assert.rejects(pool.extract('pdf', Buffer.from('%PDF-1.4 nonsense')), ExtractionError);
       await assert.rejects(pool.extract('docx', makeDocxBomb(80 * 1024 * 1024, { lie: true })), /ZIP bomb/);
-      assert.equal(await pool.extract('text', Buffer.from('still working')), 'still working');
+      assert.equal((await pool.extract('text', Buffer.from('still working'))).text, 'still working');
     } finally {
       await pool.close();
     }
@@ -82,7 +84,7 @@ describe('text extraction', () => {
     try {
       const slow = makePdf(Array.from({ length: 3000 }, (_, i) => [`page ${i} `.repeat(20)]));
       await assert.rejects(pool.extract('pdf', slow), /took longer than/);
-      assert.equal(await pool.extract('text', Buffer.from('after the timeout')), 'after the timeout');
+      assert.equal((await pool.extract('text', Buffer.from('after the timeout'))).text, 'after the timeout');
     } finally {
       await pool.close();
     }
@@ -96,7 +98,7 @@ describe('text extraction', () => {
     try {
       const big = Buffer.from(`<p>${'many words here '.repeat(3_000_000)}</p>`);
       await assert.rejects(pool.extract('html', big), /too much memory|made the text extractor fail/);
-      assert.equal(await pool.extract('text', Buffer.from('after the crash')), 'after the crash');
+      assert.equal((await pool.extract('text', Buffer.from('after the crash'))).text, 'after the crash');
     } finally {
       await pool.close();
     }

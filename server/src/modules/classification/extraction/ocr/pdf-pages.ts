@@ -6,6 +6,11 @@ import { ExtractionError } from '../extraction-limits.js';
 
 /** Scans are read at 300 dpi: PDF units are 1/72 inch. */
 export const OCR_DPI = 300;
+/**
+ * Pixels of a drawn page at most: its RGBA canvas and the copy read from it stay within
+ * ~130 MB. A letter page at 300 dpi is 8.4 million, an A3 one 17.4 million (drawn at ~290 dpi).
+ */
+const MAX_RENDER_PIXELS = 16_000_000;
 /** A page whose text layer has fewer characters than this (spaces aside) has no usable text. */
 const MIN_TEXT_CHARS = 20;
 
@@ -51,7 +56,8 @@ export async function needsOcr(page: PDFPageProxy, textLayer: string): Promise<b
 export async function renderPage(page: PDFPageProxy, opts: { dpi?: number; width?: number; maxPixels: number }): Promise<Sharp> {
   const base = page.getViewport({ scale: 1 });
   let scale = opts.width ? opts.width / base.width : (opts.dpi ?? OCR_DPI) / 72;
-  scale = Math.min(scale, Math.sqrt(opts.maxPixels / Math.max(1, base.width * base.height)));
+  const cap = Math.min(opts.maxPixels, MAX_RENDER_PIXELS);
+  scale = Math.min(scale, Math.sqrt(cap / Math.max(1, base.width * base.height)));
   const viewport = page.getViewport({ scale });
   const width = Math.max(1, Math.floor(viewport.width));
   const height = Math.max(1, Math.floor(viewport.height));
