@@ -24,7 +24,9 @@ describe('scanned paper: OCR, thumbnails and the document page', () => {
   let scan: Buffer;
 
   before(async () => {
-    [app, scan] = await Promise.all([startApp(), makeScan([source], 'pdf')]);
+    // One after the other: a loaded machine starts the server slowly enough already.
+    app = await startApp();
+    scan = await makeScan([source], 'pdf');
     const api = new ApiClient(app.baseUrl);
     person = await api.createUser('scan@example.test', 'scan passphrase 444');
     await api.ok('POST', '/api/topics', { token: person.token, body: { name: 'Hobbies', description: 'Crafts, gardens, tools' } });
