@@ -46,6 +46,8 @@ describe('scanned paper: OCR, thumbnails and the document page', () => {
     shots(async () => {
       const { page } = session;
       await signIn(page, person.email, person.password);
+      // The list has loaded (and its drop zone listens) before the file is dropped.
+      await page.getByText('Drop files anywhere on this page').waitFor();
       await dropFiles(page, [{ name: 'workshop-scan.pdf', mimeType: 'application/pdf', buffer: scan }]);
       const row = documentRow(page, 'workshop-scan.pdf');
       await row.getByText('Reading text…').waitFor({ timeout: 30_000 });
