@@ -24,7 +24,7 @@ import { findTesseractProgram } from '../../server/src/modules/classification/ex
 import { brownFiles, brownText, makeScan, wordAccuracy } from '../../server/src/modules/classification/scan-fixtures.test.js';
 
 const PAGES = Number(process.env.BENCH_PAGES ?? 20);
-const WORDS = 250;
+const WORDS = 130;
 const run = promisify(execFile);
 
 interface Figures {
