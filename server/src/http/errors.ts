@@ -45,6 +45,7 @@ export const ERROR_CODES = [
   'upload_size_mismatch',
   'document_pending',
   'document_trashed',
+  'preview_unavailable',
   // the disk backend's signed storage URLs
   'upload_interrupted',
   'upload_url_used',
@@ -73,7 +74,7 @@ export class AppError extends Error {
 }
 
 /** What a 404 can be about. */
-export type Missing = 'document' | 'topic' | 'user' | 'quota' | 'object' | 'share link';
+export type Missing = 'document' | 'topic' | 'user' | 'quota' | 'object' | 'share link' | 'thumbnail';
 
 export interface QuotaExceeded {
   used_bytes: number;
@@ -141,6 +142,8 @@ export const errors = {
     ),
   documentPending: () => new AppError(409, 'document_pending', 'The document has not been uploaded yet'),
   documentTrashed: () => new AppError(409, 'document_trashed', 'The document is in the trash'),
+  previewUnavailable: () =>
+    new AppError(409, 'preview_unavailable', 'This kind of file is not shown in the browser; download it instead'),
 
   // the disk backend's signed storage URLs (see storage/storage-errors.ts)
   uploadTooLarge: () => new AppError(413, 'payload_too_large', 'The upload is larger than this URL allows'),

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { databaseKinds, startTestApp, type StorageKind, type TestApp } from '../../test-support/test-app.js';
 import { sweepObjects } from '../documents/sweep-objects.job.js';
-import { vaultClient, type TestUser } from './classification-fixtures.test.js';
+import { vaultClient, type TestUser } from '../../test-support/classification-fixtures.js';
 import { makeHugePng, makePdfWithPages, makeTiffBomb, makeWordPage } from './scan-fixtures.test.js';
 
 const OCR_MAX_PAGES = 6;

@@ -10,9 +10,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
-import { vaultClient, type TestUser } from './classification-fixtures.test.js';
+import { vaultClient, type TestUser } from '../../test-support/classification-fixtures.js';
 import { findTesseractProgram } from './extraction/ocr/ocr-engine.js';
-import { makePdf } from './file-fixtures.test.js';
+import { makePdf } from '../../test-support/file-fixtures.js';
 import { brownFiles, brownText, makePdfWithPages, makeScan, makeWordPage, wordAccuracy, words } from './scan-fixtures.test.js';
 
 /** Five Brown genres as topics, with what a user would write as their descriptions. */

@@ -3,7 +3,7 @@ import type { AuthUser } from '../../http/auth-context.js';
 import { errors } from '../../http/errors.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { fileKind } from '../classification/extraction/file-kind.js';
-import { isUuid } from './document-fields.js';
+import { isUuid } from '../../http/schemas.js';
 import { documentsRepository as documents, type DocumentRow } from './documents.repository.js';
 
 export interface DocumentViewsDeps {
@@ -104,11 +104,9 @@ export function createDocumentViewService(deps: DocumentViewsDeps) {
     /** A short-lived URL the browser shows inline: PDFs, images and plain text only. */
     async previewUrl(user: AuthUser, id: string): Promise<{ url: string; expires_at: string; content_type: string }> {
       const doc = await owned(user, id);
-      if (doc.status === 'pending') throw errors.conflict('The document has not been uploaded yet', 'document_pending');
+      if (doc.status === 'pending') throw errors.documentPending();
       const type = previewType(doc.content_type, doc.filename);
-      if (!type) {
-        throw errors.conflict('This kind of file is not shown in the browser; download it instead', 'preview_unavailable');
-      }
+      if (!type) throw errors.previewUnavailable();
       const presigned = await blobs.presignDownload({
         key: doc.object_key,
         filename: doc.filename,
