@@ -44,7 +44,11 @@ export function vaultClient(app: Pick<TestApp, 'baseUrl'>) {
     },
     /** upload-url → PUT → confirm; the document id. */
     async upload(token: string, filename: string, contentType: string, bytes: Buffer | string): Promise<string> {
-      const u = await req('POST', '/api/documents/upload-url', { token, json: { filename, content_type: contentType } });
+      const u = await req('POST', '/api/documents/upload-url', {
+        token,
+        // The size declared: an undeclared upload reserves UNDECLARED_UPLOAD_MAX_BYTES of the quota until confirmed.
+        json: { filename, content_type: contentType, size_bytes: Buffer.byteLength(bytes) },
+      });
       if (u.status !== 200) throw new Error(`upload-url: ${u.status} ${u.text}`);
       const url = u.body.upload_url.startsWith('http') ? u.body.upload_url : app.baseUrl + u.body.upload_url;
       const body = typeof bytes === 'string' ? bytes : new Uint8Array(bytes);

@@ -1,9 +1,7 @@
 import { extractText, openPdf, pdfReadError, type PdfDocument } from './extract-text.js';
 import { ExtractionError, type ExtractionLimits } from './extraction-limits.js';
 import type { FileKind } from './file-kind.js';
-import { createOcrEngine, type OcrEngine } from './ocr/ocr-engine.js';
-import { openImage, pageForOcr, thumbnailOf, THUMBNAIL_WIDTH } from './ocr/page-images.js';
-import { needsOcr, pageTextLayer, renderPage } from './ocr/pdf-pages.js';
+import type { OcrEngine } from './ocr/ocr-engine.js';
 import { capChars, cleanText } from './text-decode.js';
 
 /** What extraction learns of a document: its text and how it was had, and a thumbnail. */
@@ -24,9 +22,30 @@ export interface ExtractionHooks {
   onOcrPage?(): void;
 }
 
+/**
+ * The OCR and image modules (sharp, pdf.js drawing on @napi-rs/canvas, Tesseract), loaded
+ * on the first PDF or image: a process reading text, HTML or DOCX never maps their native
+ * libraries, and a PDF refused by the stream pre-check never does either. This keeps each
+ * extraction process's memory low under its RLIMIT_DATA.
+ */
+let ocrModules:
+  | Promise<{
+      engine: typeof import('./ocr/ocr-engine.js');
+      images: typeof import('./ocr/page-images.js');
+      pdfPages: typeof import('./ocr/pdf-pages.js');
+    }>
+  | undefined;
+function loadOcr() {
+  ocrModules ??= Promise.all([import('./ocr/ocr-engine.js'), import('./ocr/page-images.js'), import('./ocr/pdf-pages.js')]).then(
+    ([engine, images, pdfPages]) => ({ engine, images, pdfPages }),
+  );
+  return ocrModules;
+}
+
 // One engine per extraction process, kept between documents (tesseract.js loads its model once).
 let engine: { key: string; engine: OcrEngine } | undefined;
-function ocrEngine(limits: ExtractionLimits): OcrEngine {
+async function ocrEngine(limits: ExtractionLimits): Promise<OcrEngine> {
+  const { createOcrEngine } = (await loadOcr()).engine;
   const key = `${limits.ocr.engine}:${limits.ocr.languages}`;
   if (engine?.key !== key) {
     void engine?.engine.close();
@@ -73,6 +92,7 @@ function finish(parts: string[], limits: ExtractionLimits, rest: Omit<ExtractedD
 }
 
 async function imageDocument(bytes: Buffer, limits: ExtractionLimits, hooks: ExtractionHooks): Promise<ExtractedDocument> {
+  const { openImage, pageForOcr, thumbnailOf } = (await loadOcr()).images;
   const image = await openImage(bytes, limits.ocr);
   const pages = Math.min(image.pages, limits.ocr.maxPages);
   const parts: string[] = [];
@@ -92,6 +112,8 @@ async function pdfDocument(bytes: Uint8Array, limits: ExtractionLimits, hooks: E
     let length = 0;
     let ocrPages = 0;
     let truncated = false;
+    const { pageForOcr } = (await loadOcr()).images;
+    const { needsOcr, pageTextLayer, renderPage } = (await loadOcr()).pdfPages;
     for (let n = 1; n <= pdf.numPages; n++) {
       if (length >= limits.maxChars) {
         truncated = true;
@@ -125,6 +147,9 @@ async function pdfDocument(bytes: Uint8Array, limits: ExtractionLimits, hooks: E
 
 async function pdfThumbnail(pdf: PdfDocument, limits: ExtractionLimits): Promise<Uint8Array | null> {
   try {
+    const { images, pdfPages } = await loadOcr();
+    const { thumbnailOf, THUMBNAIL_WIDTH } = images;
+    const { renderPage } = pdfPages;
     const page = await pdf.getPage(1);
     const drawn = await renderPage(page, { width: THUMBNAIL_WIDTH, maxPixels: limits.ocr.maxPixels });
     const webp = await thumbnailOf(drawn);
@@ -137,7 +162,7 @@ async function pdfThumbnail(pdf: PdfDocument, limits: ExtractionLimits): Promise
 
 async function recognize(limits: ExtractionLimits, png: Buffer): Promise<string> {
   try {
-    return await ocrEngine(limits).recognize(png);
+    return await (await ocrEngine(limits)).recognize(png);
   } catch (e) {
     if (e instanceof ExtractionError) throw e;
     throw new ExtractionError(`OCR failed: ${(e as Error).message?.split('\n')[0]?.slice(0, 160)}`);

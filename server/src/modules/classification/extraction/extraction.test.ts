@@ -169,8 +169,10 @@ describe('text extraction', () => {
         ...DEFAULT_EXTRACTION_LIMITS,
         maxPdfStreamBytes: 4 * 1024 ** 3,
         maxPdfInflatedBytes: 4 * 1024 ** 3,
-        maxMemoryMb: 200,
-        maxHeapMb: 128,
+        // The default limit: a process reading a PDF now also maps pdf.js's drawing, sharp and
+        // the canvas (thumbnails, OCR), so a much lower cap would stop ordinary PDFs too.
+        maxMemoryMb: DEFAULT_EXTRACTION_LIMITS.maxMemoryMb,
+        maxHeapMb: DEFAULT_EXTRACTION_LIMITS.maxHeapMb,
         timeoutMs: 60_000,
       },
       size: 1,
