@@ -7,6 +7,7 @@ import { AuthProvider } from './features/auth/auth-context';
 import { RegisterPage } from './features/auth/RegisterPage';
 import { AnonymousOnly, RequireAdmin, RequireAuth } from './features/auth/route-guards';
 import { SignInPage } from './features/auth/SignInPage';
+import { DocumentPage } from './features/documents/DocumentPage';
 import { DocumentsPage } from './features/documents/DocumentsPage';
 import { QuotaProvider } from './features/quota/quota-context';
 import { SecurityPage } from './features/security/SecurityPage';
@@ -48,6 +49,7 @@ export function App() {
               }
             >
               <Route index element={<DocumentsPage />} />
+              <Route path="documents/:id" element={<DocumentPage />} />
               <Route path="topics" element={<TopicsPage />} />
               <Route path="settings" element={<SettingsPage />} />
               <Route path="security" element={<SecurityPage />} />

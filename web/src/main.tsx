@@ -11,6 +11,7 @@ import './styles/documents.css';
 import './styles/pages.css';
 import './styles/shares.css';
 import './styles/many-documents.css';
+import './styles/document-page.css';
 
 applyTheme(storedTheme());
 

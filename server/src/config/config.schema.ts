@@ -278,6 +278,24 @@ export const configSchema = {
     accepts: 'an integer 0-3650',
     parse: int(0, 3650),
   }),
+  ocrLanguages: key({
+    env: 'OCR_LANGUAGES',
+    description:
+      'Languages scans are read in (Tesseract codes joined by +, e.g. eng+deu); each needs tesseract-ocr-<code> for the program, or npm @tesseract.js-data/<code>',
+    default: 'eng',
+    accepts: 'Tesseract language codes joined by + (e.g. eng, eng+deu, chi_sim)',
+    parse: (raw) => {
+      if (!/^[a-z]{3}(_[a-z]+)?(\+[a-z]{3}(_[a-z]+)?){0,7}$/.test(raw)) throw new Error('not language codes');
+      return raw;
+    },
+  }),
+  ocrMaxPages: key({
+    env: 'OCR_MAX_PAGES',
+    description: 'Pages of one document read by OCR at most; the rest is left out and the text marked truncated',
+    default: '50',
+    accepts: 'an integer from 1 to 2000',
+    parse: int(1, 2000),
+  }),
   role: key({
     env: 'ROLE',
     description: 'What this process runs',

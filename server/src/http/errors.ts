@@ -62,6 +62,7 @@ export const ERROR_CODES = [
   'part_mismatch',
   'upload_closed',
   'too_many_pending_uploads',
+  'preview_unavailable',
   // the disk backend's signed storage URLs
   'upload_interrupted',
   'upload_url_used',
@@ -90,7 +91,7 @@ export class AppError extends Error {
 }
 
 /** What a 404 can be about. */
-export type Missing = 'document' | 'topic' | 'user' | 'quota' | 'object' | 'share link' | 'session';
+export type Missing = 'document' | 'topic' | 'user' | 'quota' | 'object' | 'share link' | 'session' | 'thumbnail';
 
 export interface QuotaExceeded {
   used_bytes: number;
@@ -182,6 +183,8 @@ export const errors = {
     detail = 'This upload is no longer open (its document was deleted, confirmed or swept); request a new upload URL',
   ) => new AppError(409, 'upload_closed', detail),
   tooManyPendingUploads: (detail: string) => new AppError(429, 'too_many_pending_uploads', detail),
+  previewUnavailable: () =>
+    new AppError(409, 'preview_unavailable', 'This kind of file is not shown in the browser; download it instead'),
 
   // the disk backend's signed storage URLs (see storage/storage-errors.ts)
   uploadTooLarge: () => new AppError(413, 'payload_too_large', 'The upload is larger than this URL allows'),

@@ -112,7 +112,10 @@ for (const b of backends) {
       assert.deepEqual(await collect(await store.get({ key })), bytes);
       const listed = [];
       for await (const o of store.list({ prefix: key.split('/')[0] })) listed.push(o);
-      assert.deepEqual(listed.map((o) => [o.key, o.size]), [[key, bytes.length]]);
+      assert.deepEqual(
+        listed.map((o) => [o.key, o.size]),
+        [[key, bytes.length]],
+      );
 
       await store.delete({ key });
       assert.equal(await store.stat({ key }), null);
@@ -188,7 +191,11 @@ for (const b of backends) {
       it('when the URL is used for another key, then 403 and nothing is stored under either key', enforced, async () => {
         const { key, up, url } = await presign();
         const otherKey = `${randomUUID()}/upload.pdf`;
-        const r = await fetch(withPathKey(url, key.split('/')[0]!, otherKey.split('/')[0]!), { method: 'PUT', headers: up.headers, body });
+        const r = await fetch(withPathKey(url, key.split('/')[0]!, otherKey.split('/')[0]!), {
+          method: 'PUT',
+          headers: up.headers,
+          body,
+        });
         assert.equal(r.status, 403);
         assert.equal(await store.stat({ key }), null);
         assert.equal(await store.stat({ key: otherKey }), null);

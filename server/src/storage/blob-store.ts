@@ -66,8 +66,17 @@ export interface BlobStore {
     exactBytes?: number;
     maxBytes?: number;
   }): Promise<PresignedUpload>;
-  /** A URL serving the object as an attachment named `filename`. */
-  presignDownload(opts: { key: string; filename: string; contentType?: string; ttlSeconds: number }): Promise<PresignedDownload>;
+  /**
+   * A URL serving the object as an attachment named `filename`, or with `inline` shown in
+   * the browser (previews: the caller allows only types that are safe to show).
+   */
+  presignDownload(opts: {
+    key: string;
+    filename: string;
+    contentType?: string;
+    ttlSeconds: number;
+    inline?: boolean;
+  }): Promise<PresignedDownload>;
   /** Starts a multipart upload of `key` (S3: CreateMultipartUpload). */
   createMultipart(opts: { key: string; contentType: string; partSize: number }): Promise<{ uploadId: string }>;
   /** A URL accepting one PUT of one part, of exactly `exactBytes`. */

@@ -5,10 +5,19 @@
  * quoted fallback, which some clients and S3's response-override parameter mangle.
  */
 export function attachmentDisposition(filename: string): string {
+  return contentDisposition('attachment', filename);
+}
+
+/** `Content-Disposition: inline` with the same filename parameters (a preview the browser shows). */
+export function inlineDisposition(filename: string): string {
+  return contentDisposition('inline', filename);
+}
+
+function contentDisposition(type: 'attachment' | 'inline', filename: string): string {
   const name = wellFormed(filename).replace(CONTROL_CHARS, '').trim() || 'download';
   const fallback = name.replace(NOT_SAFE_IN_QUOTED_FALLBACK, '_');
-  if (fallback === name) return `attachment; filename="${name}"`;
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeExtValue(name)}`;
+  if (fallback === name) return `${type}; filename="${name}"`;
+  return `${type}; filename="${fallback}"; filename*=UTF-8''${encodeExtValue(name)}`;
 }
 
 // Control characters never belong in a header (CR/LF would split it).

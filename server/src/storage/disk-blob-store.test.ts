@@ -85,10 +85,21 @@ describe('disk blob store', () => {
 
   it('when publicBaseUrl is set, then presigned URLs are absolute on it with each key segment encoded', async () => {
     const withBase = createDiskBlobStore({ rootDir, signingKey: randomBytes(32), publicBaseUrl: 'https://vault.example.org/' });
-    const up = await withBase.presignUpload({ key: 'u/d/ä b.pdf', contentType: 'application/pdf', ttlSeconds: 60, exactBytes: 3 });
-    assert.match(up.url, /^https:\/\/vault\.example\.org\/api\/storage\/upload\/u\/d\/%C3%A4%20b\.pdf\?expires=\d+&exact=3&sig=[\w-]+$/);
+    const up = await withBase.presignUpload({
+      key: 'u/d/ä b.pdf',
+      contentType: 'application/pdf',
+      ttlSeconds: 60,
+      exactBytes: 3,
+    });
+    assert.match(
+      up.url,
+      /^https:\/\/vault\.example\.org\/api\/storage\/upload\/u\/d\/%C3%A4%20b\.pdf\?expires=\d+&exact=3&sig=[\w-]+$/,
+    );
     const down = await withBase.presignDownload({ key: 'u/d/f.pdf', filename: 'f.pdf', ttlSeconds: 60 });
-    assert.match(down.url, /^https:\/\/vault\.example\.org\/api\/storage\/download\/u\/d\/f\.pdf\?expires=\d+&filename=f\.pdf&sig=/);
+    assert.match(
+      down.url,
+      /^https:\/\/vault\.example\.org\/api\/storage\/download\/u\/d\/f\.pdf\?expires=\d+&filename=f\.pdf&sig=/,
+    );
   });
 
   it('when both exactBytes and maxBytes or a bad TTL are given, then presigning fails loudly', async () => {

@@ -64,6 +64,8 @@ export interface DiskBlobStore extends BlobStore {
     size: number;
     filename: string;
     contentType: string;
+    /** Signed for showing in the browser (a preview), not as an attachment. */
+    inline: boolean;
   }>;
 }
 
@@ -148,12 +150,13 @@ export function createDiskBlobStore(opts: DiskBlobStoreOptions): DiskBlobStore {
       return stored;
     },
 
-    async presignDownload({ key, filename, contentType, ttlSeconds }) {
+    async presignDownload({ key, filename, contentType, ttlSeconds, inline }) {
       assertValidObjectKey(key);
       const expires = expiryFor(ttlSeconds);
-      const sig = signer.sign({ method: 'GET', key, filename, contentType, expires });
+      const sig = signer.sign({ method: 'GET', key, filename, contentType, expires, inline: inline === true });
       const query = new URLSearchParams({ expires: String(expires), filename });
       if (contentType !== undefined) query.set('type', contentType);
+      if (inline) query.set('disposition', 'inline');
       query.set('sig', sig);
       return { url: `${base}${DISK_DOWNLOAD_PATH}${encodeKey(key)}?${query}`, expiresAt: new Date(expires * 1000) };
     },
@@ -184,10 +187,13 @@ export function createDiskBlobStore(opts: DiskBlobStoreOptions): DiskBlobStore {
       const filename = stringParam(query, 'filename');
       const type = query['type'];
       if (type !== undefined && typeof type !== 'string') throw invalidUrl();
+      const disposition = query['disposition'];
+      if (disposition !== undefined && disposition !== 'inline') throw invalidUrl();
+      const inline = disposition === 'inline';
       const signature = stringParam(query, 'sig');
-      assertVerified(signer.verify({ request: { method: 'GET', key, filename, contentType: type, expires }, signature }));
+      assertVerified(signer.verify({ request: { method: 'GET', key, filename, contentType: type, expires, inline }, signature }));
       const { stream, size } = await openObject(pathOf(key));
-      return { stream, size, filename, contentType: type ?? 'application/octet-stream' };
+      return { stream, size, filename, contentType: type ?? 'application/octet-stream', inline };
     },
 
     async sweepTempFiles({ olderThan }) {

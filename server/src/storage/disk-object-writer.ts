@@ -77,7 +77,9 @@ export async function copyBounded(
         }
         if (step.done) break;
         const chunk = step.value;
-        await take(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        await take(
+          typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
+        );
       }
     } catch (err) {
       await iterator.return?.().catch(() => undefined);

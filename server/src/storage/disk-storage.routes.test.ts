@@ -90,7 +90,11 @@ describe('disk storage routes', () => {
     const short = await fetch(at(up.url), { method: 'PUT', headers: up.headers, ...chunked([Buffer.from('12345')]) });
     assert.equal(short.status, 400);
     assert.equal((await short.json()).code, 'upload_size_mismatch');
-    const long = await fetch(at(up.url), { method: 'PUT', headers: up.headers, ...chunked([Buffer.from('12345'), Buffer.from('678901')]) });
+    const long = await fetch(at(up.url), {
+      method: 'PUT',
+      headers: up.headers,
+      ...chunked([Buffer.from('12345'), Buffer.from('678901')]),
+    });
     assert.equal(long.status, 413);
     await long.arrayBuffer();
     assert.equal(await store.stat({ key }), null);
@@ -112,7 +116,9 @@ describe('disk storage routes', () => {
     const u = at(up.url);
     await new Promise<void>((resolve, reject) => {
       const socket = connect(Number(u.port), u.hostname, () => {
-        socket.write(`PUT ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nContent-Type: text/plain\r\nContent-Length: 50000\r\n\r\n`);
+        socket.write(
+          `PUT ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nContent-Type: text/plain\r\nContent-Length: 50000\r\n\r\n`,
+        );
         socket.write('x'.repeat(20_000), () => setTimeout(() => socket.destroy(), 100));
       });
       socket.on('close', () => resolve());

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { errorResponses } from '../http/schemas.js';
-import { attachmentDisposition } from './content-disposition.js';
+import { attachmentDisposition, inlineDisposition } from './content-disposition.js';
 import { APP_PART_PATH as DISK_PART_PATH, type UploadGate } from './app-upload-url.js';
 import { DISK_DOWNLOAD_PATH, DISK_UPLOAD_PATH, type DiskBlobStore, type ReceiveUploadOptions } from './disk-blob-store.js';
 
@@ -29,6 +29,7 @@ const DownloadQuery = Type.Object({
   expires: Type.Optional(Type.String()),
   filename: Type.Optional(Type.String({ description: 'Name the browser saves the file as' })),
   type: Type.Optional(Type.String({ description: 'Content-Type to serve' })),
+  disposition: Type.Optional(Type.String({ description: '`inline` for a preview (signed); otherwise an attachment' })),
   sig: Type.Optional(Type.String()),
 });
 
@@ -113,7 +114,7 @@ export const diskStorageRoutes: FastifyPluginAsync<{ store: AppUploadReceiver; g
     {
       schema: {
         tags: ['storage'],
-        summary: 'Download an object as an attachment through an app-signed URL (disk backend)',
+        summary: 'Download an object as an attachment (or show a preview inline) through an app-signed URL (disk backend)',
         params: KeyParams,
         querystring: DownloadQuery,
       },
@@ -125,9 +126,11 @@ export const diskStorageRoutes: FastifyPluginAsync<{ store: AppUploadReceiver; g
         .headers({
           'content-type': object.contentType,
           'content-length': String(object.size),
-          'content-disposition': attachmentDisposition(object.filename),
+          'content-disposition': object.inline ? inlineDisposition(object.filename) : attachmentDisposition(object.filename),
           'x-content-type-options': 'nosniff',
-          'content-security-policy': "default-src 'none'; sandbox",
+          // A preview is shown by the browser (an image, a PDF, text), so only the sandbox:
+          // nothing in it runs script or reaches the app's origin.
+          'content-security-policy': object.inline ? 'sandbox' : "default-src 'none'; sandbox",
           'cache-control': 'private, no-store',
         })
         .send(object.stream);

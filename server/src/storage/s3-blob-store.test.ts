@@ -31,16 +31,20 @@ describe(`s3 blob store (${s3.kind})`, () => {
     await assert.rejects(presignOnly.stat({ key }));
   });
 
-  it('when more objects match than one list page holds (1000), then list follows the continuation', onSwiftOnly('answers 500 to listings over 1000 keys'), async () => {
-    const prefix = `${randomUUID()}/`;
-    const keys = Array.from({ length: 1005 }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
-    for (let i = 0; i < keys.length; i += 50) {
-      await Promise.all(keys.slice(i, i + 50).map((key) => store.put({ key, body: Buffer.from('x') })));
-    }
-    const listed: string[] = [];
-    for await (const o of store.list({ prefix })) listed.push(o.key);
-    assert.deepEqual(listed.sort(), keys);
-  });
+  it(
+    'when more objects match than one list page holds (1000), then list follows the continuation',
+    onSwiftOnly('answers 500 to listings over 1000 keys'),
+    async () => {
+      const prefix = `${randomUUID()}/`;
+      const keys = Array.from({ length: 1005 }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
+      for (let i = 0; i < keys.length; i += 50) {
+        await Promise.all(keys.slice(i, i + 50).map((key) => store.put({ key, body: Buffer.from('x') })));
+      }
+      const listed: string[] = [];
+      for await (const o of store.list({ prefix })) listed.push(o.key);
+      assert.deepEqual(listed.sort(), keys);
+    },
+  );
 
   it('when the bucket does not exist, then ping throws', async () => {
     await assert.rejects(createS3BlobStore({ ...options, bucket: `missing-${Date.now()}` }).ping());

@@ -24,7 +24,7 @@ import { OPEN_GATE, createAppUploadUrls, uploadClosed } from './app-upload-url.j
 import type { BlobStore } from './blob-store.js';
 import type { ReceiveUploadOptions } from './disk-blob-store.js';
 import { writeObjectAtomically } from './disk-object-writer.js';
-import { attachmentDisposition } from './content-disposition.js';
+import { attachmentDisposition, inlineDisposition } from './content-disposition.js';
 import { assertValidObjectKey } from './safe-path.js';
 import { ObjectNotFoundError, StorageRefusedError } from './storage-errors.js';
 
@@ -161,13 +161,13 @@ export function createS3BlobStore(opts: S3BlobStoreOptions): S3BlobStore {
       return { url, expiresAt, headers: { 'Content-Type': contentType } };
     },
 
-    async presignDownload({ key, filename, contentType, ttlSeconds }) {
+    async presignDownload({ key, filename, contentType, ttlSeconds, inline }) {
       assertValidObjectKey(key);
       assertTtl(ttlSeconds);
       const command = new GetObjectCommand({
         Bucket,
         Key: key,
-        ResponseContentDisposition: attachmentDisposition(filename),
+        ResponseContentDisposition: inline ? inlineDisposition(filename) : attachmentDisposition(filename),
         ResponseContentType: contentType,
         ResponseCacheControl: 'private, no-store',
       });

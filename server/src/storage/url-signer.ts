@@ -6,7 +6,7 @@ export type SizeBound = { exactBytes: number } | { maxBytes: number } | null;
 /** What an app-signed storage URL allows; every field is covered by the signature. */
 export type SignedRequest =
   | { method: 'PUT'; key: string; contentType: string; expires: number; bound: SizeBound; part?: { uploadId: string; partNumber: number } }
-  | { method: 'GET'; key: string; filename: string; contentType?: string; expires: number };
+  | { method: 'GET'; key: string; filename: string; contentType?: string; expires: number; inline?: boolean };
 
 export type Verdict = { ok: true } | { ok: false; reason: 'bad_signature' | 'expired' };
 
@@ -46,7 +46,7 @@ function canonical(r: SignedRequest): string {
   const fields =
     r.method === 'PUT'
       ? [r.method, r.key, r.contentType, r.expires, boundKind(r.bound), boundBytes(r.bound), r.part ? [r.part.uploadId, r.part.partNumber] : null]
-      : [r.method, r.key, r.contentType ?? null, r.expires, 'none', null, r.filename];
+      : [r.method, r.key, r.contentType ?? null, r.expires, r.inline ? 'inline' : 'none', null, r.filename];
   return JSON.stringify([DOMAIN, ...fields]);
 }
 

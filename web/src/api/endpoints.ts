@@ -71,6 +71,9 @@ export const endpoints = {
   deleteDocument: ep({ method: 'DELETE', path: '/api/documents/{id}' }),
   downloadUrl: ep({ method: 'GET', path: '/api/documents/{id}/download-url', reads: ['url'] }),
   classify: ep({ method: 'POST', path: '/api/documents/{id}/classify', reads: ['id', 'status'] }),
+  documentText: ep({ method: 'GET', path: '/api/documents/{id}/text', reads: ['text', 'truncated', 'ocr', 'pages'] }),
+  documentThumbnail: ep({ method: 'GET', path: '/api/documents/{id}/thumbnail' }),
+  previewUrl: ep({ method: 'GET', path: '/api/documents/{id}/preview-url', reads: ['url', 'content_type'] }),
 
   listShares: ep({
     method: 'GET',

@@ -70,6 +70,8 @@ export interface DocumentItem {
   topics: DocumentTopic[];
   /** At least one of its share links still opens. */
   shared?: boolean;
+  /** A thumbnail is at GET /{id}/thumbnail. */
+  has_thumbnail?: boolean;
   /** Search hits only: the passage where the words were found, as plain-text segments. */
   snippet?: SnippetSegment[];
 }
@@ -78,6 +80,20 @@ export interface DocumentItem {
 export interface SnippetSegment {
   text: string;
   match: boolean;
+}
+
+export interface DocumentText {
+  text: string;
+  truncated: boolean;
+  /** Some of it was read by OCR. */
+  ocr: boolean;
+  pages: number | null;
+}
+
+export interface PreviewLink {
+  url: string;
+  expires_at: string;
+  content_type: string;
 }
 
 export interface Page<T> {

@@ -9,7 +9,7 @@ import { createExtractionPool } from './extraction/extraction-pool.js';
 import { createLocalClassifier } from './local/local-classifier.service.js';
 
 export interface ClassificationModuleDeps {
-  config: Pick<Config, 'aiAllowPrivateUrls'>;
+  config: Pick<Config, 'aiAllowPrivateUrls' | 'ocrLanguages' | 'ocrMaxPages'>;
   db: Database;
   blobs: BlobStore;
   settings: Pick<SettingsService, 'providerSettings'>;
@@ -21,7 +21,16 @@ export interface ClassificationModuleDeps {
 
 /** Wires extraction, the local classifier, the AI providers and the extract-and-classify job, for runtime.ts. */
 export function createClassificationModule(deps: ClassificationModuleDeps) {
-  const limits = { ...DEFAULT_EXTRACTION_LIMITS, ...deps.limits };
+  const limits: ExtractionLimits = {
+    ...DEFAULT_EXTRACTION_LIMITS,
+    ...deps.limits,
+    ocr: {
+      ...DEFAULT_EXTRACTION_LIMITS.ocr,
+      languages: deps.config.ocrLanguages,
+      maxPages: deps.config.ocrMaxPages,
+      ...deps.limits?.ocr,
+    },
+  };
   const pool = createExtractionPool({ limits });
   const job = extractAndClassifyJob({
     db: deps.db,

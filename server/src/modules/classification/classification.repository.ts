@@ -26,11 +26,17 @@ export const classificationRepository = {
     return rows[0] ?? null;
   },
 
-  /** The extracted text (the search vectors follow it) and its search passages; null = filename-only. */
-  async saveText(q: Queryable, where: { id: string; userId: string }, text: string | null): Promise<void> {
+  /** The extracted text (the search vectors follow it; null = filename-only), how it was had, and its search passages. */
+  async saveText(
+    q: Queryable,
+    where: { id: string; userId: string },
+    text: string | null,
+    about: { ocr: boolean; pages: number | null; truncated: boolean } = { ocr: false, pages: null, truncated: false },
+  ): Promise<void> {
     const { rowCount } = await q.query(
-      `UPDATE documents SET extracted_text = $3 WHERE id = $1 AND user_id = $2 AND status <> 'pending'`,
-      [where.id, where.userId, text],
+      `UPDATE documents SET extracted_text = $3, text_ocr = $4, text_pages = $5, text_truncated = $6
+        WHERE id = $1 AND user_id = $2 AND status <> 'pending'`,
+      [where.id, where.userId, text, about.ocr, about.pages, about.truncated],
     );
     if (rowCount > 0) await replacePassages(q, where, text);
   },
@@ -42,6 +48,18 @@ export const classificationRepository = {
       where.userId,
       sha256,
     ]);
+  },
+
+  /** Points the document at a new thumbnail (or none); returns the key it named before, to remove. */
+  async replaceThumbnail(q: Queryable, where: { id: string; userId: string }, key: string | null): Promise<string | null> {
+    const { rows } = await q.query<{ old: string | null }>(
+      `UPDATE documents d SET thumbnail_key = $3
+         FROM (SELECT thumbnail_key AS old FROM documents WHERE id = $1 AND user_id = $2) prev
+        WHERE d.id = $1 AND d.user_id = $2
+        RETURNING prev.old`,
+      [where.id, where.userId, key],
+    );
+    return rows[0]?.old ?? null;
   },
 
   /** Topics the user took this document out of by hand: classification never puts them back. */

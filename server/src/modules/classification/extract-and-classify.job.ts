@@ -6,8 +6,10 @@ import { ObjectNotFoundError } from '../../storage/storage-errors.js';
 import type { ExtractAndClassifyPayload } from '../documents/document-jobs.js';
 import type { ProviderSettings } from '../settings/settings.service.js';
 import { classificationRepository as repo, type JobDocumentRow } from './classification.repository.js';
+import { makeDerivedObjectKey } from '../documents/object-key.js';
+import type { ExtractedDocument } from './extraction/extract-document.js';
 import type { ExtractionLimits } from './extraction/extraction-limits.js';
-import { ExtractionError } from './extraction/extraction-limits.js';
+import { ExtractionError, longestExtractionMs } from './extraction/extraction-limits.js';
 import type { ExtractionPool } from './extraction/extraction-pool.js';
 import { fileKind } from './extraction/file-kind.js';
 import { hashObject, readCapped } from './extraction/read-capped.js';
@@ -63,9 +65,9 @@ export interface ExtractAndClassifyDeps {
 export function extractAndClassifyJob(deps: ExtractAndClassifyDeps) {
   const { db } = deps;
 
-  async function extract(doc: JobDocumentRow): Promise<string> {
+  async function extract(doc: JobDocumentRow): Promise<ExtractedDocument> {
     const kind = fileKind(doc.content_type, doc.filename);
-    if (kind === 'none') return '';
+    if (kind === 'none') return { text: '', ocr: false, pages: null, truncated: false, thumbnail: null };
     const stream = await deps.blobs.get({ key: doc.object_key });
     const mb = Math.round(deps.limits.maxBytes / 1024 / 1024);
     const bytes = await readCapped(stream, {
@@ -108,15 +110,16 @@ export function extractAndClassifyJob(deps: ExtractAndClassifyDeps) {
     // document is not classified (restoring one that was never read queues it again).
     if (!doc || doc.status === 'pending' || doc.trashed_at) return;
 
-    let text: string;
+    let extracted: ExtractedDocument;
     try {
       if (!doc.sha256) await repo.saveSha256(db, where, await hashObject(deps.blobs, doc.object_key));
-      text = await extract(doc);
+      extracted = await extract(doc);
     } catch (e) {
       if (e instanceof ExtractionError) return fail(where, e.message);
       if (e instanceof ObjectNotFoundError) return fail(where, 'The file is missing from storage');
       throw e; // storage unreachable, a thread that did not start: retried
     }
+    const { text } = extracted;
     // The name counts as words of the document, its extension does not: ".txt" or ".pdf" is
     // in many examples of every topic, and an empty or unreadable file would be filed on it.
     const searchable = `${nameWithoutExtension(doc.filename)}\n${text}`;
@@ -133,20 +136,42 @@ export function extractAndClassifyJob(deps: ExtractAndClassifyDeps) {
     }
     const classify = settings.provider !== 'none' && (settings.autoClassify || data.requested === true);
 
+    // Bytes first, row second: a thumbnail no row names (the document deleted meanwhile, a
+    // crash before the commit) is removed here or by the object sweep.
+    const thumbnailKey = extracted.thumbnail
+      ? makeDerivedObjectKey({ userId: doc.user_id, documentId: doc.id, ext: 'webp' })
+      : null;
+    if (thumbnailKey) {
+      await deps.blobs.put({ key: thumbnailKey, body: Buffer.from(extracted.thumbnail!), contentType: 'image/webp' });
+    }
+    let replacedThumbnail: string | null = null;
+    let savedThumbnail = false;
+    const removeQuietly = (key: string | null) =>
+      key ? deps.blobs.delete({ key }).catch((err) => deps.log?.warn({ err, key }, 'could not remove a thumbnail')) : undefined;
+
     // Text and features in one transaction; for the local provider, the result too.
-    const localPicks = await db.transaction(async (tx) => {
-      const locked = await repo.findDocument(tx, where, { lock: true });
-      if (!locked || locked.status === 'pending') return null;
-      await repo.saveText(tx, where, text === '' ? null : text);
-      const picks = await deps.local.learnAndClassify(tx, { documentId: doc.id, userId: data.userId, text: searchable });
-      if (!classify) {
-        await repo.markExtracted(tx, where);
-        return null;
-      }
-      if (settings.provider !== 'local') return null;
-      await finish(tx, where, picks);
-      return picks;
-    });
+    const localPicks = await db
+      .transaction(async (tx) => {
+        const locked = await repo.findDocument(tx, where, { lock: true });
+        if (!locked || locked.status === 'pending') return null;
+        await repo.saveText(tx, where, text === '' ? null : text, extracted);
+        replacedThumbnail = await repo.replaceThumbnail(tx, where, thumbnailKey);
+        savedThumbnail = true;
+        const picks = await deps.local.learnAndClassify(tx, { documentId: doc.id, userId: data.userId, text: searchable });
+        if (!classify) {
+          await repo.markExtracted(tx, where);
+          return null;
+        }
+        if (settings.provider !== 'local') return null;
+        await finish(tx, where, picks);
+        return picks;
+      })
+      .catch(async (e) => {
+        savedThumbnail = false;
+        await removeQuietly(thumbnailKey);
+        throw e;
+      });
+    await removeQuietly(savedThumbnail ? replacedThumbnail : thumbnailKey);
     if (localPicks || !classify || settings.provider === 'local') return;
 
     let picks: { topicId: string; confidence: number }[];
@@ -194,8 +219,9 @@ export function extractAndClassifyJob(deps: ExtractAndClassifyDeps) {
     name: JobNames.extractAndClassify,
     retryLimit: RETRY_LIMIT,
     retryDelaySeconds: RETRY_DELAY_SECONDS,
-    // Extraction is bounded by limits.timeoutMs and a provider call by providerTimeoutMs.
-    expireInSeconds: 15 * 60,
+    // Extraction is bounded by limits.timeoutMs (plus a page's time per OCR page) and a
+    // provider call by providerTimeoutMs.
+    expireInSeconds: Math.ceil(longestExtractionMs(deps.limits) / 1000) + 15 * 60,
     // Four at once per worker process, one user at most three of them (fair-worker.ts);
     // one job waiting per document (ten reclassify requests queue one job).
     batchSize: 4,

@@ -20,9 +20,13 @@ export interface DeleteUserDeps {
  */
 export async function deleteUser(deps: DeleteUserDeps, data: DeleteUserPayload): Promise<{ objects: number }> {
   const keys = await deps.db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ object_key: string }>('SELECT object_key FROM documents WHERE user_id = $1', [data.userId]);
+    const { rows } = await tx.query<{ object_key: string; thumbnail_key: string | null }>(
+      'SELECT object_key, thumbnail_key FROM documents WHERE user_id = $1',
+      [data.userId],
+    );
     await tx.query('DELETE FROM users WHERE id = $1', [data.userId]);
-    return rows.map((r) => r.object_key);
+    // The files and their thumbnails (derived objects).
+    return rows.flatMap((r) => (r.thumbnail_key ? [r.object_key, r.thumbnail_key] : [r.object_key]));
   });
   let objects = 0;
   for (const key of keys) {

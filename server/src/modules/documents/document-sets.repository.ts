@@ -14,7 +14,7 @@ export interface DocumentFlags {
 
 const COLUMNS =
   'id, user_id, filename, content_type, size_bytes, declared_bytes, storage_backend, object_key, status, error, ' +
-  'created_at, confirmed_at, classified_at, trashed_at, sha256';
+  'created_at, confirmed_at, classified_at, trashed_at, sha256, thumbnail_key';
 
 export const documentSetsRepository = {
   /** Locks the rows of these ids that the user owns and returns them (the caller compares counts). */

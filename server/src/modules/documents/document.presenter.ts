@@ -28,6 +28,8 @@ export interface PresentedDocument {
   topics: PresentedDocumentTopic[];
   /** At least one of its share links still opens (SPEC §7.4). */
   shared: boolean;
+  /** A thumbnail is at GET /{id}/thumbnail. */
+  has_thumbnail: boolean;
   /** Search results only: where the words were found, as plain-text segments; `match` marks the words found. */
   snippet?: SnippetSegment[];
 }
@@ -62,6 +64,7 @@ export function presentDocument(
     processing: facts.processing,
     topics: topics.map((t) => ({ id: t.id, name: t.name, source: t.source, confidence: t.confidence })),
     shared: facts.shared ?? false,
+    has_thumbnail: row.thumbnail_key !== null,
   };
   if (row.snippet !== undefined) presented.snippet = snippetSegments(row.snippet);
   return presented;

@@ -62,11 +62,12 @@ export function createDocumentSetService(deps: DocumentSetServiceDeps) {
   }
 
   async function removeObjects(rows: DocumentRow[]): Promise<void> {
-    for (const row of rows) {
+    // The file and its thumbnail (a derived object), if it has one.
+    for (const key of rows.flatMap((r) => (r.thumbnail_key ? [r.object_key, r.thumbnail_key] : [r.object_key]))) {
       try {
-        await blobs.delete({ key: row.object_key });
+        await blobs.delete({ key });
       } catch (err) {
-        deps.log?.warn({ err, key: row.object_key }, 'could not remove an object; the object sweep will');
+        deps.log?.warn({ err, key }, 'could not remove an object; the object sweep will');
       }
     }
   }

@@ -4,6 +4,8 @@ import type { Database } from '../../db/database.js';
 import type { JobDefinition, JobQueue } from '../../jobs/job-registry.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { cleanupAbandonedUploadsJob } from './cleanup-abandoned-uploads.job.js';
+import { documentViewsRoutes } from './document-views.routes.js';
+import { createDocumentViewService } from './document-views.service.js';
 import { documentsRoutes } from './documents.routes.js';
 import { createDocumentSetService } from './documents-bulk.service.js';
 import { createDocumentService } from './documents.service.js';
@@ -44,6 +46,7 @@ export function createDocumentsModule(deps: DocumentsModuleDeps) {
   };
   const service = createDocumentService({ db, blobs, queue: deps.queue, settings, log });
   const setService = createDocumentSetService({ db, blobs, queue: deps.queue, log });
+  const views = createDocumentViewService({ db, blobs, settings });
   // extract-and-classify (queued here) is defined and registered by the classification module.
   const jobs: JobDefinition<never>[] = [
     cleanupAbandonedUploadsJob({ db, blobs, settings, log }),
@@ -59,6 +62,7 @@ export function createDocumentsModule(deps: DocumentsModuleDeps) {
     uploadGate: createUploadGate(db),
     routes: async (app: FastifyInstance) => {
       await app.register(documentsRoutes, { service, setService });
+      await app.register(documentViewsRoutes, { service: views });
     },
   };
 }

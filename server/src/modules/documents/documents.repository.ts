@@ -25,6 +25,8 @@ export interface DocumentRow {
   classified_at: Date | null;
   trashed_at: Date | null;
   sha256: string | null;
+  /** The thumbnail, a derived object (migration 0013); null until extraction made one. */
+  thumbnail_key: string | null;
 }
 
 export interface DocumentTopicRow {
@@ -52,7 +54,7 @@ export interface ListFilter {
 // extracted_text can be large and no response carries it yet; every other column is listed.
 const COLUMN_NAMES = (
   'id user_id filename content_type size_bytes declared_bytes reserved_bytes multipart_upload_id part_size ' +
-  'storage_backend object_key status error created_at confirmed_at classified_at trashed_at sha256'
+  'storage_backend object_key status error created_at confirmed_at classified_at trashed_at sha256 thumbnail_key'
 ).split(' ');
 export const COLUMNS = COLUMN_NAMES.join(', ');
 const D_COLUMNS = COLUMN_NAMES.map((c) => `d.${c}`).join(', ');
@@ -148,6 +150,33 @@ export const documentsRepository = {
     if (keys.length === 0) return new Map();
     const { rows } = await q.query<DocumentRow>(`SELECT ${COLUMNS} FROM documents WHERE object_key = ANY($1::text[])`, [keys]);
     return new Map(rows.map((r) => [r.object_key, r]));
+  },
+
+  /** Of these derived-object keys, those a document names (the rest are orphans). */
+  async derivedKeysInUse(q: Queryable, keys: string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const { rows } = await q.query<{ thumbnail_key: string }>(
+      'SELECT thumbnail_key FROM documents WHERE thumbnail_key = ANY($1::text[])',
+      [keys],
+    );
+    return new Set(rows.map((r) => r.thumbnail_key));
+  },
+
+  /** The extracted text and what is known of it (GET /{id}/text). */
+  async textOf(
+    q: Queryable,
+    where: { id: string; userId: string },
+  ): Promise<{ extracted_text: string | null; text_ocr: boolean; text_pages: number | null; text_truncated: boolean } | null> {
+    const { rows } = await q.query<{
+      extracted_text: string | null;
+      text_ocr: boolean;
+      text_pages: number | null;
+      text_truncated: boolean;
+    }>('SELECT extracted_text, text_ocr, text_pages, text_truncated FROM documents WHERE id = $1 AND user_id = $2', [
+      where.id,
+      where.userId,
+    ]);
+    return rows[0] ?? null;
   },
 
   /** A confirmed document's stored size, after its object was found to have changed. */

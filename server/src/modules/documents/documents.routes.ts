@@ -54,6 +54,7 @@ const DocumentBody = Type.Object({
   processing: Type.Boolean({ description: 'Text extraction and classification are queued or running for it' }),
   topics: Type.Array(Topic),
   shared: Type.Boolean({ description: 'At least one share link of this document still opens' }),
+  has_thumbnail: Type.Boolean({ description: 'A thumbnail is at GET /{id}/thumbnail' }),
   snippet: Type.Optional(
     Type.Array(Type.Object({ text: Type.String(), match: Type.Boolean({ description: 'A word the search found' }) }), {
       description: 'With q only: the matching passage as plain-text segments (not HTML), in order',

@@ -128,6 +128,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       }
     }
     await removeObjectQuietly(doc.object_key);
+    if (doc.thumbnail_key) await removeObjectQuietly(doc.thumbnail_key);
   }
 
   /** A pending upload that failed: its row and reservation go in one statement, then its bytes. */

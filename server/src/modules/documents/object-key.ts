@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 const ALLOWED_EXTENSIONS = new Set(
   (
     'pdf txt md markdown csv tsv json xml html htm rtf doc docx odt xls xlsx ods ppt pptx odp epub eml ' +
-    'png jpg jpeg gif webp tif tiff heic svg zip gz 7z'
+    'png jpg jpeg gif webp tif tiff bmp heic svg zip gz 7z'
   ).split(' '),
 );
 
@@ -38,4 +38,20 @@ const OBJECT_KEY_SHAPE = new RegExp(`^${UUID}/${UUID}/${UUID}(\\.[a-z0-9]{1,8})?
 /** Whether a key has the shape makeObjectKey produces; the object sweep touches nothing else. */
 export function isDocumentObjectKey(key: string): boolean {
   return OBJECT_KEY_SHAPE.test(key);
+}
+
+/**
+ * The key of an object derived from a document (its thumbnail):
+ * `{user_id}/{document_id}/derived/{uuid}.webp`. Never charged to the quota; removed with
+ * the document, and by the object sweep when no row names it.
+ */
+export function makeDerivedObjectKey(opts: { userId: string; documentId: string; ext: 'webp' | 'png' }): string {
+  return `${opts.userId}/${opts.documentId}/derived/${randomUUID()}.${opts.ext}`;
+}
+
+const DERIVED_KEY_SHAPE = new RegExp(`^${UUID}/${UUID}/derived/${UUID}\\.(webp|png)$`);
+
+/** Whether a key has the shape makeDerivedObjectKey produces. */
+export function isDerivedObjectKey(key: string): boolean {
+  return DERIVED_KEY_SHAPE.test(key);
 }

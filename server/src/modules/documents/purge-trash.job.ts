@@ -36,11 +36,12 @@ export async function purgeTrash(deps: PurgeTrashDeps): Promise<{ documents: num
       return deleted;
     });
     documents += gone.length;
-    for (const row of gone) {
+    // The file and its thumbnail (a derived object), if it has one.
+    for (const key of gone.flatMap((r) => (r.thumbnail_key ? [r.object_key, r.thumbnail_key] : [r.object_key]))) {
       try {
-        await deps.blobs.delete({ key: row.object_key });
+        await deps.blobs.delete({ key });
       } catch (err) {
-        deps.log?.warn({ err, key: row.object_key }, 'could not remove a purged object; the object sweep will');
+        deps.log?.warn({ err, key }, 'could not remove a purged object; the object sweep will');
       }
     }
     if (gone.length < BATCH) return { documents };

@@ -4,7 +4,7 @@ import { defineJob } from '../../jobs/job-registry.js';
 import type { BlobStore, ListedObject } from '../../storage/blob-store.js';
 import { quotaRepository } from '../quotas/quota.repository.js';
 import { documentsRepository as documents, type DocumentRow } from './documents.repository.js';
-import { isDocumentObjectKey } from './object-key.js';
+import { isDerivedObjectKey, isDocumentObjectKey } from './object-key.js';
 
 const BATCH = 500;
 
@@ -18,7 +18,7 @@ export interface ObjectSweepDeps {
 export interface ObjectSweepResult {
   /** Document-shaped objects old enough to judge. */
   checked: number;
-  /** Objects no row points to, removed. */
+  /** Objects no row points to, removed (documents' objects and derived ones such as thumbnails). */
   removed: number;
   /** Confirmed documents whose object changed size since confirm, re-charged. */
   resized: number;
@@ -38,7 +38,10 @@ export interface ObjectSweepResult {
  *   its bytes PUT again through its still-valid URL. The difference is charged (or given
  *   back) so the quota keeps telling the truth; if it does not fit, the document goes.
  *
- * Keys that do not have the shape of a document key are never touched. Idempotent.
+ * - a derived object (a thumbnail) that no document names goes: its document was deleted,
+ *   or re-extracted and given a new one, and a crash came before the old one was removed.
+ *
+ * Keys that do not have the shape of a document or derived key are never touched. Idempotent.
  */
 export async function sweepObjects(deps: ObjectSweepDeps, now = new Date()): Promise<ObjectSweepResult> {
   const cutoff = now.getTime() - deps.settings.uploadUrlTtlSeconds * 1000;
@@ -64,13 +67,38 @@ export async function sweepObjects(deps: ObjectSweepDeps, now = new Date()): Pro
     }
     batch = [];
   };
+  let derived: ListedObject[] = [];
+  const flushDerived = async () => {
+    const inUse = await documents.derivedKeysInUse(
+      deps.db,
+      derived.map((o) => o.key),
+    );
+    for (const object of derived) {
+      if (inUse.has(object.key)) continue;
+      try {
+        await deps.blobs.delete({ key: object.key });
+        result.removed++;
+      } catch (err) {
+        deps.log?.warn({ err, key: object.key }, 'could not remove a derived object; the next sweep retries');
+      }
+    }
+    derived = [];
+  };
   for await (const object of deps.blobs.list({})) {
-    if (!isDocumentObjectKey(object.key) || object.lastModified.getTime() > cutoff) continue;
+    if (object.lastModified.getTime() > cutoff) continue;
+    if (isDerivedObjectKey(object.key)) {
+      result.checked++;
+      derived.push(object);
+      if (derived.length >= BATCH) await flushDerived();
+      continue;
+    }
+    if (!isDocumentObjectKey(object.key)) continue;
     result.checked++;
     batch.push(object);
     if (batch.length >= BATCH) await flush();
   }
   if (batch.length > 0) await flush();
+  if (derived.length > 0) await flushDerived();
   return result;
 }
 

@@ -6,7 +6,9 @@ import { Icon } from '../../components/Icon';
 import { Menu, type MenuItem } from '../../components/Menu';
 import type { DisplayStatus } from './document-status';
 import { Snippet } from './Snippet';
+import { withReadingText } from './reading-text';
 import { StatusBadge } from './StatusBadge';
+import { Thumbnail } from './Thumbnail';
 
 export type DocumentAction = 'download' | 'share' | 'rename' | 'topics' | 'reclassify' | 'trash' | 'restore' | 'delete';
 
@@ -67,12 +69,14 @@ export function DocumentRow(props: {
         />
       </div>
       <div className="doc-main">
-        <span className="doc-icon" aria-hidden="true">
-          <Icon name="file" />
-        </span>
+        <Link to={`/documents/${doc.id}`} className="doc-thumb-link" tabIndex={-1} aria-hidden="true">
+          <Thumbnail doc={doc} />
+        </Link>
         <div className="doc-text">
           <h3 className="doc-name" title={doc.filename}>
-            {doc.filename}
+            <Link to={`/documents/${doc.id}`} className="doc-name-link">
+              {doc.filename}
+            </Link>
           </h3>
           {doc.shared ? (
             <span className="shared-mark" title="Anyone with one of its share links can download it">
@@ -93,7 +97,7 @@ export function DocumentRow(props: {
         </div>
       </div>
       <div className="doc-status">
-        <StatusBadge status={status} />
+        <StatusBadge status={withReadingText(doc, status)} />
       </div>
       <div className="doc-topics">
         {doc.topics.length ? (

@@ -28,19 +28,23 @@ export async function extractText(kind: FileKind, bytes: Uint8Array, limits: Ext
         decodeText(Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, limits.maxChars * 4))),
         limits.maxChars,
       );
+    case 'image': // read by OCR: extract-document.ts
     case 'none':
       return '';
   }
 }
 
-async function pdfText(bytes: Uint8Array, limits: ExtractionLimits): Promise<string> {
+export type PdfDocument = Awaited<ReturnType<typeof getDocumentProxy>>;
+
+/** Opens a PDF with pdf.js (inside unpdf); refuses what is not one, or is locked, or has too many pages. */
+export async function openPdf(bytes: Uint8Array, limits: ExtractionLimits): Promise<PdfDocument> {
   if (Buffer.from(bytes.subarray(0, 1024)).indexOf('%PDF-') < 0)
     throw new ExtractionError('The file is not a PDF (no PDF header)');
   assertPdfStreamsWithinBudget(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
     maxStreamBytes: limits.maxPdfStreamBytes,
     maxTotalBytes: limits.maxPdfInflatedBytes,
   });
-  let pdf: Awaited<ReturnType<typeof getDocumentProxy>>;
+  let pdf: PdfDocument;
   try {
     // pdf.js wants a plain Uint8Array, not a Buffer.
     const data = Buffer.isBuffer(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
@@ -56,10 +60,22 @@ async function pdfText(bytes: Uint8Array, limits: ExtractionLimits): Promise<str
     if (name === 'PasswordException') throw new ExtractionError('The PDF is password-protected; its text cannot be read');
     throw new ExtractionError(`The PDF could not be read (corrupt or unsupported): ${shortMessage(e)}`);
   }
+  if (pdf.numPages > limits.maxPdfPages) {
+    await pdf.destroy().catch(() => {});
+    throw new ExtractionError(`The PDF has ${pdf.numPages} pages; at most ${limits.maxPdfPages} are read`);
+  }
+  return pdf;
+}
+
+/** A pdf.js failure while reading pages, as the user sees it. */
+export function pdfReadError(e: unknown): ExtractionError {
+  if (e instanceof ExtractionError) return e;
+  return new ExtractionError(`The PDF could not be read (corrupt or unsupported): ${shortMessage(e)}`);
+}
+
+async function pdfText(bytes: Uint8Array, limits: ExtractionLimits): Promise<string> {
+  const pdf = await openPdf(bytes, limits);
   try {
-    if (pdf.numPages > limits.maxPdfPages) {
-      throw new ExtractionError(`The PDF has ${pdf.numPages} pages; at most ${limits.maxPdfPages} are read`);
-    }
     const parts: string[] = [];
     let length = 0;
     for (let n = 1; n <= pdf.numPages && length < limits.maxChars; n++) {
@@ -76,8 +92,7 @@ async function pdfText(bytes: Uint8Array, limits: ExtractionLimits): Promise<str
     }
     return parts.join('');
   } catch (e) {
-    if (e instanceof ExtractionError) throw e;
-    throw new ExtractionError(`The PDF could not be read (corrupt or unsupported): ${shortMessage(e)}`);
+    throw pdfReadError(e);
   } finally {
     await pdf.destroy().catch(() => {});
   }

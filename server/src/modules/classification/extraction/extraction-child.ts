@@ -3,7 +3,7 @@
  * A crash, a runaway loop or an out-of-memory here ends this process only; the pool
  * answers the job with an error and starts a fresh process for the next file.
  */
-import { extractText } from './extract-text.js';
+import { extractDocument, type ExtractedDocument } from './extract-document.js';
 import { ExtractionError, NEEDS_TOO_MUCH_MEMORY, type ExtractionLimits } from './extraction-limits.js';
 import type { FileKind } from './file-kind.js';
 import { isAllocationFailure } from './limited-child.js';
@@ -17,13 +17,17 @@ export interface ExtractionRequest {
 
 /** `recycle`: this process ran out of memory and should be replaced. */
 export type ExtractionReply =
-  { id: number; ok: true; text: string } | { id: number; ok: false; error: string; plain: boolean; recycle?: boolean };
+  | { id: number; ok: true; result: ExtractedDocument }
+  | { id: number; ok: false; error: string; plain: boolean; recycle?: boolean }
+  /** Progress: a page is about to be read by OCR (the pool gives it its own time). */
+  | { id: number; ocrPage: true };
 
 process.on('message', (req: ExtractionRequest) => {
   void (async () => {
     let reply: ExtractionReply;
     try {
-      reply = { id: req.id, ok: true, text: await extractText(req.kind, req.bytes, req.limits) };
+      const onOcrPage = () => process.send?.({ id: req.id, ocrPage: true } satisfies ExtractionReply);
+      reply = { id: req.id, ok: true, result: await extractDocument(req.kind, req.bytes, req.limits, { onOcrPage }) };
     } catch (e) {
       reply = isAllocationFailure(e)
         ? { id: req.id, ok: false, error: NEEDS_TOO_MUCH_MEMORY, plain: true, recycle: true }

@@ -21,7 +21,31 @@ export interface ExtractionLimits {
   maxMemoryMb: number;
   /** V8 heap of each extraction process; below maxMemoryMb. */
   maxHeapMb: number;
+  /** Reading scans: images and PDF pages without a text layer (ocr/). */
+  ocr: OcrLimits;
 }
+
+export interface OcrLimits {
+  /** Tesseract language codes joined by `+` (OCR_LANGUAGES). */
+  languages: string;
+  /** Pages read by OCR at most; the rest of the document is left out, marked truncated (OCR_MAX_PAGES). */
+  maxPages: number;
+  /** Decoded pixels of one image or rendered page at most (decompression bombs). */
+  maxPixels: number;
+  /** Wall-clock time added to the document's limit for each page read by OCR. */
+  pageTimeoutMs: number;
+  /** `auto`: the tesseract program when on PATH, else tesseract.js. The others force one (tests, bench). */
+  engine: 'auto' | 'program' | 'wasm';
+}
+
+export const DEFAULT_OCR_LIMITS: OcrLimits = {
+  languages: 'eng',
+  maxPages: 50,
+  // A 600 dpi A4 scan is 35 million; decoded as RGB it already takes 105 MB of the process's memory.
+  maxPixels: 40_000_000,
+  pageTimeoutMs: 60_000,
+  engine: 'auto',
+};
 
 export const DEFAULT_EXTRACTION_LIMITS: ExtractionLimits = {
   maxBytes: 25 * 1024 * 1024,
@@ -34,10 +58,16 @@ export const DEFAULT_EXTRACTION_LIMITS: ExtractionLimits = {
   // Two processes at most (the pool's size): ~2 × 320 MiB beside the app, under 1 GiB in all.
   maxMemoryMb: 320,
   maxHeapMb: 192,
+  ocr: DEFAULT_OCR_LIMITS,
 };
 
 /** The message of a document whose reading needed more memory than its process may have. */
 export const NEEDS_TOO_MUCH_MEMORY = 'The file needs more memory than allowed to read its text; it is not read';
+
+/** The longest one document's extraction may take: the base limit plus a page's worth per OCR page. */
+export function longestExtractionMs(limits: ExtractionLimits): number {
+  return limits.timeoutMs + limits.ocr.maxPages * limits.ocr.pageTimeoutMs;
+}
 
 /** A file we could not take text from; the message is plain and safe to show the user. */
 export class ExtractionError extends Error {

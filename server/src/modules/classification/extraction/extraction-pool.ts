@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { ExtractedDocument } from './extract-document.js';
 import type { ExtractionReply, ExtractionRequest } from './extraction-child.js';
 import { ExtractionError, NEEDS_TOO_MUCH_MEMORY, type ExtractionLimits } from './extraction-limits.js';
 import type { FileKind } from './file-kind.js';
@@ -25,13 +26,13 @@ interface Task {
   kind: FileKind;
   bytes: Uint8Array;
   owner: string;
-  resolve: (text: string) => void;
+  resolve: (result: ExtractedDocument) => void;
   reject: (e: Error) => void;
 }
 
 export interface ExtractionPool {
   /** `owner` (the user) shares the processes fairly: a waiting file of whoever has fewest running goes next. */
-  extract(kind: FileKind, bytes: Uint8Array, opts?: { owner?: string }): Promise<string>;
+  extract(kind: FileKind, bytes: Uint8Array, opts?: { owner?: string }): Promise<ExtractedDocument>;
   close(): Promise<void>;
 }
 
@@ -55,7 +56,12 @@ export function createExtractionPool(opts: { limits: ExtractionLimits; size?: nu
   let closed = false;
 
   function spawn(): Slot {
-    const child = spawnLimitedChild(CHILD, { limits: opts.limits, execArgv: TS ? ['--import', 'tsx'] : [] });
+    const child = spawnLimitedChild(CHILD, {
+      limits: opts.limits,
+      execArgv: TS ? ['--import', 'tsx'] : [],
+      // Its own process group, so a kill also ends the OCR program it may be running.
+      detached: true,
+    });
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('extraction process did not start in time')), START_TIMEOUT_MS);
       const onMessage = (m: { ready?: boolean }) => {
@@ -90,7 +96,11 @@ export function createExtractionPool(opts: { limits: ExtractionLimits; size?: nu
   function kill(slot: Slot): void {
     clearTimeout(slot.idleTimer);
     slots.delete(slot);
-    slot.child.kill('SIGKILL');
+    try {
+      if (slot.child.pid) process.kill(-slot.child.pid, 'SIGKILL');
+    } catch {
+      slot.child.kill('SIGKILL'); // the group is gone already
+    }
   }
 
   function free(): Slot | undefined {
@@ -123,7 +133,7 @@ export function createExtractionPool(opts: { limits: ExtractionLimits; size?: nu
     const id = nextId++;
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
-    const finish = (outcome: { text: string } | { error: Error }, o: { kill?: boolean } = {}) => {
+    const finish = (outcome: { result: ExtractedDocument } | { error: Error }, o: { kill?: boolean } = {}) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -134,13 +144,14 @@ export function createExtractionPool(opts: { limits: ExtractionLimits; size?: nu
       slot.child.off('exit', onExit);
       if (o.kill) kill(slot);
       else idle(slot);
-      if ('text' in outcome) task.resolve(outcome.text);
+      if ('result' in outcome) task.resolve(outcome.result);
       else task.reject(outcome.error);
       pump();
     };
     const onMessage = (m: ExtractionReply) => {
       if (m?.id !== id) return;
-      if (m.ok) finish({ text: m.text });
+      if ('ocrPage' in m) return ocrPage();
+      if (m.ok) finish({ result: m.result });
       // A process that ran out of memory may be left in a bad state: it is replaced.
       else finish({ error: m.plain ? new ExtractionError(m.error) : new Error(m.error) }, { kill: m.recycle === true });
     };
@@ -154,21 +165,42 @@ export function createExtractionPool(opts: { limits: ExtractionLimits; size?: nu
         },
         { kill: true },
       );
+    // Each page read by OCR adds its own allowance (OCR_MAX_PAGES bounds how many).
+    let deadline = 0;
+    let ocrPages = 0;
+    const arm = () => {
+      deadline = Date.now() + opts.limits.timeoutMs;
+      schedule();
+    };
+    const schedule = () => {
+      clearTimeout(timer);
+      timer = setTimeout(
+        () => {
+          const seconds = Math.round(opts.limits.timeoutMs / 1000);
+          const error =
+            ocrPages > 0
+              ? `Reading the text (OCR) took longer than allowed (${seconds} s plus ${Math.round(
+                  opts.limits.ocr.pageTimeoutMs / 1000,
+                )} s a page); the file is not read`
+              : `Text extraction took longer than ${seconds} s; the file is not read`;
+          finish({ error: new ExtractionError(error) }, { kill: true });
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+    };
+    const ocrPage = () => {
+      if (settled || ocrPages >= opts.limits.ocr.maxPages) return;
+      ocrPages++;
+      deadline += opts.limits.ocr.pageTimeoutMs;
+      schedule();
+    };
     slot.child.on('message', onMessage);
     slot.child.on('exit', onExit);
     slot.ready.then(
       () => {
         if (settled) return;
         // The time limit runs from when the file reaches the process, not from its start-up.
-        const seconds = Math.round(opts.limits.timeoutMs / 1000);
-        timer = setTimeout(
-          () =>
-            finish(
-              { error: new ExtractionError(`Text extraction took longer than ${seconds} s; the file is not read`) },
-              { kill: true },
-            ),
-          opts.limits.timeoutMs,
-        );
+        arm();
         const req: ExtractionRequest = { id, kind: task.kind, bytes: task.bytes, limits: opts.limits };
         slot.child.send(req, (err) => {
           if (err)
@@ -182,8 +214,8 @@ export function createExtractionPool(opts: { limits: ExtractionLimits; size?: nu
   return {
     extract(kind, bytes, o = {}) {
       if (closed) return Promise.reject(new Error('the extraction pool is closed'));
-      if (kind === 'none') return Promise.resolve('');
-      return new Promise<string>((resolve, reject) => {
+      if (kind === 'none') return Promise.resolve({ text: '', ocr: false, pages: null, truncated: false, thumbnail: null });
+      return new Promise<ExtractedDocument>((resolve, reject) => {
         queue.push({ kind, bytes, owner: o.owner ?? '', resolve, reject });
         pump();
       });

@@ -29,7 +29,9 @@ describe('text extraction', () => {
     assert.equal(fileKind('text/markdown; charset=utf-8', 'a'), 'text');
     assert.equal(fileKind('application/octet-stream', 'notes.md'), 'text');
     assert.equal(fileKind('text/csv', 'a.csv'), 'text');
-    assert.equal(fileKind('image/png', 'scan.png'), 'none');
+    assert.equal(fileKind('image/png', 'scan.png'), 'image');
+    assert.equal(fileKind('application/octet-stream', 'scan.TIFF'), 'image');
+    assert.equal(fileKind('image/svg+xml', 'logo.svg'), 'none');
     assert.equal(fileKind('application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'a'), 'docx');
   });
 
@@ -74,13 +76,13 @@ describe('text extraction', () => {
   it('when files go through the pool, then PDF, DOCX, HTML and text come out; hostile ones fail plainly and the pool recovers', async () => {
     const pool = createExtractionPool({ limits: DEFAULT_EXTRACTION_LIMITS, size: 1 });
     try {
-      assert.equal(await pool.extract('pdf', makePdf([['Hello PDF'], ['page two']])), 'Hello PDF\n\npage two');
-      assert.equal(await pool.extract('docx', makeDocx(['Hello', 'DOCX'])), 'Hello\n\nDOCX');
-      assert.equal(await pool.extract('text', Buffer.from('plain')), 'plain');
-      assert.equal(await pool.extract('none', Buffer.from('x')), '');
+      assert.equal((await pool.extract('pdf', makePdf([['Hello PDF'], ['page two']]))).text, 'Hello PDF\n\npage two');
+      assert.equal((await pool.extract('docx', makeDocx(['Hello', 'DOCX']))).text, 'Hello\n\nDOCX');
+      assert.equal((await pool.extract('text', Buffer.from('plain'))).text, 'plain');
+      assert.equal((await pool.extract('none', Buffer.from('x'))).text, '');
       await assert.rejects(pool.extract('pdf', Buffer.from('%PDF-1.4 nonsense')), ExtractionError);
       await assert.rejects(pool.extract('docx', makeDocxBomb(80 * 1024 * 1024, { lie: true })), /ZIP bomb/);
-      assert.equal(await pool.extract('text', Buffer.from('still working')), 'still working');
+      assert.equal((await pool.extract('text', Buffer.from('still working'))).text, 'still working');
     } finally {
       await pool.close();
     }
@@ -94,7 +96,7 @@ describe('text extraction', () => {
     try {
       const slow = makePdf(Array.from({ length: 3000 }, (_, i) => [`page ${i} `.repeat(20)]));
       await assert.rejects(pool.extract('pdf', slow), /took longer than/);
-      assert.equal(await pool.extract('text', Buffer.from('after the timeout')), 'after the timeout');
+      assert.equal((await pool.extract('text', Buffer.from('after the timeout'))).text, 'after the timeout');
     } finally {
       await pool.close();
     }
@@ -108,7 +110,7 @@ describe('text extraction', () => {
     try {
       const big = Buffer.from(`<p>${'many words here '.repeat(3_000_000)}</p>`);
       await assert.rejects(pool.extract('html', big), /needs more memory than allowed/);
-      assert.equal(await pool.extract('text', Buffer.from('after the crash')), 'after the crash');
+      assert.equal((await pool.extract('text', Buffer.from('after the crash'))).text, 'after the crash');
     } finally {
       await pool.close();
     }
@@ -153,7 +155,7 @@ describe('text extraction', () => {
     const content = Buffer.from(`BT /F1 12 Tf 72 720 Td (Invoice paid by LZW) Tj ET${' '.repeat(5000)}`, 'latin1');
     const pool = createExtractionPool({ limits: DEFAULT_EXTRACTION_LIMITS, size: 1 });
     try {
-      assert.equal(await pool.extract('pdf', makePdfWithStream(lzwEncode(content), 'LZWDecode')), 'Invoice paid by LZW');
+      assert.equal((await pool.extract('pdf', makePdfWithStream(lzwEncode(content), 'LZWDecode'))).text, 'Invoice paid by LZW');
     } finally {
       await pool.close();
     }
@@ -167,8 +169,10 @@ describe('text extraction', () => {
         ...DEFAULT_EXTRACTION_LIMITS,
         maxPdfStreamBytes: 4 * 1024 ** 3,
         maxPdfInflatedBytes: 4 * 1024 ** 3,
-        maxMemoryMb: 200,
-        maxHeapMb: 128,
+        // The default limit: a process reading a PDF now also maps pdf.js's drawing, sharp and
+        // the canvas (thumbnails, OCR), so a much lower cap would stop ordinary PDFs too.
+        maxMemoryMb: DEFAULT_EXTRACTION_LIMITS.maxMemoryMb,
+        maxHeapMb: DEFAULT_EXTRACTION_LIMITS.maxHeapMb,
         timeoutMs: 60_000,
       },
       size: 1,
@@ -179,7 +183,7 @@ describe('text extraction', () => {
         assert.match(e.message, /needs more memory than allowed/);
         return true;
       });
-      assert.equal(await pool.extract('pdf', makePdf([['after the bomb']])), 'after the bomb');
+      assert.equal((await pool.extract('pdf', makePdf([['after the bomb']]))).text, 'after the bomb');
     } finally {
       await pool.close();
     }
@@ -189,7 +193,7 @@ describe('text extraction', () => {
     if (!existsSync('/proc/self/task')) return t.skip('no /proc to see processes in');
     const pool = createExtractionPool({ limits: DEFAULT_EXTRACTION_LIMITS, size: 1, idleMs: 200 });
     try {
-      assert.equal(await pool.extract('text', Buffer.from('x')), 'x');
+      assert.equal((await pool.extract('text', Buffer.from('x'))).text, 'x');
       const children = () => childPids(process.pid);
       assert.ok(children().length >= 1, 'a process read the file');
       while (children().length > 0) await new Promise((r) => setTimeout(r, 50));

@@ -1,5 +1,8 @@
-/** How a document's text is taken out of it; `none` keeps the document filename-only. */
-export type FileKind = 'pdf' | 'docx' | 'html' | 'text' | 'none';
+/**
+ * How a document's text is taken out of it; `none` keeps the document filename-only.
+ * `image` is read by OCR (ocr/), as are the pages of a `pdf` that have no text layer.
+ */
+export type FileKind = 'pdf' | 'docx' | 'html' | 'text' | 'image' | 'none';
 
 const BY_TYPE: Record<string, FileKind> = {
   'application/pdf': 'pdf',
@@ -13,6 +16,14 @@ const BY_TYPE: Record<string, FileKind> = {
   'text/csv': 'text',
   'text/tab-separated-values': 'text',
   'application/csv': 'text',
+  'image/png': 'image',
+  'image/jpeg': 'image',
+  'image/pjpeg': 'image',
+  'image/tiff': 'image',
+  'image/webp': 'image',
+  'image/gif': 'image',
+  'image/bmp': 'image',
+  'image/x-ms-bmp': 'image',
 };
 const BY_EXTENSION: Record<string, FileKind> = {
   pdf: 'pdf',
@@ -27,6 +38,14 @@ const BY_EXTENSION: Record<string, FileKind> = {
   csv: 'text',
   tsv: 'text',
   log: 'text',
+  png: 'image',
+  jpg: 'image',
+  jpeg: 'image',
+  tif: 'image',
+  tiff: 'image',
+  webp: 'image',
+  gif: 'image',
+  bmp: 'image',
 };
 
 /**

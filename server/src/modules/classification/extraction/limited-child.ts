@@ -37,13 +37,20 @@ export const osMemoryLimitAvailable = process.platform === 'linux' && existsSync
  */
 export function spawnLimitedChild(
   script: string,
-  opts: { limits: ChildMemoryLimits; execArgv?: string[]; env?: NodeJS.ProcessEnv },
+  opts: {
+    limits: ChildMemoryLimits;
+    execArgv?: string[];
+    env?: NodeJS.ProcessEnv;
+    /** Its own process group (kill `-pid` then ends the programs it started too, e.g. tesseract). */
+    detached?: boolean;
+  },
 ): ChildProcess {
   const nodeArgs = [...(opts.execArgv ?? []), `--max-old-space-size=${opts.limits.maxHeapMb}`, script];
   const options = {
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'] as ('ignore' | 'ipc')[],
     serialization: 'advanced' as const,
     env: opts.env ?? process.env,
+    detached: opts.detached ?? false,
   };
   if (!osMemoryLimitAvailable) return spawn(process.execPath, nodeArgs, options);
   const kib = Math.max(1, Math.floor(opts.limits.maxMemoryMb * 1024));
