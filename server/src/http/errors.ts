@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'invalid_code',
   'reauthentication_failed',
   'wrong_password',
+  'password_required',
   'password_change_required',
   'cannot_delete_self',
   'own_account',
@@ -133,6 +134,8 @@ export const errors = {
   invalidCode: () => new AppError(400, 'invalid_code', 'Invalid code'),
   reauthenticationFailed: () => new AppError(403, 'reauthentication_failed', 'Wrong password or code'),
   wrongPassword: () => new AppError(403, 'wrong_password', 'The current password is wrong'),
+  passwordRequired: () =>
+    new AppError(403, 'password_required', 'Enter your current password: this session did not sign in within the last few minutes'),
   passwordChangeRequired: () =>
     new AppError(403, 'password_change_required', 'Choose a new password first: this one was set by an administrator'),
   ownAccount: () => new AppError(403, 'own_account', 'Turn off your own two-step verification on the Security page'),

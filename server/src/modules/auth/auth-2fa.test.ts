@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
 import { authClient, mailsTo, outboxMails, PASSWORD } from '../../test-support/auth-fixtures.js';
 import { totpCodeAt } from './totp.js';
+import { decodeJwt } from 'jose';
+import { createTokenSigner, RECENT_SIGN_IN_SECONDS } from './tokens.js';
 
 const inSteps = (n: number) => new Date(Date.now() + n * 30_000);
 
@@ -88,12 +90,48 @@ for (const db of databaseKinds()) {
       assert.equal((await c.req('POST', '/api/auth/2fa/setup', { token: u.session.access_token, json: { password: PASSWORD } })).status, 409);
     });
 
-    it('when setup or enable comes with an access token but no or a wrong current password, then 4xx and 2FA stays off', async () => {
-      const u = await c.user('stolen-token');
+    it('when the session signed in minutes ago, then setup needs no body and enable only the code (SPEC §3)', async () => {
+      const u = await c.user('fresh-sign-in');
       const token = u.session.access_token;
-      // What a thief holding only the access token can send.
-      assert.equal((await c.req('POST', '/api/auth/2fa/setup', { token })).status, 422);
-      assert.equal((await c.req('POST', '/api/auth/2fa/setup', { token, json: {} })).status, 422);
+      const setup = await c.req('POST', '/api/auth/2fa/setup', { token });
+      assert.equal(setup.status, 200, setup.text);
+      const code = await totpCodeAt(setup.body.secret, new Date());
+      const enabled = await c.req('POST', '/api/auth/2fa/enable', { token, json: { code } });
+      assert.equal(enabled.status, 200, enabled.text);
+      assert.equal(enabled.body.backup_codes.length, 10);
+      assert.equal((await c.me(token)).body.totp_enabled, true);
+    });
+
+    it('when the session signed in longer ago than the recent-sign-in window, then setup needs the password', async () => {
+      const u = await c.user('old-sign-in');
+      const claims = decodeJwt(u.session.access_token) as { sub: string; sid: string };
+      const signedInAt = Math.floor(Date.now() / 1000) - RECENT_SIGN_IN_SECONDS - 5;
+      const token = await createTokenSigner(app.runtime.secrets.jwtKey).signAccess({
+        userId: claims.sub,
+        sessionId: claims.sid,
+        authTime: signedInAt,
+      });
+      const old = await c.req('POST', '/api/auth/2fa/setup', { token });
+      assert.equal(old.status, 403);
+      assert.equal(old.body.code, 'password_required');
+      const justInside = await createTokenSigner(app.runtime.secrets.jwtKey).signAccess({
+        userId: claims.sub,
+        sessionId: claims.sid,
+        authTime: signedInAt + 30,
+      });
+      assert.equal((await c.req('POST', '/api/auth/2fa/setup', { token: justInside })).status, 200);
+    });
+
+    it('when setup or enable comes with a token minted by a refresh and no or a wrong current password, then 403 and 2FA stays off', async () => {
+      const u = await c.user('stolen-token');
+      // What a thief holding a token from later in the session (after a refresh) can send.
+      const refreshed = await c.req('POST', '/api/auth/refresh', { json: { refresh_token: u.session.refresh_token } });
+      assert.equal(refreshed.status, 200, refreshed.text);
+      const token = refreshed.body.access_token as string;
+      const bare = await c.req('POST', '/api/auth/2fa/setup', { token });
+      assert.equal(bare.status, 403);
+      assert.equal(bare.body.code, 'password_required');
+      assert.equal((await c.req('POST', '/api/auth/2fa/setup', { token, json: {} })).status, 403);
       const wrongSetup = await c.req('POST', '/api/auth/2fa/setup', { token, json: { password: 'not the password' } });
       assert.equal(wrongSetup.status, 403);
       assert.equal(wrongSetup.body.code, 'wrong_password');
@@ -104,7 +142,9 @@ for (const db of databaseKinds()) {
       const setup = await c.req('POST', '/api/auth/2fa/setup', { token, json: { password: PASSWORD } });
       assert.equal(setup.status, 200, setup.text);
       const code = await totpCodeAt(setup.body.secret, new Date());
-      assert.equal((await c.req('POST', '/api/auth/2fa/enable', { token, json: { code } })).status, 422);
+      const noPassword = await c.req('POST', '/api/auth/2fa/enable', { token, json: { code } });
+      assert.equal(noPassword.status, 403);
+      assert.equal(noPassword.body.code, 'password_required');
       const wrongEnable = await c.req('POST', '/api/auth/2fa/enable', { token, json: { password: 'not the password', code } });
       assert.equal(wrongEnable.status, 403);
       assert.equal((await c.me(token)).body.totp_enabled, false);

@@ -22,7 +22,7 @@ import {
   TotpSetup,
 } from './auth.schemas.js';
 import type { AuthService, ClientInfo, SessionTokens } from './auth.service.js';
-import { currentSessionId } from './authenticate.js';
+import { currentSessionId, signedIn } from './authenticate.js';
 import { REFRESH_TOKEN_TTL_SECONDS } from './tokens.js';
 
 export interface AuthRoutesOptions {
@@ -178,15 +178,20 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     '/2fa/setup',
     {
       onRequest: app.authenticate,
+      // SPEC §3: `POST /2fa/setup` may come with no body at all (a fresh sign-in needs none).
+      preValidation: (request, _reply, done) => {
+        request.body ??= {};
+        done();
+      },
       schema: {
         tags,
-        summary: 'Start turning on 2FA (current password required): a new secret, its otpauth URI and QR code',
+        summary: 'Start turning on 2FA: a new secret, its otpauth URI and QR code (the current password, unless signed in minutes ago)',
         security: bearer,
         body: SetupTotpBody,
         response: { 200: TotpSetup, ...errorsOf(401, 403, 409, 422, 429) },
       },
     },
-    async (request) => service.setupTotp(currentUser(request).id, request.body.password),
+    async (request) => service.setupTotp(signedIn(request), request.body.password),
   );
 
   app.post(
@@ -195,14 +200,14 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       onRequest: app.authenticate,
       schema: {
         tags,
-        summary: 'Turn on 2FA with the current password and a code from the app; answers the backup codes once',
+        summary: 'Turn on 2FA with a code from the app (and the current password, unless signed in minutes ago); answers the backup codes once',
         security: bearer,
         body: EnableTotpBody,
         response: { 200: BackupCodes, ...errorsOf(400, 401, 403, 409, 422, 429) },
       },
     },
     async (request) => ({
-      backup_codes: await service.enableTotp(currentUser(request).id, request.body, clientOf(request)),
+      backup_codes: await service.enableTotp(signedIn(request), request.body, clientOf(request)),
     }),
   );
 

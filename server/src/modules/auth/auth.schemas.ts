@@ -35,8 +35,8 @@ const CurrentPassword = Type.String({
   maxLength: PASSWORD_MAX_LENGTH,
   description: 'The current password: a stolen access token alone cannot turn 2FA on and lock the owner out',
 });
-export const SetupTotpBody = Type.Object({ password: CurrentPassword });
-export const EnableTotpBody = Type.Object({ password: CurrentPassword, code: TotpCode });
+export const SetupTotpBody = Type.Object({ password: Type.Optional(CurrentPassword) });
+export const EnableTotpBody = Type.Object({ password: Type.Optional(CurrentPassword), code: TotpCode });
 export const DisableTotpBody = Type.Object({
   password: GivenPassword,
   code: Type.String({ minLength: 6, maxLength: 64, description: 'A current TOTP code, or an unused backup code' }),

@@ -14,7 +14,7 @@ import { hashPassword, verifyPassword } from './password.js';
 import { bucketKey, type Throttle } from './throttle.js';
 import {
   ACCESS_TOKEN_TTL_SECONDS,
-  REFRESH_TOKEN_TTL_SECONDS,
+  REFRESH_TOKEN_TTL_SECONDS, RECENT_SIGN_IN_SECONDS,
   hashRefreshToken,
   newRefreshToken,
   type TokenSigner,
@@ -43,6 +43,8 @@ export interface Authenticated {
   sessionId: string;
   /** An admin set a temporary password: only the password change (and sign-out) is allowed. */
   mustChangePassword?: boolean;
+  /** When this session last proved the password (seconds since the epoch); absent after a refresh. */
+  authTime?: number;
 }
 
 export interface AuthServiceDeps {
@@ -90,6 +92,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     familyId: string,
     client: ClientInfo,
     replacesId?: string,
+    authTime?: number,
   ): Promise<SessionTokens> {
     const id = randomUUID();
     const refresh = newRefreshToken();
@@ -104,7 +107,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     });
     if (replacesId) await repo.markRefreshTokenReplaced(tx, replacesId, id);
     return {
-      access_token: await signer.signAccess({ userId, sessionId: familyId }),
+      access_token: await signer.signAccess({ userId, sessionId: familyId, authTime }),
       refresh_token: refresh,
       token_type: 'bearer',
       expires_in: ACCESS_TOKEN_TTL_SECONDS,
@@ -120,7 +123,8 @@ export function createAuthService(deps: AuthServiceDeps) {
     if (opts.alert && !(await repo.hasSignedInFrom(tx, userId, client.ip, userAgent))) {
       await alert(tx, userId, 'new_sign_in', client);
     }
-    return issueTokens(tx, userId, randomUUID(), client);
+    // The password (and the code, with 2FA) was just proven: the session is freshly signed in.
+    return issueTokens(tx, userId, randomUUID(), client, undefined, Math.floor(clock().getTime() / 1000));
   }
 
   async function requireUser(userId: string): Promise<UserRow> {
@@ -169,6 +173,18 @@ export function createAuthService(deps: AuthServiceDeps) {
   }
 
   /** The caller's account once the current password is proved; wrong passwords count against the reauth limit. */
+  /**
+   * The caller's password for a sensitive step: the one given, or — when none is given — a
+   * sign-in within RECENT_SIGN_IN_SECONDS on this session. An access token minted by a
+   * refresh, or older than that, must bring the password.
+   */
+  async function reauthenticateOrRecent(who: Pick<Authenticated, 'id' | 'authTime'>, password: string | undefined): Promise<UserRow> {
+    if (password !== undefined) return reauthenticate(who.id, password);
+    const now = Math.floor(clock().getTime() / 1000);
+    if (who.authTime === undefined || now - who.authTime > RECENT_SIGN_IN_SECONDS) throw errors.passwordRequired();
+    return requireUser(who.id);
+  }
+
   async function reauthenticate(userId: string, password: string): Promise<UserRow> {
     const ticket = await throttle.attempt([{ key: bucketKey('reauth', 'account', userId), limit: limits.reauthPerAccount }]);
     const user = await requireUser(userId);
@@ -308,7 +324,9 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (!claims || !isUuid(claims.userId) || !isUuid(claims.sessionId)) return null;
       const state = await repo.findAuthState(db, claims.userId, claims.sessionId);
       if (!state || state.disabled || !state.session_live) return null;
-      return { id: state.id, role: state.role, sessionId: claims.sessionId, mustChangePassword: state.must_change_password };
+      const who: Authenticated = { id: state.id, role: state.role, sessionId: claims.sessionId, mustChangePassword: state.must_change_password };
+      if (claims.authTime !== undefined) who.authTime = claims.authTime;
+      return who;
     },
 
     me: (userId: string): Promise<UserRow> => requireUser(userId),
@@ -321,11 +339,15 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     /**
      * A new pending TOTP secret (replacing any earlier pending one); 2FA stays off until
-     * `enableTotp`. Both need the current password, so a stolen access token alone cannot
-     * put the account behind a second factor only the thief holds.
+     * `enableTotp`. Both need the current password or a sign-in minutes ago, so an access
+     * token stolen later in a session cannot put the account behind a second factor only
+     * the thief holds.
      */
-    async setupTotp(userId: string, password: string): Promise<{ secret: string; otpauth_uri: string; qr_svg: string }> {
-      const user = await reauthenticate(userId, password);
+    async setupTotp(
+      who: Pick<Authenticated, 'id' | 'authTime'>,
+      password: string | undefined,
+    ): Promise<{ secret: string; otpauth_uri: string; qr_svg: string }> {
+      const user = await reauthenticateOrRecent(who, password);
       if (user.totp_enabled) throw errors.totpAlreadyEnabled();
       const secret = newTotpSecret();
       await repo.setPendingTotpSecret(db, user.id, box.seal(secret, user.id));
@@ -333,9 +355,13 @@ export function createAuthService(deps: AuthServiceDeps) {
       return { secret, otpauth_uri, qr_svg: await renderQrSvg(otpauth_uri) };
     },
 
-    /** Turns 2FA on with the current password and a valid code for the pending secret; returns the backup codes, this once. */
-    async enableTotp(userId: string, input: { password: string; code: string }, client: ClientInfo): Promise<string[]> {
-      const user = await reauthenticate(userId, input.password);
+    /** Turns 2FA on with a valid code for the pending secret (and the password, unless just signed in); returns the backup codes, this once. */
+    async enableTotp(
+      who: Pick<Authenticated, 'id' | 'authTime'>,
+      input: { password?: string; code: string },
+      client: ClientInfo,
+    ): Promise<string[]> {
+      const user = await reauthenticateOrRecent(who, input.password);
       if (user.totp_enabled) throw errors.totpAlreadyEnabled();
       if (!user.totp_secret_enc) throw errors.totpNotSetUp();
       const step = await verifyTotp({ secret: openTotpSecret(user), code: input.code, now: clock() });

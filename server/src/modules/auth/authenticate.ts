@@ -6,6 +6,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The refresh-token family (session) of the caller's access token; set by `authenticate`. */
     authSessionId?: string;
+    /** When the caller's session last proved the password (seconds since the epoch); absent after a refresh. */
+    authTime?: number;
   }
 }
 
@@ -29,6 +31,7 @@ export function createAuthenticate(service: AuthService) {
     }
     request.user = { id: who.id, role: who.role };
     request.authSessionId = who.sessionId;
+    if (who.authTime !== undefined) request.authTime = who.authTime;
   };
 }
 
@@ -36,4 +39,10 @@ export function createAuthenticate(service: AuthService) {
 export function currentSessionId(request: FastifyRequest): string {
   if (!request.authSessionId) throw new Error('route is missing the authenticate hook');
   return request.authSessionId;
+}
+
+/** The caller and when their session last proved the password (for steps that may need it again). */
+export function signedIn(request: FastifyRequest): { id: string; authTime?: number } {
+  if (!request.user) throw new Error('route is missing the authenticate hook');
+  return request.authTime === undefined ? { id: request.user.id } : { id: request.user.id, authTime: request.authTime };
 }

@@ -18,6 +18,13 @@ describe('access and MFA tokens', () => {
     assert.equal(ACCESS_TOKEN_TTL_SECONDS, 900);
   });
 
+  it('when a sign-in time is given, then it travels as auth_time and verifies back; without one, none is claimed', async () => {
+    const withTime = await signer.verifyAccess(await signer.signAccess({ ...claims, authTime: 1_800_000_000 }));
+    assert.equal(withTime?.authTime, 1_800_000_000);
+    const refreshed = await signer.verifyAccess(await signer.signAccess(claims));
+    assert.equal(refreshed?.authTime, undefined);
+  });
+
   it('when a token says alg "none", then it is refused', async () => {
     const token = new UnsecuredJWT({ sid: claims.sessionId })
       .setSubject(claims.userId)

@@ -10,6 +10,12 @@ import { SignJWT, jwtVerify } from 'jose';
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export const MFA_TOKEN_TTL_SECONDS = 5 * 60;
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+/**
+ * How long after proving the password (signing in) a session counts as freshly signed in:
+ * within it, turning on 2FA needs no second entry of the password (SPEC §3's
+ * `POST /2fa/setup` with no body); after it, or with a token minted by a refresh, it does.
+ */
+export const RECENT_SIGN_IN_SECONDS = 5 * 60;
 
 const ALG = 'HS256';
 const ISSUER = 'docuvault';
@@ -20,6 +26,8 @@ export interface AccessClaims {
   userId: string;
   /** The refresh-token family this access token was issued with (its session). */
   sessionId: string;
+  /** When the password was proven for this session (seconds since the epoch): set by sign-in, not by refresh. */
+  authTime?: number;
 }
 
 export interface TokenSigner {
@@ -32,7 +40,7 @@ export interface TokenSigner {
 
 export function createTokenSigner(key: Buffer, clock: () => Date = () => new Date()): TokenSigner {
   const now = () => Math.floor(clock().getTime() / 1000);
-  const sign = (kind: typeof ACCESS | typeof MFA, subject: string, ttl: number, extra: Record<string, string> = {}) =>
+  const sign = (kind: typeof ACCESS | typeof MFA, subject: string, ttl: number, extra: Record<string, string | number> = {}) =>
     new SignJWT(extra)
       .setProtectedHeader({ alg: ALG, typ: kind.typ })
       .setSubject(subject)
@@ -58,11 +66,14 @@ export function createTokenSigner(key: Buffer, clock: () => Date = () => new Dat
     }
   };
   return {
-    signAccess: ({ userId, sessionId }) => sign(ACCESS, userId, ACCESS_TOKEN_TTL_SECONDS, { sid: sessionId }),
+    signAccess: ({ userId, sessionId, authTime }) =>
+      sign(ACCESS, userId, ACCESS_TOKEN_TTL_SECONDS, authTime === undefined ? { sid: sessionId } : { sid: sessionId, auth_time: authTime }),
     async verifyAccess(token) {
       const p = await verify(ACCESS, token);
       if (!p || typeof p.sub !== 'string' || typeof p.sid !== 'string') return null;
-      return { userId: p.sub, sessionId: p.sid };
+      const claims: AccessClaims = { userId: p.sub, sessionId: p.sid };
+      if (typeof p.auth_time === 'number') claims.authTime = p.auth_time;
+      return claims;
     },
     signMfa: (userId) => sign(MFA, userId, MFA_TOKEN_TTL_SECONDS),
     async verifyMfa(token) {
