@@ -1,11 +1,19 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
+import { sampleTreeRss } from '../../test-support/process-tree.js';
+import { createTestDatabaseUrl, dropTestDatabase } from '../../test-support/postgres-server.js';
+import { buildOnce, spawnServer, waitHealthy, type ServerProcess } from '../../test-support/spawn-server.js';
 import { databaseKinds, startTestApp, type StorageKind, type TestApp } from '../../test-support/test-app.js';
 import { sweepObjects } from '../documents/sweep-objects.job.js';
 import { vaultClient, type TestUser } from '../../test-support/classification-fixtures.js';
 import { makeHugePng, makePdfWithPages, makeTiffBomb, makeWordPage } from './scan-fixtures.test.js';
 
+const GiB = 1024 ** 3;
 const OCR_MAX_PAGES = 6;
 const FIRST_PAGES = ['Apple', 'Bread', 'Candle', 'Dragon', 'Garden', 'Forest'];
 
@@ -21,6 +29,8 @@ for (const dbKind of databaseKinds()) {
       app = await startTestApp({ db: dbKind, env: { OCR_MAX_PAGES: String(OCR_MAX_PAGES) } });
       c = vaultClient(app);
       [u, other] = await Promise.all([c.user('owner'), c.user('other')]);
+      // A user without topics has nothing to be filed into: documents would stay `uploaded`.
+      await c.topic(u.token, 'Notes', 'Notes, letters and words');
       wordJpeg = (await makeWordPage('Lighthouse')).jpeg;
     });
     after(() => app?.close());
@@ -42,29 +52,6 @@ for (const dbKind of databaseKinds()) {
       assert.equal(t.truncated, true);
       for (const w of FIRST_PAGES) assert.match(t.text, new RegExp(w, 'i'), `page "${w}" was read`);
       assert.ok(!/overflow/i.test(t.text), 'no page past OCR_MAX_PAGES was read');
-    });
-
-    it('when an image is huge (30,000 × 30,000 PNG), a decompression bomb (TIFF) or a corrupt JPEG, then classification_failed with a plain error, and the next scan is read', async () => {
-      const corrupt = Buffer.concat([wordJpeg.subarray(0, Math.floor(wordJpeg.length * 0.4)), Buffer.alloc(64, 0x55)]);
-      const ids = await Promise.all([
-        c.upload(u.token, 'huge.png', 'image/png', makeHugePng(30_000, 30_000)),
-        c.upload(u.token, 'bomb.tif', 'image/tiff', makeTiffBomb(40_000)),
-        c.upload(u.token, 'broken.jpg', 'image/jpeg', corrupt),
-      ]);
-      const [huge, bomb, broken] = await Promise.all(ids.map((id) => c.settled(u.token, id, { timeoutMs: 120_000 })));
-      assert.equal(huge.status, 'classification_failed');
-      assert.match(huge.error, /The image is 30,000 × 30,000 pixels; at most 40 million pixels are read/);
-      assert.equal(bomb.status, 'classification_failed');
-      assert.match(bomb.error, /The image is 40,000 × 40,000 pixels/);
-      assert.equal(broken.status, 'classification_failed');
-      assert.match(broken.error, /The image could not be read \(corrupt or unsupported\)/);
-      for (const d of [huge, bomb, broken]) assert.ok(!/\/(tmp|work|home|usr)\//.test(d.error), `no paths: ${d.error}`);
-
-      const fine = await c.settled(u.token, await c.upload(u.token, 'fine.jpg', 'image/jpeg', wordJpeg), { timeoutMs: 120_000 });
-      assert.equal(fine.status, 'classified', fine.error);
-      const t = (await c.req('GET', `/api/documents/${fine.id}/text`, { token: u.token })).body;
-      assert.match(t.text, /lighthouse/i);
-      assert.deepEqual({ ocr: t.ocr, pages: t.pages, truncated: t.truncated }, { ocr: true, pages: 1, truncated: false });
     });
 
     it('when a scan has been read, then its thumbnail (WebP, at most 400 px wide) and text are its owner’s only', async () => {
@@ -165,6 +152,78 @@ for (const dbKind of databaseKinds()) {
         'type=text%2Fhtml',
       );
       assert.equal((await fetch(forged)).status, 403);
+    });
+  });
+
+  describe(`hostile images, within the memory bound (${dbKind})`, () => {
+    // The app runs as its own process, as `npm start` runs it, so the memory measured is the
+    // app's alone (server, PGlite's WASM heap on the embedded default, extraction children)
+    // and not the test runner's.
+    let server: ServerProcess;
+    let dataDir: string;
+    let databaseUrl: string | undefined;
+    let c: ReturnType<typeof vaultClient>;
+    let u: TestUser;
+    let wordJpeg: Buffer;
+    before(async () => {
+      buildOnce();
+      wordJpeg = (await makeWordPage('Lighthouse')).jpeg;
+      dataDir = mkdtempSync(join(tmpdir(), 'dv-ocr-bounds-'));
+      const env: Record<string, string> = {
+        DATA_DIR: dataDir,
+        SECRET_KEY: randomBytes(32).toString('hex'),
+        DEFAULT_QUOTA_BYTES: String(GiB),
+      };
+      if (dbKind === 'postgres') env.DATABASE_URL = databaseUrl = await createTestDatabaseUrl();
+      server = await spawnServer(env);
+      await waitHealthy(server, 150_000);
+      c = vaultClient(server);
+      u = await c.user('owner');
+      await c.topic(u.token, 'Notes', 'Notes, letters and words');
+    });
+    after(async () => {
+      await server?.stop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (databaseUrl) await dropTestDatabase(databaseUrl);
+    });
+
+    it('when an image is huge (30,000 × 30,000 PNG), a decompression bomb (TIFF) or a corrupt JPEG, then classification_failed with a plain error, memory stays under 1 GiB, and the next scan is read', async (t) => {
+      // The hostile files are made before sampling starts: they are the test's, not the app's.
+      const corrupt = Buffer.concat([wordJpeg.subarray(0, Math.floor(wordJpeg.length * 0.4)), Buffer.alloc(64, 0x55)]);
+      const files = { huge: makeHugePng(30_000, 30_000), bomb: makeTiffBomb(40_000), corrupt };
+      const rss = sampleTreeRss(server.child.pid!);
+      let peak: ReturnType<typeof rss.stop>;
+      try {
+        const ids = await Promise.all([
+          c.upload(u.token, 'huge.png', 'image/png', files.huge),
+          c.upload(u.token, 'bomb.tif', 'image/tiff', files.bomb),
+          c.upload(u.token, 'broken.jpg', 'image/jpeg', files.corrupt),
+        ]);
+        const [huge, bomb, broken] = await Promise.all(ids.map((id) => c.settled(u.token, id, { timeoutMs: 120_000 })));
+        assert.equal(huge.status, 'classification_failed');
+        assert.match(huge.error, /The image is 30,000 × 30,000 pixels; at most 40 million pixels are read/);
+        assert.equal(bomb.status, 'classification_failed');
+        assert.match(bomb.error, /The image is 40,000 × 40,000 pixels/);
+        assert.equal(broken.status, 'classification_failed');
+        assert.match(broken.error, /The image could not be read \(corrupt or unsupported\)/);
+        for (const d of [huge, bomb, broken]) assert.ok(!/\/(tmp|work|home|usr)\//.test(d.error), `no paths: ${d.error}`);
+
+        const fine = await c.settled(u.token, await c.upload(u.token, 'fine.jpg', 'image/jpeg', wordJpeg), { timeoutMs: 120_000 });
+        assert.equal(fine.status, 'classified', fine.error);
+        const text = await c.req('GET', `/api/documents/${fine.id}/text`, { token: u.token });
+        assert.match(text.body.text, /lighthouse/i);
+        assert.deepEqual(
+          { ocr: text.body.ocr, pages: text.body.pages, truncated: text.body.truncated },
+          { ocr: true, pages: 1, truncated: false },
+        );
+      } finally {
+        peak = rss.stop();
+      }
+      t.diagnostic(`peak RSS of the app's process tree: ${Math.round(peak.peakBytes / 2 ** 20)} MiB`);
+      assert.ok(
+        peak.peakBytes < GiB,
+        `the app's process tree peaked at ${Math.round(peak.peakBytes / 2 ** 20)} MiB (${peak.peakProcesses} processes)`,
+      );
     });
   });
 }
