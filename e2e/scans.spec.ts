@@ -22,6 +22,7 @@ describe('scanned paper: OCR, thumbnails and the document page', () => {
   const source = brownText(brownFiles('hobbies')[7]!, { words: 70 });
   const shots = (fn: () => Promise<void>) => withFailureShots(() => [session?.page], fn);
   let scan: Buffer;
+  let documentPath = '';
 
   before(async () => {
     // One after the other: a loaded machine starts the server slowly enough already.
@@ -59,6 +60,7 @@ describe('scanned paper: OCR, thumbnails and the document page', () => {
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { level: 1, name: 'workshop-scan.pdf' }).waitFor();
       assert.match(page.url(), /\/documents\/[0-9a-f-]{36}$/);
+      documentPath = new URL(page.url()).pathname;
 
       const textSection = page.getByRole('region', { name: 'Text' });
       await textSection.getByText('Read by OCR').waitFor();
@@ -113,6 +115,45 @@ describe('scanned paper: OCR, thumbnails and the document page', () => {
       } finally {
         await phone.context.close();
       }
+    }),
+  );
+
+  it(
+    'when Delete is pressed on the document page, then the document moves to the trash with Undo, as from the list, and is not deleted for good',
+    shots(async () => {
+      const { page } = session;
+      const api = new ApiClient(app.baseUrl);
+      const id = documentPath.split('/').pop()!;
+      const trashedAt = async () =>
+        (await api.ok<{ trashed_at: string | null }>('GET', `/api/documents/${id}`, { token: person.token })).trashed_at;
+      await page.goto(documentPath);
+      await page.getByRole('heading', { level: 1, name: 'workshop-scan.pdf' }).waitFor();
+
+      // By keyboard: Move to trash, then Undo from the notice brings the document back to its page.
+      await page.getByRole('button', { name: 'Move to trash' }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByText('Moved workshop-scan.pdf to the trash').waitFor();
+      await page.getByRole('heading', { level: 1, name: 'Documents' }).waitFor();
+      assert.notEqual(await trashedAt(), null, 'in the trash');
+      await page.getByRole('button', { name: 'Undo' }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByText('Restored workshop-scan.pdf').waitFor();
+      await page.getByRole('heading', { level: 1, name: 'workshop-scan.pdf' }).waitFor();
+      assert.equal(await trashedAt(), null, 'restored');
+
+      // Moved again, it waits in the Trash view; its page there offers Restore and Delete for good.
+      await page.getByRole('button', { name: 'Move to trash' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Documents' }).waitFor();
+      await documentRow(page, 'workshop-scan.pdf').waitFor({ state: 'detached' });
+      await page.goto('/?in=trash');
+      await page.getByRole('heading', { level: 1, name: 'Trash' }).waitFor();
+      await documentRow(page, 'workshop-scan.pdf').getByRole('link', { name: 'workshop-scan.pdf' }).click();
+      await page.getByRole('heading', { level: 1, name: 'workshop-scan.pdf' }).waitFor();
+      await page.getByText('In the trash').first().waitFor();
+      await page.getByRole('button', { name: 'Restore' }).waitFor();
+      await page.getByRole('button', { name: 'Delete for good' }).waitFor();
+      await assertAccessible(page, 'the page of a document in the trash');
+      assert.notEqual(await trashedAt(), null, 'still in the trash, not deleted');
     }),
   );
 });

@@ -124,6 +124,38 @@ export function DocumentPage() {
     }
   };
   const heading = () => document.querySelector<HTMLElement>('.page-title');
+  const inTrash = doc.trashed_at !== null;
+  // As in the list: Delete moves the document to the trash, with Undo; only a document
+  // already in the trash can be deleted for good (after a confirmation).
+  const moveToTrash = async () => {
+    try {
+      await documentsApi.trash(doc.id);
+    } catch (e) {
+      toast(e instanceof ApiError ? e.message : 'That did not work. Try again.', 'error');
+      return;
+    }
+    navigate('/');
+    toast(`Moved ${doc.filename} to the trash`, 'success', {
+      label: 'Undo',
+      onClick: () => {
+        void documentsApi
+          .restore(doc.id)
+          .then(() => {
+            toast(`Restored ${doc.filename}`, 'success');
+            navigate(`/documents/${encodeURIComponent(doc.id)}`);
+          })
+          .catch((e) => toast(e instanceof ApiError ? e.message : 'That did not work. Try again.', 'error'));
+      },
+    });
+  };
+  const restore = async () => {
+    try {
+      setDoc(await documentsApi.restore(doc.id));
+      toast(`Restored ${doc.filename}`, 'success');
+    } catch (e) {
+      toast(e instanceof ApiError ? e.message : 'That did not work. Try again.', 'error');
+    }
+  };
 
   return (
     <div className="page document-page">
@@ -146,9 +178,20 @@ export function DocumentPage() {
             <button type="button" className="button button-secondary" onClick={reclassify} disabled={!ready || settling}>
               <Icon name="refresh" size={16} /> Reclassify
             </button>
-            <button type="button" className="button button-danger" onClick={() => setDialog('delete')}>
-              <Icon name="trash" size={16} /> Delete
-            </button>
+            {inTrash ? (
+              <>
+                <button type="button" className="button button-secondary" onClick={restore}>
+                  <Icon name="refresh" size={16} /> Restore
+                </button>
+                <button type="button" className="button button-danger" onClick={() => setDialog('delete')}>
+                  <Icon name="trash" size={16} /> Delete for good
+                </button>
+              </>
+            ) : (
+              <button type="button" className="button button-danger" onClick={moveToTrash}>
+                <Icon name="trash" size={16} /> Move to trash
+              </button>
+            )}
           </>
         }
       />
@@ -281,8 +324,8 @@ export function DocumentPage() {
           onDone={() => {
             setDialog(null);
             quota.reload();
-            toast(`${doc.filename} deleted`);
-            navigate('/');
+            toast(`${doc.filename} deleted for good`);
+            navigate('/?in=trash');
           }}
           fallbackFocus={heading}
         />
