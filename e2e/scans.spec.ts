@@ -154,6 +154,10 @@ describe('scanned paper: OCR, thumbnails and the document page', () => {
       await page.getByRole('button', { name: 'Delete for good' }).waitFor();
       await assertAccessible(page, 'the page of a document in the trash');
       assert.notEqual(await trashedAt(), null, 'still in the trash, not deleted');
+      await page.getByRole('button', { name: 'Restore' }).click();
+      await page.getByText('Restored workshop-scan.pdf').waitFor();
+      await page.getByRole('button', { name: 'Move to trash' }).waitFor();
+      assert.equal(await trashedAt(), null, 'restored from its page');
     }),
   );
 });

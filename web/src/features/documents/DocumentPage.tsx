@@ -150,7 +150,8 @@ export function DocumentPage() {
   };
   const restore = async () => {
     try {
-      setDoc(await documentsApi.restore(doc.id));
+      await documentsApi.restore(doc.id);
+      await load();
       toast(`Restored ${doc.filename}`, 'success');
     } catch (e) {
       toast(e instanceof ApiError ? e.message : 'That did not work. Try again.', 'error');
