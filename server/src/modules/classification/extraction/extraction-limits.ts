@@ -36,6 +36,13 @@ export interface OcrLimits {
   pageTimeoutMs: number;
   /** `auto`: the tesseract program when on PATH, else tesseract.js. The others force one (tests, bench). */
   engine: 'auto' | 'program' | 'wasm';
+  /**
+   * Memory (RLIMIT_DATA, MiB) of an extraction process that reads scans with tesseract.js:
+   * its WebAssembly heap and worker thread live in the process itself (the program runs as
+   * a process of its own, with its own copy of the limit), so it needs more than maxMemoryMb.
+   * A 300 dpi letter page peaks at ~300 MiB RSS there; 448 MiB is the least that reads one.
+   */
+  wasmMemoryMb: number;
 }
 
 export const DEFAULT_OCR_LIMITS: OcrLimits = {
@@ -45,7 +52,13 @@ export const DEFAULT_OCR_LIMITS: OcrLimits = {
   maxPixels: 40_000_000,
   pageTimeoutMs: 60_000,
   engine: 'auto',
+  wasmMemoryMb: 512,
 };
+
+/** The memory limit of an extraction process: more when scans are read by tesseract.js (see wasmMemoryMb). */
+export function processMemoryMb(limits: ExtractionLimits, wasm: boolean): number {
+  return wasm ? Math.max(limits.maxMemoryMb, limits.ocr.wasmMemoryMb) : limits.maxMemoryMb;
+}
 
 export const DEFAULT_EXTRACTION_LIMITS: ExtractionLimits = {
   maxBytes: 25 * 1024 * 1024,

@@ -2,9 +2,10 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ExtractedDocument } from './extract-document.js';
 import type { ExtractionReply, ExtractionRequest } from './extraction-child.js';
-import { ExtractionError, NEEDS_TOO_MUCH_MEMORY, type ExtractionLimits } from './extraction-limits.js';
+import { ExtractionError, NEEDS_TOO_MUCH_MEMORY, processMemoryMb, type ExtractionLimits } from './extraction-limits.js';
 import type { FileKind } from './file-kind.js';
 import { diedOfMemory, spawnLimitedChild } from './limited-child.js';
+import { findTesseractProgram } from './ocr/ocr-engine.js';
 
 /** An idle process holds its memory; it goes soon, and a new one starts in well under a second. */
 const DEFAULT_IDLE_MS = 3_000;
@@ -56,8 +57,11 @@ export function createExtractionPool(opts: { limits: ExtractionLimits; size?: nu
   let closed = false;
 
   function spawn(): Slot {
+    // The child decides its engine the same way, from the PATH it inherits (ocr-engine.ts).
+    const { engine } = opts.limits.ocr;
+    const wasm = engine === 'wasm' || (engine === 'auto' && findTesseractProgram() === null);
     const child = spawnLimitedChild(CHILD, {
-      limits: opts.limits,
+      limits: { maxMemoryMb: processMemoryMb(opts.limits, wasm), maxHeapMb: opts.limits.maxHeapMb },
       execArgv: TS ? ['--import', 'tsx'] : [],
       // Its own process group, so a kill also ends the OCR program it may be running.
       detached: true,

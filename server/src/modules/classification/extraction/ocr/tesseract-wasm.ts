@@ -48,13 +48,20 @@ export function createTesseractWasm(opts: { languages: string }): OcrEngine {
     const { createWorker, OEM } = (await import('tesseract.js')).default;
     const { dir, langs } = linkLanguageData(opts.languages);
     langDir = dir;
-    return createWorker(langs, OEM.LSTM_ONLY, {
-      langPath: dir,
-      cachePath: dir,
-      cacheMethod: 'none',
-      gzip: true,
-      errorHandler: () => {},
-    });
+    try {
+      return await createWorker(langs, OEM.LSTM_ONLY, {
+        langPath: dir,
+        cachePath: dir,
+        cacheMethod: 'none',
+        gzip: true,
+        errorHandler: () => {},
+      });
+    } finally {
+      // The worker has read the data: the directory goes now, not at close(), which a
+      // process ended by the pool (idle, time or memory limit: SIGKILL) never reaches.
+      rmSync(dir, { recursive: true, force: true });
+      langDir = undefined;
+    }
   }
 
   return {
