@@ -30,8 +30,14 @@ describe('scanned paper: OCR, thumbnails and the document page', () => {
     scan = await makeScan([source], 'pdf');
     const api = new ApiClient(app.baseUrl);
     person = await api.createUser('scan@example.test', 'scan passphrase 444');
-    await api.ok('POST', '/api/topics', { token: person.token, body: { name: 'Hobbies', description: 'Crafts, gardens, tools' } });
-    await api.ok('POST', '/api/topics', { token: person.token, body: { name: 'Taxes', description: 'Tax returns and receipts' } });
+    await api.ok('POST', '/api/topics', {
+      token: person.token,
+      body: { name: 'Hobbies', description: 'Crafts, gardens, tools' },
+    });
+    await api.ok('POST', '/api/topics', {
+      token: person.token,
+      body: { name: 'Taxes', description: 'Tax returns and receipts' },
+    });
     browser = await launchBrowser();
     session = await newSession(browser, app.baseUrl);
   });

@@ -208,7 +208,9 @@ for (const dbKind of databaseKinds()) {
         assert.match(broken.error, /The image could not be read \(corrupt or unsupported\)/);
         for (const d of [huge, bomb, broken]) assert.ok(!/\/(tmp|work|home|usr)\//.test(d.error), `no paths: ${d.error}`);
 
-        const fine = await c.settled(u.token, await c.upload(u.token, 'fine.jpg', 'image/jpeg', wordJpeg), { timeoutMs: 120_000 });
+        const fine = await c.settled(u.token, await c.upload(u.token, 'fine.jpg', 'image/jpeg', wordJpeg), {
+          timeoutMs: 120_000,
+        });
         assert.equal(fine.status, 'classified', fine.error);
         const text = await c.req('GET', `/api/documents/${fine.id}/text`, { token: u.token });
         assert.match(text.body.text, /lighthouse/i);

@@ -176,7 +176,12 @@ export function DocumentPage() {
             <button type="button" className="button button-secondary" onClick={() => setDialog('rename')}>
               <Icon name="edit" size={16} /> Rename
             </button>
-            <button type="button" className="button button-secondary" onClick={reclassify} disabled={!ready || settling}>
+            <button
+              type="button"
+              className="button button-secondary"
+              onClick={reclassify}
+              disabled={!ready || settling || inTrash}
+            >
               <Icon name="refresh" size={16} /> Reclassify
             </button>
             {inTrash ? (
