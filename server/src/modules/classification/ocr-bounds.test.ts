@@ -9,6 +9,7 @@ import { sampleTreeRss } from '../../test-support/process-tree.js';
 import { createTestDatabaseUrl, dropTestDatabase } from '../../test-support/postgres-server.js';
 import { buildOnce, spawnServer, waitHealthy, type ServerProcess } from '../../test-support/spawn-server.js';
 import { databaseKinds, startTestApp, type StorageKind, type TestApp } from '../../test-support/test-app.js';
+import { purgeTrash } from '../documents/purge-trash.job.js';
 import { sweepObjects } from '../documents/sweep-objects.job.js';
 import { vaultClient, type TestUser } from '../../test-support/classification-fixtures.js';
 import { makeHugePng, makePdfWithPages, makeTiffBomb, makeWordPage } from './scan-fixtures.test.js';
@@ -89,13 +90,27 @@ for (const dbKind of databaseKinds()) {
       assert.equal((await c.req('GET', `/api/documents/${txt.id}/thumbnail`, { token: u.token })).status, 404);
     });
 
-    it('when a document is deleted, then its thumbnail goes too; the sweep removes thumbnails no document names', async () => {
+    it('when a document is deleted (or purged from the trash), then its thumbnail goes too; the sweep removes thumbnails no document names', async () => {
       const id = await c.upload(u.token, 'gone.jpg', 'image/jpeg', wordJpeg);
       await c.settled(u.token, id, { timeoutMs: 120_000 });
       const key = await thumbnailKey(id);
       assert.ok(key && (await app.runtime.blobs.stat({ key })), 'the thumbnail is stored');
       assert.equal((await c.req('DELETE', `/api/documents/${id}`, { token: u.token })).status, 204);
       assert.equal(await app.runtime.blobs.stat({ key: key! }), null, 'removed with the document');
+
+      // Moved to the trash, it keeps its thumbnail; purged from the trash, the thumbnail goes with it.
+      const trashed = await c.upload(u.token, 'trashed.jpg', 'image/jpeg', wordJpeg);
+      await c.settled(u.token, trashed, { timeoutMs: 120_000 });
+      const trashedKey = (await thumbnailKey(trashed))!;
+      assert.equal((await c.req('POST', `/api/documents/${trashed}/trash`, { token: u.token })).status, 200);
+      assert.ok(await app.runtime.blobs.stat({ key: trashedKey }), 'kept while in the trash');
+      const purged = await purgeTrash({
+        db: app.runtime.db,
+        blobs: app.runtime.blobs,
+        settings: { trashRetentionDays: 0, cleanupIntervalSeconds: 60 },
+      });
+      assert.equal(purged.documents, 1);
+      assert.equal(await app.runtime.blobs.stat({ key: trashedKey }), null, 'purged with the document');
 
       const kept = await c.upload(u.token, 'kept.jpg', 'image/jpeg', wordJpeg);
       await c.settled(u.token, kept, { timeoutMs: 120_000 });
