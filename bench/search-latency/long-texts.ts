@@ -195,7 +195,12 @@ async function run(kind: 'pglite' | 'postgres', n: number, corpus: { prose: stri
     );
     console.log(`  search p95 / list p95: ${(percentile(all, 95) / percentile(lists, 95)).toFixed(2)}`);
 
-    // Another user's requests while three searches run back to back.
+    // Another user's requests on a quiet app, then while three searches run back to back.
+    const quietMe: number[] = [];
+    for (let i = 0; i < RUNS * 2; i++) quietMe.push(await timed(() => api('GET', '/api/auth/me', { token: bystander.token })));
+    console.log(
+      `  bystander GET /api/auth/me, nothing else running  p50 ${fmt(percentile(quietMe, 50)).padStart(9)}  p95 ${fmt(percentile(quietMe, 95)).padStart(9)}`,
+    );
     let running = true;
     const searcher = async (k: number) => {
       for (let i = k; running; i++) await search(queries[i % queries.length]!.q);
@@ -220,7 +225,27 @@ async function run(kind: 'pglite' | 'postgres', n: number, corpus: { prose: stri
     ]);
     const where = { id: rows[0]!.id, userId: owner.id };
     const write = await timed(() => app.runtime.db.transaction((tx) => classificationRepository.saveText(tx, where, big)));
-    console.log(`  storing a 500 KB text (vectors and passages, one transaction): ${fmt(write)}`);
+    console.log(`  storing a 500 KB text (vectors and passages): ${fmt(write)}`);
+
+    // Another user's requests while 500 KB texts are stored one after another.
+    let writing = true;
+    const writer = (async () => {
+      for (let i = 0; writing; i++) {
+        const text = textOf(corpus.prose, MAX_CHARS, rng(100 + i));
+        await app.runtime.db.transaction((tx) => classificationRepository.saveText(tx, where, text));
+      }
+    })();
+    const meW: number[] = [];
+    const t1 = performance.now();
+    while (meW.length < RUNS * 2 || ms(t1) < 5_000) {
+      meW.push(await timed(() => api('GET', '/api/auth/me', { token: bystander.token })));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    writing = false;
+    await writer;
+    console.log(
+      `  bystander GET /api/auth/me while 500 KB texts are stored  p50 ${fmt(percentile(meW, 50)).padStart(9)}  p95 ${fmt(percentile(meW, 95)).padStart(9)}  max ${fmt(Math.max(...meW))}`,
+    );
   } finally {
     await app.close();
   }
