@@ -82,15 +82,20 @@ export async function createPgliteDatabase(opts: { dir?: string }): Promise<Data
     query: (sql, params) => query(sql, params),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const tx = await call<number>({ op: 'begin' } as Request);
-      let result: T;
+      const ended: (() => void)[] = [];
       try {
-        result = await fn({ query: (sql, params) => query(sql, params, tx) });
-      } catch (e) {
-        await call({ op: 'end', tx, commit: false } as Request).catch(() => {});
-        throw e;
+        let result: T;
+        try {
+          result = await fn({ query: (sql, params) => query(sql, params, tx), afterEnd: (f) => void ended.push(f) });
+        } catch (e) {
+          await call({ op: 'end', tx, commit: false } as Request).catch(() => {});
+          throw e;
+        }
+        await call({ op: 'end', tx, commit: true } as Request);
+        return result;
+      } finally {
+        for (const f of ended) f();
       }
-      await call({ op: 'end', tx, commit: true } as Request);
-      return result;
     },
     execScript: (sql) => call<QueryResult<Row>>({ op: 'exec', sql } as Request),
     async close() {
