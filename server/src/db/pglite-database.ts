@@ -58,10 +58,13 @@ export async function createPgliteDatabase(opts: { dir?: string }): Promise<Data
   worker.on('error', (e) => failAll(e));
   worker.on('exit', (code) => failAll(new Error(`the embedded database's thread exited (code ${code})`)));
   await ready;
+  // The thread keeps the process alive only while a statement is awaited (as a socket would).
+  worker.unref();
   worker.on('message', (m: Reply) => {
     const w = waiting.get(m.id);
     if (!w) return;
     waiting.delete(m.id);
+    if (waiting.size === 0) worker.unref();
     if (m.ok) w.resolve(m.value);
     else w.reject(reviveError(m.error));
   });
@@ -69,6 +72,7 @@ export async function createPgliteDatabase(opts: { dir?: string }): Promise<Data
     if (dead) return Promise.reject(dead);
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
+      if (waiting.size === 0) worker.ref();
       waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
       worker.postMessage({ ...r, id });
     });
