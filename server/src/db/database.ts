@@ -12,6 +12,11 @@ export interface QueryResult<T> {
 
 export interface Queryable {
   query<T = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
+  /**
+   * Present on a transaction's handle only: runs `fn` once the transaction has ended
+   * (committed or rolled back), e.g. to drop what a cache holds of rows it changed.
+   */
+  afterEnd?(fn: () => void): void;
 }
 
 export interface Database extends Queryable {

@@ -1,40 +1,111 @@
-import { PGlite, types, type Transaction } from '@electric-sql/pglite';
-import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { mkdirSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { tightenTree } from '../config/data-dir.js';
 import type { Database, Queryable, QueryResult, Row } from './database.js';
-import { parseInt8 } from './database.js';
+import type { Reply, Request, SerializedError } from './pglite-thread.js';
+
+// Under tsx (tests, dev) the thread must load TypeScript; the built server runs the .js.
+const SELF = fileURLToPath(import.meta.url);
+const TS = SELF.endsWith('.ts');
+const THREAD = SELF.replace(/pglite-database\.(ts|js)$/, `pglite-thread.${TS ? 'ts' : 'js'}`);
+
+/** The thread's error as the app sees PGlite's: same message, and the same fields (`code`, `detail`, …). */
+function reviveError(s: SerializedError): Error {
+  const e = new Error(s.message);
+  e.name = s.name;
+  Object.assign(e, s.props);
+  return e;
+}
 
 /**
- * PGlite is a single session. Every transaction goes through PGlite's own transaction()
- * (it holds an exclusive lock), so concurrent requests never interleave statements inside
- * one another's BEGIN/COMMIT. Inside a transaction only the `tx` handle may be used: a
- * top-level query would wait for that same lock.
+ * The embedded database. PGlite is PostgreSQL compiled to WebAssembly: a statement runs
+ * synchronously on the thread that calls it, for as long as it takes. On the server's own
+ * thread, indexing a 500 KB text or ranking a search would stop every other request (no
+ * HTTP parsed, no timer fired) for that long. So PGlite runs in a worker thread
+ * (pglite-thread.ts), which also schedules the app's statements on its one session:
+ * a statement outside a transaction (a request's session check) waits for the statement or
+ * transaction running now, not behind every transaction queued before it.
+ *
+ * PGlite is one session: inside a transaction only the `tx` handle may be used; a top-level
+ * query would wait for the transaction to end.
  */
 export async function createPgliteDatabase(opts: { dir?: string }): Promise<Database> {
   if (opts.dir) mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
-  const pg = await PGlite.create(opts.dir ?? 'memory://', {
-    parsers: { [types.INT8]: parseInt8, [types.NUMERIC]: parseInt8 },
-    // The contrib extensions the migrations create (PGlite bundles them; they load on demand).
-    extensions: { btree_gin, pg_trgm },
+  const workerData = { dir: opts.dir ?? null };
+  const worker = TS
+    ? // A worker does not inherit the loader hooks of `--import tsx`: it registers them itself.
+      new Worker(
+        `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})` +
+          `.then((m) => { m.register(); return import(${JSON.stringify(pathToFileURL(THREAD).href)}); })`,
+        { eval: true, workerData },
+      )
+    : new Worker(THREAD, { workerData });
+  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let dead: Error | null = null;
+  const failAll = (e: Error) => {
+    dead = e;
+    for (const w of waiting.values()) w.reject(e);
+    waiting.clear();
+  };
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.once('message', (m: { ready: boolean; error?: SerializedError }) =>
+      m.ready ? resolve() : reject(reviveError(m.error!)),
+    );
+    worker.once('error', reject);
   });
+  worker.on('error', (e) => failAll(e));
+  worker.on('exit', (code) => failAll(new Error(`the embedded database's thread exited (code ${code})`)));
+  await ready;
+  // The thread keeps the process alive only while a statement is awaited (as a socket would).
+  worker.unref();
+  worker.on('message', (m: Reply) => {
+    const w = waiting.get(m.id);
+    if (!w) return;
+    waiting.delete(m.id);
+    if (waiting.size === 0) worker.unref();
+    if (m.ok) w.resolve(m.value);
+    else w.reject(reviveError(m.error));
+  });
+  const call = <T>(r: Omit<Request, 'id'> & { id?: number }): Promise<T> => {
+    if (dead) return Promise.reject(dead);
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      if (waiting.size === 0) worker.ref();
+      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage({ ...r, id });
+    });
+  };
   // PGlite writes its initial cluster files 0666 whatever the umask; they hold every row.
   if (opts.dir) tightenTree(opts.dir);
-  const run = async <T>(q: Pick<Transaction, 'query'>, sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> => {
-    const r = await q.query<T>(sql, params ? [...params] : undefined);
-    return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
-  };
+  const query = <T>(sql: string, params: readonly unknown[] | undefined, tx?: number) =>
+    call<QueryResult<T>>({ op: 'query', sql, params: params ? [...params] : undefined, tx } as Request);
   return {
     kind: 'pglite',
-    query: (sql, params) => run(pg, sql, params),
-    transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
-      pg.transaction((tx) => fn({ query: (sql, params) => run(tx, sql, params) })),
-    async execScript(sql) {
-      const results = await pg.exec(sql);
-      const last = results[results.length - 1];
-      return { rows: (last?.rows ?? []) as Row[], rowCount: last?.affectedRows ?? 0 };
+    query: (sql, params) => query(sql, params),
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      const tx = await call<number>({ op: 'begin' } as Request);
+      const ended: (() => void)[] = [];
+      try {
+        let result: T;
+        try {
+          result = await fn({ query: (sql, params) => query(sql, params, tx), afterEnd: (f) => void ended.push(f) });
+        } catch (e) {
+          await call({ op: 'end', tx, commit: false } as Request).catch(() => {});
+          throw e;
+        }
+        await call({ op: 'end', tx, commit: true } as Request);
+        return result;
+      } finally {
+        for (const f of ended) f();
+      }
     },
-    close: () => pg.close(),
+    execScript: (sql) => call<QueryResult<Row>>({ op: 'exec', sql } as Request),
+    async close() {
+      if (dead) return;
+      await call({ op: 'close' } as Request);
+      await worker.terminate();
+    },
   };
 }

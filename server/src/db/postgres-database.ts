@@ -28,9 +28,10 @@ export async function createPostgresDatabase(opts: { url: string; max?: number; 
     query: (sql, params) => run(pool, sql, params),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
       const client = await pool.connect();
+      const ended: (() => void)[] = [];
       try {
         await client.query('BEGIN');
-        const result = await fn({ query: (sql, params) => run(client, sql, params) });
+        const result = await fn({ query: (sql, params) => run(client, sql, params), afterEnd: (f) => void ended.push(f) });
         await client.query('COMMIT');
         return result;
       } catch (e) {
@@ -38,6 +39,7 @@ export async function createPostgresDatabase(opts: { url: string; max?: number; 
         throw e;
       } finally {
         client.release();
+        for (const f of ended) f();
       }
     },
     async execScript(sql) {

@@ -64,6 +64,10 @@ export interface JobQueue {
   send(
     name: JobName,
     data: object,
-    opts?: { tx?: Queryable; singletonKey?: string; startAfterSeconds?: number },
+    /**
+     * `fresh`: the caller knows no job of this key can be waiting (its document was pending
+     * until this transaction), so the job is inserted first and merged only on a conflict.
+     */
+    opts?: { tx?: Queryable; singletonKey?: string; startAfterSeconds?: number; fresh?: boolean },
   ): Promise<string | null>;
 }

@@ -125,7 +125,11 @@ export class JobRunner implements JobQueue {
     if (unknown.length > 0) throw new UnknownJobTypeError(unknown);
   }
 
-  async send(name: string, data: object, opts: { tx?: Queryable; singletonKey?: string; startAfterSeconds?: number } = {}) {
+  async send(
+    name: string,
+    data: object,
+    opts: { tx?: Queryable; singletonKey?: string; startAfterSeconds?: number; fresh?: boolean } = {},
+  ) {
     const def = this.#opts.registry.get(name);
     if (!def) throw new Error(`job "${name}" is not registered`);
     const singletonKey = def.queuedOncePer ? def.queuedOncePer(data) : opts.singletonKey;
@@ -140,7 +144,7 @@ export class JobRunner implements JobQueue {
           [name, singletonKey, JSON.stringify(data)],
         )
       ).rows[0]?.id ?? null;
-    if (def.queuedOncePer) {
+    if (def.queuedOncePer && !opts.fresh) {
       const waiting = await merge();
       if (waiting) return waiting;
     }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/database.js';
+import { forgetAuthState } from '../auth/auth-state-cache.js';
 
 /** The SQL of user administration. */
 
@@ -68,6 +69,7 @@ export async function updateUserFlags(
     patch.role ?? null,
     patch.disabled ?? null,
   ]);
+  forgetAuthState(q, [id]);
 }
 
 export async function setQuotaLimit(q: Queryable, userId: string, limitBytes: number): Promise<void> {

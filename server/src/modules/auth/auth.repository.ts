@@ -1,5 +1,6 @@
 import { AdvisoryLocks } from '../../db/advisory-locks.js';
 import type { Queryable } from '../../db/database.js';
+import { forgetAuthState, type AuthState } from './auth-state-cache.js';
 
 /** The SQL of accounts and sessions. Plain typed rows out; no rules, no HTTP. */
 
@@ -64,17 +65,10 @@ export async function insertUser(
 
 export async function updatePasswordHash(q: Queryable, userId: string, hash: string): Promise<void> {
   await q.query('UPDATE users SET password_hash = $2, must_change_password = false WHERE id = $1', [userId, hash]);
+  forgetAuthState(q, [userId]);
 }
 
-/** What `authenticate` needs per request: the user's current role and state, and whether the session lives. */
-interface AuthState {
-  id: string;
-  role: 'user' | 'admin';
-  disabled: boolean;
-  must_change_password: boolean;
-  session_live: boolean;
-}
-
+/** What `authenticate` needs per request (cached: auth-state-cache.ts): the user's current role and state, and whether the session lives. */
 export async function findAuthState(
   q: Queryable,
   userId: string,
@@ -223,9 +217,11 @@ export async function markRefreshTokenReplaced(q: Queryable, id: string, replace
 
 /** Revokes every live token of a family; returns how many were live. */
 export async function revokeFamily(q: Queryable, familyId: string): Promise<number> {
-  const r = await q.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [
-    familyId,
-  ]);
+  const r = await q.query<{ user_id: string }>(
+    'UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL RETURNING user_id',
+    [familyId],
+  );
+  forgetAuthState(q, r.rows.map((x) => x.user_id));
   return r.rowCount;
 }
 
@@ -236,6 +232,7 @@ export async function revokeUserFamilies(q: Queryable, userId: string, exceptFam
       WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR family_id <> $2::uuid)`,
     [userId, exceptFamilyId ?? null],
   );
+  if (r.rowCount > 0) forgetAuthState(q, [userId]);
   return r.rowCount;
 }
 
@@ -283,5 +280,6 @@ export async function revokeUserSession(q: Queryable, userId: string, familyId: 
     'UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND family_id = $2 AND revoked_at IS NULL',
     [userId, familyId],
   );
+  if (r.rowCount > 0) forgetAuthState(q, [userId]);
   return r.rowCount > 0;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../../db/database.js';
 import { errors } from '../../http/errors.js';
+import { cachedAuthState } from './auth-state-cache.js';
 import { isUuid } from '../../http/schemas.js';
 import { clientNetwork } from '../../http/ip-address.js';
 import type { JobQueue } from '../../jobs/job-registry.js';
@@ -322,7 +323,9 @@ export function createAuthService(deps: AuthServiceDeps) {
     async authenticate(accessToken: string): Promise<Authenticated | null> {
       const claims = await signer.verifyAccess(accessToken);
       if (!claims || !isUuid(claims.userId) || !isUuid(claims.sessionId)) return null;
-      const state = await repo.findAuthState(db, claims.userId, claims.sessionId);
+      const state = await cachedAuthState(db.kind, claims.userId, claims.sessionId, () =>
+        repo.findAuthState(db, claims.userId, claims.sessionId),
+      );
       if (!state || state.disabled || !state.session_live) return null;
       const who: Authenticated = { id: state.id, role: state.role, sessionId: claims.sessionId, mustChangePassword: state.must_change_password };
       if (claims.authTime !== undefined) who.authTime = claims.authTime;

@@ -26,19 +26,31 @@ export const classificationRepository = {
     return rows[0] ?? null;
   },
 
-  /** The extracted text (the search vectors follow it; null = filename-only), how it was had, and its search passages. */
+  /**
+   * First step of storing an extracted text: its search passages, a few per statement, on
+   * the database itself (not in a transaction). `saveText` with the same text follows.
+   */
+  async savePassages(db: Queryable, where: { id: string; userId: string }, text: string | null): Promise<void> {
+    await replacePassages(db, where, text);
+  },
+
+  /**
+   * The extracted text (null = filename-only) and how it was had, after `savePassages` of the
+   * same text: the document's word vector is assembled from the passages' vectors, not parsed
+   * again (migration 0019), so this statement stays short however long the text.
+   */
   async saveText(
     q: Queryable,
     where: { id: string; userId: string },
     text: string | null,
     about: { ocr: boolean; pages: number | null; truncated: boolean } = { ocr: false, pages: null, truncated: false },
   ): Promise<void> {
-    const { rowCount } = await q.query(
-      `UPDATE documents SET extracted_text = $3, text_ocr = $4, text_pages = $5, text_truncated = $6
+    await q.query(
+      `UPDATE documents SET extracted_text = $3, text_ocr = $4, text_pages = $5, text_truncated = $6,
+                            text_vector = CASE WHEN $3::text IS NULL THEN NULL ELSE search_passages_vector(id, $3::text) END
         WHERE id = $1 AND user_id = $2 AND status <> 'pending'`,
       [where.id, where.userId, text, about.ocr, about.pages, about.truncated],
     );
-    if (rowCount > 0) await replacePassages(q, where, text);
   },
 
   /** The SHA-256 of the stored bytes (duplicates are found by it). */

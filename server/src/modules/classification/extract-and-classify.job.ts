@@ -149,7 +149,10 @@ export function extractAndClassifyJob(deps: ExtractAndClassifyDeps) {
     const removeQuietly = (key: string | null) =>
       key ? deps.blobs.delete({ key }).catch((err) => deps.log?.warn({ err, key }, 'could not remove a thumbnail')) : undefined;
 
-    // Text and features in one transaction; for the local provider, the result too.
+    // The text's search passages first, a few per statement, so that a long text never holds
+    // the (embedded) database long; then text and features in one transaction, in which the
+    // text's word vector is assembled from the passages'; for the local provider, the result too.
+    await repo.savePassages(db, where, text === '' ? null : text);
     const localPicks = await db
       .transaction(async (tx) => {
         const locked = await repo.findDocument(tx, where, { lock: true });

@@ -177,7 +177,8 @@ export function createDocumentService(deps: DocumentServiceDeps) {
         // Flipped but the charge no longer fits (the limit was lowered): undone by rollback.
         if (result.kind === 'over') throw OVER_LIMIT;
         if (result.kind === 'charged') {
-          await queueClassification(tx, result.doc);
+          // Pending until this transaction: no job of this document can be waiting.
+          await queueClassification(tx, result.doc, { fresh: true });
           return result;
         }
         // A concurrent confirm won (same answer, nothing charged) or the row is gone.
@@ -194,13 +195,13 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     return confirmedAnswer(outcome.doc, outcome.quota);
   }
 
-  function queueClassification(tx: Queryable, doc: DocumentRow, opts: { requested?: boolean } = {}) {
+  function queueClassification(tx: Queryable, doc: DocumentRow, opts: { requested?: boolean; fresh?: boolean } = {}) {
     const payload: ExtractAndClassifyPayload = {
       documentId: doc.id,
       userId: doc.user_id,
       ...(opts.requested ? { requested: true } : {}),
     };
-    return queue.send(JobNames.extractAndClassify, payload, { tx });
+    return queue.send(JobNames.extractAndClassify, payload, { tx, fresh: opts.fresh });
   }
 
   const multipart = createMultipartUploads({

@@ -2,8 +2,12 @@ import type { Queryable } from '../../db/database.js';
 
 /** About how long a passage is: a snippet's ts_headline reads one passage, never the whole text. */
 export const PASSAGE_CHARS = 2000;
-/** Passages written per statement, so that writing a long text never holds the database long. */
-const PASSAGES_PER_INSERT = 25;
+/**
+ * Passages written per statement (each parsed into its vector as it is written), so that
+ * writing a long text never holds the database long: on the embedded database other
+ * requests' statements run between two of these.
+ */
+const PASSAGES_PER_INSERT = 4;
 
 // Whitespace a cut may fall on (ASCII, no-break, the Unicode spaces, line and paragraph separators).
 function isSpace(c: number): boolean {
@@ -51,17 +55,23 @@ export function cutPassages(text: string, size = PASSAGE_CHARS): string[] {
 }
 
 /**
- * A document's passages become those of `text` (none for null). Run in the transaction
- * that stores the text. The vector of each passage is a generated column (migration 0010).
+ * A document's passages become those of `text` (none for null), a few per statement. Run
+ * before the transaction that stores the text, on the database itself (not in a
+ * transaction, which on the embedded database would hold its one session throughout): that
+ * transaction assembles the document's word vector from these passages' vectors
+ * (migration 0019). A document still pending (its upload not confirmed) gets none.
  */
 export async function replacePassages(q: Queryable, where: { id: string; userId: string }, text: string | null): Promise<void> {
   await q.query('DELETE FROM document_passages WHERE document_id = $1 AND user_id = $2', [where.id, where.userId]);
   const passages = text ? cutPassages(text) : [];
   for (let from = 0; from < passages.length; from += PASSAGES_PER_INSERT) {
-    await q.query(
+    const { rowCount } = await q.query(
       `INSERT INTO document_passages (document_id, user_id, seq, body)
-       SELECT $1, $2, $3::int + p.n - 1, p.body FROM unnest($4::text[]) WITH ORDINALITY AS p(body, n)`,
+       SELECT d.id, d.user_id, $3::int + p.n - 1, p.body
+         FROM documents d, unnest($4::text[]) WITH ORDINALITY AS p(body, n)
+        WHERE d.id = $1 AND d.user_id = $2 AND d.status <> 'pending'`,
       [where.id, where.userId, from, passages.slice(from, from + PASSAGES_PER_INSERT)],
     );
+    if (rowCount === 0) return; // the document is gone or pending
   }
 }
