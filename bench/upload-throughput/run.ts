@@ -3,10 +3,13 @@
  * server that streams the same bytes to a file. Both servers run as their own processes
  * on this machine; the same client sends the same bytes to each. Prints MB/s for both,
  * their ratio, and the DocuVault server's peak RSS growth during its upload (sampled from
- * /proc). No assertions: it reports. Run from the repository root:
+ * /proc). Then a multipart upload (BENCH_MULTIPART_MIB, default 2 GiB, four parts at a time
+ * through the parts API) on disk against the same bare limit, and on the S3 test server
+ * (Swift + s3api) against a bare AWS SDK v3 multipart upload (BENCH_S3=0 skips that).
+ * No assertions: it reports. Run from the repository root:
  *
- *   node --import tsx bench/upload-throughput/run.ts            # 1 GiB
- *   BENCH_UPLOAD_MIB=256 node --import tsx bench/upload-throughput/run.ts
+ *   node --import tsx bench/upload-throughput/run.ts            # 1 GiB PUT, 2 GiB multipart
+ *   BENCH_UPLOAD_MIB=256 BENCH_MULTIPART_MIB=256 node --import tsx bench/upload-throughput/run.ts
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
