@@ -24,6 +24,8 @@ export function multipartThreshold(): Promise<number> {
   return threshold;
 }
 const ATTEMPTS = 6;
+/** A part PUT with no progress for this long is given up and retried (a silently dead connection). */
+const STALL_MS = 60_000;
 const URL_BATCH = 8;
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -106,6 +108,7 @@ export async function uploadParts(opts: {
           url: await urlFor(n, attempt > 1),
           file: file.slice((n - 1) * partSize, (n - 1) * partSize + lengthOf(n)),
           headers: {},
+          stallMs: STALL_MS,
           onProgress: (loaded) => {
             inFlight.set(n, loaded);
             report();
