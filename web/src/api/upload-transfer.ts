@@ -55,7 +55,8 @@ export function putFile(opts: {
       else reject(new TransferError('http', xhr.status, transferMessage(xhr.status)));
     };
     xhr.onerror = () => reject(new TransferError('network', 0, NETWORK_MESSAGE));
-    xhr.onabort = () => reject(stalled ? new TransferError('network', 0, NETWORK_MESSAGE) : new TransferError('aborted', 0, 'Cancelled'));
+    xhr.onabort = () =>
+      reject(stalled ? new TransferError('network', 0, NETWORK_MESSAGE) : new TransferError('aborted', 0, 'Cancelled'));
     xhr.onloadend = () => clearTimeout(timer);
     xhr.send(opts.file);
     watch();
