@@ -263,6 +263,13 @@ export const configSchema = {
     accepts: 'a positive integer',
     parse: int(1, Number.MAX_SAFE_INTEGER),
   }),
+  uploadMultipartThresholdBytes: key({
+    env: 'UPLOAD_MULTIPART_THRESHOLD_BYTES',
+    description: 'The web UI uploads files larger than this in parts (resumable); smaller ones in one PUT',
+    default: String(64 * 1024 ** 2),
+    accepts: 'an integer of at least 8388608 (8 MiB, the smallest part)',
+    parse: int(8 * 1024 ** 2, Number.MAX_SAFE_INTEGER),
+  }),
   undeclaredUploadMaxBytes: key({
     env: 'UNDECLARED_UPLOAD_MAX_BYTES',
     description:

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { link, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MultipartUploadInfo, StoredPart } from './blob-store.js';
-import { copyBounded, type ByteSource } from './disk-object-writer.js';
+import { copyBounded, createFileWriter, type ByteSource } from './disk-object-writer.js';
 import { MULTIPART_DIR } from './safe-path.js';
 import { StorageRefusedError } from './storage-errors.js';
 
@@ -79,19 +79,14 @@ export function createDiskMultipart(rootDir: string) {
       // The part is not done while its bytes are being (re)written.
       await rm(marker, { force: true });
       const handle = await open(path.join(dir, 'data'), 'r+');
-      let position = (opts.partNumber - 1) * meta.partSize;
+      const writer = createFileWriter(handle, (opts.partNumber - 1) * meta.partSize);
       let size: number;
       try {
-        size = await copyBounded(opts.body, { exactBytes: opts.exactBytes }, async (chunk) => {
-          let off = 0;
-          while (off < chunk.length) {
-            const { bytesWritten } = await handle.write(chunk, off, chunk.length - off, position);
-            off += bytesWritten;
-            position += bytesWritten;
-          }
-        });
+        size = await copyBounded(opts.body, { exactBytes: opts.exactBytes }, (chunk) => writer.write(chunk));
+        await writer.end();
         await handle.sync();
       } finally {
+        await writer.settle();
         await handle.close();
       }
       const etag = `"${randomBytes(12).toString('hex')}"`;

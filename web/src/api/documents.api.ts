@@ -12,6 +12,12 @@ import type {
   UploadTicket,
 } from './types';
 
+/** GET /api/documents/upload-options: how this server wants files uploaded. */
+export interface UploadOptions {
+  multipart_threshold_bytes: number;
+  max_upload_bytes: number;
+}
+
 const byId = (id: string) => ({ params: { id } });
 
 export const documentsApi = {
@@ -27,6 +33,7 @@ export const documentsApi = {
     call<{ action: BulkAction; affected: number }>(e.bulkDocuments, { body }),
   downloadUrl: (id: string) => call<DownloadLink>(e.downloadUrl, byId(id)),
   classify: (id: string) => call<{ id: string; status: DocumentItem['status'] }>(e.classify, byId(id)),
+  uploadOptions: () => call<UploadOptions>(e.uploadOptions),
   uploadUrl: (body: { filename: string; content_type: string; size_bytes: number }, signal?: AbortSignal) =>
     call<UploadTicket>(e.uploadUrl, { body, signal }),
   confirm: (id: string, signal?: AbortSignal, parts?: { part_number: number; etag: string }[]) =>

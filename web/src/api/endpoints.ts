@@ -35,6 +35,7 @@ export const endpoints = {
   backupCodesLeft: ep({ method: 'GET', path: '/api/auth/2fa/backup-codes', reads: ['remaining'] }),
   regenerateBackupCodes: ep({ method: 'POST', path: '/api/auth/2fa/backup-codes', reads: ['backup_codes'] }),
 
+  uploadOptions: ep({ method: 'GET', path: '/api/documents/upload-options', reads: ['multipart_threshold_bytes'] }),
   uploadUrl: ep({ method: 'POST', path: '/api/documents/upload-url', reads: ['upload_url', 'document_id', 'upload_headers'] }),
   startMultipart: ep({ method: 'POST', path: '/api/documents/upload-url', reads: ['document_id', 'part_size', 'part_count'] }),
   partUrls: ep({ method: 'POST', path: '/api/documents/{id}/parts', reads: ['urls'] }),

@@ -1,10 +1,31 @@
+import { ApiError } from './api-error';
 import { documentsApi } from './documents.api';
 import { putFile, TransferError } from './upload-transfer';
 
-/** Files above this go up in parts (SPEC §7.1); below it one PUT is simpler and as fast. */
-export const MULTIPART_THRESHOLD = 64 * 1024 * 1024;
+/** Files above this go up in parts (SPEC §7.1) unless the server says otherwise. */
+export const DEFAULT_MULTIPART_THRESHOLD = 64 * 1024 * 1024;
 export const PARALLEL_PARTS = 4;
+
+let threshold: Promise<number> | null = null;
+
+/**
+ * The size above which a file goes up in parts, as the server is configured
+ * (UPLOAD_MULTIPART_THRESHOLD_BYTES via GET /api/documents/upload-options), asked once per
+ * page; the default when the server cannot be asked (asked again next time).
+ */
+export function multipartThreshold(): Promise<number> {
+  threshold ??= documentsApi.uploadOptions().then(
+    (o) => o.multipart_threshold_bytes,
+    () => {
+      threshold = null;
+      return DEFAULT_MULTIPART_THRESHOLD;
+    },
+  );
+  return threshold;
+}
 const ATTEMPTS = 6;
+/** A part PUT with no progress for this long is given up and retried (a silently dead connection). */
+const STALL_MS = 60_000;
 const URL_BATCH = 8;
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -20,7 +41,10 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * Sends a file's parts straight to storage, four at a time, and returns the parts as
  * stored (for confirm). Resumable: it starts from what GET /{id}/parts says is stored, so
  * no finished part is sent again; a failed part is retried with backoff, with a fresh URL
- * each time. Progress counts finished parts plus the bytes of those in flight.
+ * each time, after asking GET /{id}/parts again (a part whose answer was lost with the
+ * connection may be stored already: it is not sent twice). A part the server refuses
+ * because the upload is gone (404/409) is not retried. Progress counts finished parts plus
+ * the bytes of those in flight.
  */
 export async function uploadParts(opts: {
   documentId: string;
@@ -29,6 +53,8 @@ export async function uploadParts(opts: {
   partCount: number;
   signal: AbortSignal;
   onProgress(loaded: number): void;
+  /** A part failed and is retried in `waitMs` (null: parts are going through again). */
+  onRetry(waitMs: number | null): void;
   /** Called with an abort function for every part PUT in flight. */
   track(abort: () => void): () => void;
 }): Promise<{ part_number: number; etag: string }[]> {
@@ -53,14 +79,36 @@ export async function uploadParts(opts: {
     return urls.get(n)!;
   }
 
+  let failing = 0;
+  const partDone = (n: number) => {
+    inFlight.delete(n);
+    finished += lengthOf(n);
+    report();
+  };
+  /** After a failure: is part n stored after all? Unknown (false) when the server cannot be asked. */
+  async function storedNow(n: number): Promise<boolean> {
+    try {
+      const now = await documentsApi.storedParts(documentId, signal);
+      return now.some((p) => p.part_number === n && p.size === lengthOf(n));
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') throw new TransferError('aborted', 0, 'Cancelled');
+      return false;
+    }
+  }
+
   async function sendPart(n: number): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       if (signal.aborted) throw new TransferError('aborted', 0, 'Cancelled');
+      if (attempt > 1 && (await storedNow(n))) {
+        if (--failing === 0) opts.onRetry(null);
+        return partDone(n);
+      }
       try {
         const transfer = putFile({
           url: await urlFor(n, attempt > 1),
           file: file.slice((n - 1) * partSize, (n - 1) * partSize + lengthOf(n)),
           headers: {},
+          stallMs: STALL_MS,
           onProgress: (loaded) => {
             inFlight.set(n, loaded);
             report();
@@ -72,16 +120,21 @@ export async function uploadParts(opts: {
         } finally {
           untrack();
         }
-        inFlight.delete(n);
-        finished += lengthOf(n);
-        report();
-        return;
+        if (attempt > 1 && --failing === 0) opts.onRetry(null);
+        return partDone(n);
       } catch (e) {
         inFlight.delete(n);
         report();
         if (e instanceof TransferError && e.kind === 'aborted') throw e;
+        const gone = (status: number) => status === 404 || status === 409;
+        if (e instanceof TransferError && e.kind === 'http' && gone(e.status)) throw e;
+        if (e instanceof ApiError && gone(e.status)) throw e;
+        if ((e as Error).name === 'AbortError') throw new TransferError('aborted', 0, 'Cancelled');
         if (attempt >= ATTEMPTS) throw e;
-        await sleep(Math.min(30_000, 1000 * 2 ** (attempt - 1)), signal);
+        if (attempt === 1) failing++;
+        const wait = Math.min(30_000, 1000 * 2 ** (attempt - 1));
+        opts.onRetry(wait);
+        await sleep(wait, signal);
       }
     }
   }

@@ -19,25 +19,47 @@ export interface Transfer {
   abort(): void;
 }
 
+const NETWORK_MESSAGE = 'The file could not be sent to storage. Check your connection and retry.';
+
 export function putFile(opts: {
   url: string;
   file: Blob;
   headers: Record<string, string>;
   onProgress: (loaded: number, total: number) => void;
+  /**
+   * Give up (as a network failure, so the caller may retry) when nothing moves for this
+   * long: a connection that died without a reset never errors on its own.
+   */
+  stallMs?: number;
 }): Transfer {
   const xhr = new XMLHttpRequest();
+  let stalled = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const watch = () => {
+    if (opts.stallMs === undefined) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      stalled = true;
+      xhr.abort();
+    }, opts.stallMs);
+  };
   const done = new Promise<void>((resolve, reject) => {
     xhr.open('PUT', opts.url);
     for (const [name, value] of Object.entries(opts.headers)) xhr.setRequestHeader(name, value);
-    xhr.upload.onprogress = (e) => opts.onProgress(e.loaded, e.lengthComputable ? e.total : opts.file.size);
+    xhr.upload.onprogress = (e) => {
+      watch();
+      opts.onProgress(e.loaded, e.lengthComputable ? e.total : opts.file.size);
+    };
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) resolve();
       else reject(new TransferError('http', xhr.status, transferMessage(xhr.status)));
     };
-    xhr.onerror = () =>
-      reject(new TransferError('network', 0, 'The file could not be sent to storage. Check your connection and retry.'));
-    xhr.onabort = () => reject(new TransferError('aborted', 0, 'Cancelled'));
+    xhr.onerror = () => reject(new TransferError('network', 0, NETWORK_MESSAGE));
+    xhr.onabort = () =>
+      reject(stalled ? new TransferError('network', 0, NETWORK_MESSAGE) : new TransferError('aborted', 0, 'Cancelled'));
+    xhr.onloadend = () => clearTimeout(timer);
     xhr.send(opts.file);
+    watch();
   });
   return { done, abort: () => xhr.abort() };
 }

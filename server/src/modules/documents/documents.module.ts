@@ -23,6 +23,7 @@ export interface DocumentsModuleDeps {
     | 'cleanupIntervalSeconds'
     | 'maxPendingUploads'
     | 'maxUploadBytes'
+    | 'uploadMultipartThresholdBytes'
     | 'undeclaredUploadMaxBytes'
     | 'trashRetentionDays'
   >;
@@ -61,7 +62,14 @@ export function createDocumentsModule(deps: DocumentsModuleDeps) {
     /** Closes the storage URLs of uploads whose document is no longer pending. */
     uploadGate: createUploadGate(db),
     routes: async (app: FastifyInstance) => {
-      await app.register(documentsRoutes, { service, setService });
+      await app.register(documentsRoutes, {
+        service,
+        setService,
+        uploadOptions: {
+          multipart_threshold_bytes: deps.config.uploadMultipartThresholdBytes,
+          max_upload_bytes: deps.config.maxUploadBytes,
+        },
+      });
       await app.register(documentViewsRoutes, { service: views });
     },
   };

@@ -155,17 +155,40 @@ function confirmBody(body: unknown): Static<typeof ConfirmRequest> {
   return body;
 }
 
+const UploadOptions = Type.Object(
+  {
+    multipart_threshold_bytes: Type.Integer({ description: 'Files larger than this go up in parts (the web UI does so)' }),
+    max_upload_bytes: Type.Integer({ description: 'The largest file accepted' }),
+  },
+  { description: 'How this server wants files uploaded' },
+);
+
 const tags = ['documents'];
 const security = [{ bearer: [] }];
 
 /** /api/documents: parse, call one service method, reply. */
-export const documentsRoutes: FastifyPluginAsync<{ service: DocumentService; setService: DocumentSetService }> = async (
-  instance,
-  { service, setService },
-) => {
+export const documentsRoutes: FastifyPluginAsync<{
+  service: DocumentService;
+  setService: DocumentSetService;
+  uploadOptions: Static<typeof UploadOptions>;
+}> = async (instance, { service, setService, uploadOptions }) => {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   // onRequest, not preHandler: an anonymous caller gets 401 before its body is even parsed or validated.
   const auth = { onRequest: app.authenticate };
+
+  app.get(
+    '/api/documents/upload-options',
+    {
+      ...auth,
+      schema: {
+        tags,
+        security,
+        summary: 'How to upload here: above which size to use parts, and the largest file accepted',
+        response: { 200: UploadOptions },
+      },
+    },
+    async () => uploadOptions,
+  );
 
   app.post(
     '/api/documents/upload-url',

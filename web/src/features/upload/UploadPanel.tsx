@@ -161,7 +161,7 @@ function stepText(item: UploadItem, percent: number): string {
     case 'preparing':
       return 'Preparing…';
     case 'uploading':
-      return `Uploading ${percent}%`;
+      return item.retryAt !== null ? `Uploading ${percent}% · connection lost, retrying…` : `Uploading ${percent}%`;
     case 'confirming':
       return 'Confirming…';
     case 'done':

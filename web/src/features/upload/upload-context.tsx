@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { documentsApi } from '../../api/documents.api';
-import { MULTIPART_THRESHOLD, uploadParts } from '../../api/upload-parts';
+import { multipartThreshold, uploadParts } from '../../api/upload-parts';
 import { putFile, TransferError, type Transfer } from '../../api/upload-transfer';
 import { useQuota } from '../quota/quota-context';
 import { isQuotaExceeded, noRoomMessage, uploadFailureMessage } from './upload-messages';
@@ -17,6 +17,8 @@ export interface UploadItem {
   error: string | null;
   /** The pending document this upload created, until it is confirmed or given up. */
   documentId: string | null;
+  /** A part failed (connection lost?) and is sent again at this time (ms since epoch). */
+  retryAt: number | null;
 }
 
 interface Runtime {
@@ -53,7 +55,8 @@ const UploadContext = createContext<UploadValue | null>(null);
  * The upload queue, above the pages so uploads carry on while the person browses:
  * at most three files move at once, each through upload-url (with its size, so a file
  * that cannot fit is refused before any byte is sent) → PUT with progress → confirm.
- * Files above 64 MiB go in parts (upload-parts.ts), resumable after a failure.
+ * Files above the server's multipart threshold (64 MiB unless configured) go in parts
+ * (upload-parts.ts), retried with backoff and resumable after a failure.
  */
 export function UploadProvider({ children }: { children: ReactNode }) {
   const { setUsed, setQuota } = useQuota();
@@ -97,6 +100,7 @@ export function UploadProvider({ children }: { children: ReactNode }) {
           partCount: mp.partCount,
           signal: rt.abort!.signal,
           onProgress: (loaded) => update(id, { loaded }),
+          onRetry: (waitMs) => update(id, { retryAt: waitMs === null ? null : Date.now() + waitMs }),
           track: (abort) => {
             rt.parts!.add(abort);
             return () => rt.parts!.delete(abort);
@@ -104,7 +108,7 @@ export function UploadProvider({ children }: { children: ReactNode }) {
         });
         if (rt.cancelled) throw new TransferError('aborted', 0, 'Cancelled');
         step = 'confirming';
-        update(id, { step, loaded: file.size });
+        update(id, { step, loaded: file.size, retryAt: null });
         const confirmed = await documentsApi.confirm(mp.documentId, undefined, parts);
         rt.multipart = undefined;
         setUsed(confirmed.used_bytes);
@@ -125,6 +129,7 @@ export function UploadProvider({ children }: { children: ReactNode }) {
       } finally {
         rt.parts = undefined;
         rt.abort = undefined;
+        update(id, { retryAt: null });
       }
     },
     [update, setUsed, setQuota],
@@ -139,7 +144,7 @@ export function UploadProvider({ children }: { children: ReactNode }) {
       let step: 'preparing' | 'uploading' | 'confirming' = 'preparing';
       rt.abort = new AbortController();
       update(id, { step, loaded: 0, error: null });
-      if (file.size > MULTIPART_THRESHOLD) {
+      if (file.size > (await multipartThreshold())) {
         await runMultipart(id, rt, contentType);
         return;
       }
@@ -216,7 +221,7 @@ export function UploadProvider({ children }: { children: ReactNode }) {
       const fresh: UploadItem[] = files.map((file) => {
         const id = nextId.current++;
         runtimes.current.set(id, { file, cancelled: false });
-        return { id, name: file.name, size: file.size, step: 'queued', loaded: 0, error: null, documentId: null };
+        return { id, name: file.name, size: file.size, step: 'queued', loaded: 0, error: null, documentId: null, retryAt: null };
       });
       setItems((list) => [...list, ...fresh]);
       // After the rows exist, so "preparing" is a change a person (and a test) can see.
