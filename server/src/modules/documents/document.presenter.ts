@@ -1,7 +1,5 @@
 import type { DocumentRow, DocumentTopicRow } from './documents.repository.js';
-import type { PresentedDocument, PresentedDocumentTopic, SnippetSegment } from './documents.schemas.js';
-
-export type { PresentedDocument, PresentedDocumentTopic, SnippetSegment };
+import type { PresentedDocument, SnippetSegment } from './documents.schemas.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
