@@ -43,7 +43,9 @@ export type NewUser = Static<typeof NewUserBody>;
 
 export const UserPatchBody = Type.Object(
   {
-    limit_bytes: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Storage limit in bytes' })),
+    limit_bytes: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Storage limit in bytes' }),
+    ),
     role: Type.Optional(Role),
     disabled: Type.Optional(Type.Boolean({ description: 'A disabled user cannot sign in; their sessions end' })),
   },

@@ -12,7 +12,12 @@ import { BULK_ACTIONS, MAX_BULK_IDS, type BulkAction as BulkActionName } from '.
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 /** One of these strings, from a list built at run time (TypeBox cannot infer a union over an array). */
 const oneOf = <T extends string>(values: readonly string[], options: { description?: string } = {}) =>
-  Type.Unsafe<T>(Type.Union(values.map((v) => Type.Literal(v)), options));
+  Type.Unsafe<T>(
+    Type.Union(
+      values.map((v) => Type.Literal(v)),
+      options,
+    ),
+  );
 
 export const DocumentStatus = Type.Union([
   Type.Literal('pending'),
@@ -90,7 +95,9 @@ export const UploadUrlRequest = Type.Object({
     }),
   ),
   multipart: Type.Optional(
-    Type.Boolean({ description: 'Upload in parts (needs size_bytes): the answer gives part_size and part_count instead of a URL' }),
+    Type.Boolean({
+      description: 'Upload in parts (needs size_bytes): the answer gives part_size and part_count instead of a URL',
+    }),
   ),
 });
 export type UploadUrlInput = Static<typeof UploadUrlRequest>;
@@ -107,7 +114,9 @@ export const PartsRequest = Type.Object({
   part_numbers: Type.Array(Type.Integer({ minimum: 1, maximum: 100_000 }), { minItems: 1, maxItems: 1000 }),
 });
 export const PartsResponse = Type.Object({
-  urls: Type.Record(Type.String(), Type.String(), { description: 'Part number → URL taking exactly that part (PUT, no headers needed)' }),
+  urls: Type.Record(Type.String(), Type.String(), {
+    description: 'Part number → URL taking exactly that part (PUT, no headers needed)',
+  }),
 });
 export const StoredParts = Type.Array(Type.Object({ part_number: Type.Integer(), size: Type.Integer(), etag: Type.String() }));
 
@@ -147,14 +156,17 @@ export const ListQuery = Type.Object({
   in: Type.Optional(Type.Literal('trash', { description: 'The trash instead of the list' })),
   sort: Type.Optional(
     oneOf<SortKey | `-${SortKey}`>(SORT_VALUES, {
-      description: 'Sort key, `-` for descending; default -created_at (the trash: most recently trashed first). Search hits are ranked.',
+      description:
+        'Sort key, `-` for descending; default -created_at (the trash: most recently trashed first). Search hits are ranked.',
     }),
   ),
   content_type: Type.Optional(
     oneOf<TypeFamily>(TYPE_FAMILIES, { description: 'Type family: pdf, image, text, office, archive, audio, video or other' }),
   ),
   from: Type.Optional(Type.String({ maxLength: 40, description: 'Created on or after: a date (UTC day) or a date-time' })),
-  to: Type.Optional(Type.String({ maxLength: 40, description: 'Created on or before: a date (the whole UTC day) or a date-time' })),
+  to: Type.Optional(
+    Type.String({ maxLength: 40, description: 'Created on or before: a date (the whole UTC day) or a date-time' }),
+  ),
 });
 export type ListQuery = Static<typeof ListQuery>;
 
@@ -170,7 +182,9 @@ export const BulkRequest = Type.Object({
 export type BulkInput = Static<typeof BulkRequest>;
 export const BulkResponse = Type.Object({
   action: BulkAction,
-  affected: Type.Integer({ description: 'Documents the action changed or queued (one already in the trash is not trashed again)' }),
+  affected: Type.Integer({
+    description: 'Documents the action changed or queued (one already in the trash is not trashed again)',
+  }),
 });
 export type BulkAnswer = Static<typeof BulkResponse>;
 

@@ -2,10 +2,13 @@ import { Type, type Static } from 'typebox';
 
 /** The classification-settings contract, written once: routes validate with these; service and presenter take their types. */
 
-export const Provider = Type.Union([Type.Literal('local'), Type.Literal('openai'), Type.Literal('anthropic'), Type.Literal('none')], {
-  description:
-    'local: offline, learns from your topics and manual assignments; openai: any OpenAI-compatible chat completions endpoint (e.g. Ollama by base_url); anthropic: the Messages API; none: no classification',
-});
+export const Provider = Type.Union(
+  [Type.Literal('local'), Type.Literal('openai'), Type.Literal('anthropic'), Type.Literal('none')],
+  {
+    description:
+      'local: offline, learns from your topics and manual assignments; openai: any OpenAI-compatible chat completions endpoint (e.g. Ollama by base_url); anthropic: the Messages API; none: no classification',
+  },
+);
 
 export const SettingsBody = Type.Object({
   provider: Provider,

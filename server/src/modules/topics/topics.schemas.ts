@@ -18,7 +18,10 @@ const Description = Type.Union([
   Type.String({ maxLength: DESCRIPTION_MAX * 2, description: 'What belongs here; the local classifier learns from it' }),
   Type.Null(),
 ]);
-export const CreateTopicBody = Type.Object({ name: Name, description: Type.Optional(Description) }, { additionalProperties: false });
+export const CreateTopicBody = Type.Object(
+  { name: Name, description: Type.Optional(Description) },
+  { additionalProperties: false },
+);
 export type NewTopic = Static<typeof CreateTopicBody>;
 export const PatchTopicBody = Type.Object(
   { name: Type.Optional(Name), description: Type.Optional(Description) },
