@@ -8,6 +8,7 @@ import {
   buildOpenApiDocument,
   webApiTypesSource,
 } from '../test-support/web-api-types.js';
+import { withNamedComponents } from './openapi-components.js';
 
 describe('the web client types generated from the OpenAPI document', () => {
   let doc: OpenAPI3;
@@ -41,5 +42,34 @@ describe('the web client types generated from the OpenAPI document', () => {
     ]) {
       assert.ok(paths.includes(p), `${p} in ${paths.join(', ')}`);
     }
+  });
+
+  it('when a route schema has a title, then the document names it as a component and the route refers to it', () => {
+    const schemas = doc.components?.schemas ?? {};
+    for (const name of ['Document', 'DocumentPage', 'Topic', 'Settings', 'AdminUser', 'ShareLink', 'Me', 'Error']) {
+      assert.ok(schemas[name], `component ${name}`);
+    }
+    type Operation = { responses: Record<string, { content: Record<string, { schema: unknown }> }> };
+    const get = (doc.paths?.['/api/documents/{id}'] as { get: Operation }).get;
+    assert.deepEqual(get.responses['200']!.content['application/json']!.schema, { $ref: '#/components/schemas/Document' });
+    assert.deepEqual(get.responses['404']!.content['application/json']!.schema, { $ref: '#/components/schemas/Error' });
+  });
+});
+
+describe('withNamedComponents', () => {
+  const shape = (extra: object) => ({ type: 'object', title: 'Thing', properties: { a: { type: 'string' }, ...extra } });
+
+  it('when two different schemas carry one title, then it refuses rather than merge them', () => {
+    const doc = { paths: { '/a': { get: { x: shape({}) } }, '/b': { get: { x: shape({ b: { type: 'string' } }) } } } };
+    assert.throws(() => withNamedComponents(doc), /two different schemas are titled Thing/);
+  });
+
+  it('when it names components, then the routes’ own schema objects are left untouched', () => {
+    const thing = shape({});
+    const doc = { paths: { '/a': { get: { x: thing } } } };
+    const out = withNamedComponents(doc);
+    assert.deepEqual(out.paths['/a'].get.x, { $ref: '#/components/schemas/Thing' });
+    assert.equal(doc.paths['/a'].get.x, thing);
+    assert.equal(thing.title, 'Thing');
   });
 });

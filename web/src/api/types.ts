@@ -1,9 +1,10 @@
-import type { paths } from './generated/openapi';
+import type { components, paths } from './generated/openapi';
 
 /**
  * The shapes the UI reads and writes: names for types GENERATED from the server's route
- * schemas (./generated/openapi.ts, by `npm run api:types`), never written here by hand. A
- * field the server renames or drops breaks the web build.
+ * schemas (./generated/openapi.ts, by `npm run api:types`), never written here by hand: the
+ * schemas' titles are the component names. A field the server renames or drops breaks the
+ * web build.
  */
 
 type Json<R> = R extends { content: { 'application/json': infer B } } ? B : never;
@@ -18,65 +19,65 @@ export type BodyOf<P extends keyof paths, M extends keyof paths[P]> =
 export type QueryOf<P extends keyof paths, M extends keyof paths[P]> =
   Op<P, M> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
 
+type S = components['schemas'];
+
 /** Every error answer: `code` is the server's closed catalog (http/errors.ts). */
-export type ErrorBody = ResponseOf<'/api/documents/{id}', 'get', 404>;
+export type ErrorBody = S['Error'];
 export type ErrorCode = ErrorBody['code'];
 
-export type Me = ResponseOf<'/api/auth/me', 'get'>;
+export type Me = S['Me'];
 export type Role = Me['role'];
-export type Quota = ResponseOf<'/api/auth/me/quota', 'get'>;
-export type Registered = ResponseOf<'/api/auth/register', 'post', 201>;
-type LoginAnswer = ResponseOf<'/api/auth/login', 'post'>;
-export type Tokens = Extract<LoginAnswer, { access_token: string }>;
-export type MfaChallenge = Extract<LoginAnswer, { mfa_required: true }>;
-export type TotpSetup = ResponseOf<'/api/auth/2fa/setup', 'post'>;
-export type SessionInfo = ResponseOf<'/api/auth/sessions', 'get'>[number];
+export type Quota = S['Quota'];
+export type Registered = S['Registered'];
+export type Tokens = S['Tokens'];
+export type MfaChallenge = S['MfaChallenge'];
+export type TotpSetup = S['TotpSetup'];
+export type SessionInfo = S['Session'];
 
-export type DocumentItem = ResponseOf<'/api/documents/{id}', 'get'>;
+export type DocumentItem = S['Document'];
 export type DocumentStatus = DocumentItem['status'];
-export type DocumentTopic = DocumentItem['topics'][number];
-export type SnippetSegment = NonNullable<DocumentItem['snippet']>[number];
+export type DocumentTopic = S['DocumentTopic'];
+export type SnippetSegment = S['SnippetSegment'];
 export type DocumentQuery = QueryOf<'/api/documents', 'get'>;
 export type SortValue = NonNullable<DocumentQuery['sort']>;
 export type SortKey = Exclude<SortValue, `-${string}`>;
 export type TypeFamily = NonNullable<DocumentQuery['content_type']>;
-export type DocumentPatch = BodyOf<'/api/documents/{id}', 'patch'>;
-export type BulkRequest = BodyOf<'/api/documents/bulk', 'post'>;
+export type DocumentPatch = S['DocumentPatch'];
+export type BulkRequest = S['BulkRequest'];
 export type BulkAction = BulkRequest['action'];
-export type BulkAnswer = ResponseOf<'/api/documents/bulk', 'post'>;
-export type ClassifyAnswer = ResponseOf<'/api/documents/{id}/classify', 'post', 202>;
-export type DocumentText = ResponseOf<'/api/documents/{id}/text', 'get'>;
-export type PreviewLink = ResponseOf<'/api/documents/{id}/preview-url', 'get'>;
-export type DownloadLink = ResponseOf<'/api/documents/{id}/download-url', 'get'>;
+export type BulkAnswer = S['BulkResult'];
+export type ClassifyAnswer = S['ClassifyResult'];
+export type DocumentText = S['DocumentText'];
+export type PreviewLink = S['PreviewLink'];
+export type DownloadLink = S['DownloadLink'];
 export interface Page<T> {
   items: T[];
   total: number;
 }
 
-export type UploadUrlRequest = BodyOf<'/api/documents/upload-url', 'post'>;
-type UploadUrlAnswer = ResponseOf<'/api/documents/upload-url', 'post'>;
-export type UploadTicket = Extract<UploadUrlAnswer, { upload_url: string }>;
-export type MultipartTicket = Extract<UploadUrlAnswer, { part_size: number }>;
-export type ConfirmResult = ResponseOf<'/api/documents/{id}/confirm', 'post'>;
+export type UploadUrlRequest = S['UploadUrlRequest'];
+export type UploadTicket = S['UploadTicket'];
+export type MultipartTicket = S['MultipartTicket'];
+export type ConfirmResult = S['ConfirmResult'];
 export type PartUrls = ResponseOf<'/api/documents/{id}/parts', 'post'>;
 export type StoredPart = ResponseOf<'/api/documents/{id}/parts', 'get'>[number];
 /** 413 detail of upload-url and confirm. */
-export type QuotaExceeded = ResponseOf<'/api/documents/upload-url', 'post', 413>['detail'];
+export type QuotaExceeded = S['QuotaExceeded']['detail'];
 
-export type Topic = ResponseOf<'/api/topics/{id}', 'get'>;
-export type NewTopic = BodyOf<'/api/topics/', 'post'>;
-export type TopicPatch = BodyOf<'/api/topics/{id}', 'patch'>;
+export type Topic = S['Topic'];
+export type NewTopic = S['NewTopic'];
+export type TopicPatch = S['TopicPatch'];
 
-export type ClassifierSettings = ResponseOf<'/api/settings/', 'get'>;
+export type ClassifierSettings = S['Settings'];
 export type Provider = ClassifierSettings['provider'];
-export type ClassifierSettingsUpdate = BodyOf<'/api/settings/', 'put'>;
-export type ConnectionTest = ResponseOf<'/api/settings/test', 'post'>;
+export type ClassifierSettingsUpdate = S['SettingsUpdate'];
+export type ConnectionTest = S['ConnectionTest'];
 
-export type AdminUser = ResponseOf<'/api/admin/users/{id}', 'patch'>;
-export type AdminUserPatch = BodyOf<'/api/admin/users/{id}', 'patch'>;
-export type NewAdminUser = BodyOf<'/api/admin/users', 'post'>;
+export type AdminUser = S['AdminUser'];
+export type AdminUserPatch = S['AdminUserPatch'];
+export type NewAdminUser = S['NewAdminUser'];
 
-export type ShareLink = ResponseOf<'/api/documents/{id}/shares', 'get'>[number];
+export type ShareLink = S['ShareLink'];
 /** The answer to creating a link: the only time its URL is shown. */
-export type CreatedShareLink = ResponseOf<'/api/documents/{id}/shares', 'post', 201>;
-export type CreateShareInput = BodyOf<'/api/documents/{id}/shares', 'post'>;
+export type CreatedShareLink = S['CreatedShareLink'];
+export type CreateShareInput = S['CreateShareInput'];

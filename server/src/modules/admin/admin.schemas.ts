@@ -6,19 +6,22 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/password.js';
 
 const Role = Type.Union([Type.Literal('user'), Type.Literal('admin')]);
 
-export const AdminUserBody = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  email: Type.String(),
-  role: Role,
-  disabled: Type.Boolean(),
-  totp_enabled: Type.Boolean({ description: 'Two-factor authentication is on' }),
-  used_bytes: Type.Integer(),
-  limit_bytes: Type.Integer(),
-  created_at: Type.String({ format: 'date-time' }),
-});
+export const AdminUserBody = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    email: Type.String(),
+    role: Role,
+    disabled: Type.Boolean(),
+    totp_enabled: Type.Boolean({ description: 'Two-factor authentication is on' }),
+    used_bytes: Type.Integer(),
+    limit_bytes: Type.Integer(),
+    created_at: Type.String({ format: 'date-time' }),
+  },
+  { title: 'AdminUser' },
+);
 export type PresentedAdminUser = Static<typeof AdminUserBody>;
 
-export const UserPage = Type.Object({ items: Type.Array(AdminUserBody), total: Type.Integer() });
+export const UserPage = Type.Object({ items: Type.Array(AdminUserBody), total: Type.Integer() }, { title: 'AdminUserPage' });
 export const UserParams = IdParams('User id');
 export const UserPageQuery = Type.Object({
   ...PageFields,
@@ -37,7 +40,7 @@ export const NewUserBody = Type.Object(
     role: Type.Optional(Role),
     limit_bytes: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
   },
-  { additionalProperties: false },
+  { title: 'NewAdminUser', additionalProperties: false },
 );
 export type NewUser = Static<typeof NewUserBody>;
 
@@ -49,7 +52,7 @@ export const UserPatchBody = Type.Object(
     role: Type.Optional(Role),
     disabled: Type.Optional(Type.Boolean({ description: 'A disabled user cannot sign in; their sessions end' })),
   },
-  { additionalProperties: false },
+  { title: 'AdminUserPatch', additionalProperties: false },
 );
 export type UserPatch = Static<typeof UserPatchBody>;
 

@@ -36,78 +36,93 @@ export const QuotaExceededBody = Type.Object(
     }),
     code: ErrorBody.properties.code,
   },
-  { description: 'The file does not fit in the quota' },
+  { title: 'QuotaExceeded', description: 'The file does not fit in the quota' },
 );
 export type QuotaExceededDetail = Static<typeof QuotaExceededBody>['detail'];
 
 export const DocumentIdParams = IdParams('Document id');
 
-export const DocumentTopic = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  source: Type.Union([Type.Literal('auto'), Type.Literal('manual')]),
-  confidence: Nullable(Type.Number()),
-});
+export const DocumentTopic = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    source: Type.Union([Type.Literal('auto'), Type.Literal('manual')]),
+    confidence: Nullable(Type.Number()),
+  },
+  { title: 'DocumentTopic' },
+);
 export type PresentedDocumentTopic = Static<typeof DocumentTopic>;
 
 /** A piece of a search snippet: the document's own characters, never HTML. */
-export const SnippetSegment = Type.Object({
-  text: Type.String(),
-  match: Type.Boolean({ description: 'A word the search found' }),
-});
+export const SnippetSegment = Type.Object(
+  { text: Type.String(), match: Type.Boolean({ description: 'A word the search found' }) },
+  { title: 'SnippetSegment' },
+);
 export type SnippetSegment = Static<typeof SnippetSegment>;
 
-export const DocumentBody = Type.Object({
-  id: Type.String(),
-  filename: Type.String({ description: 'Display name only' }),
-  content_type: Type.String(),
-  size_bytes: Type.Integer({ description: 'Stored size; 0 while pending' }),
-  status: DocumentStatus,
-  error: Nullable(Type.String()),
-  created_at: Type.String({ format: 'date-time' }),
-  confirmed_at: Nullable(Type.String({ format: 'date-time' })),
-  classified_at: Nullable(Type.String({ format: 'date-time' })),
-  trashed_at: Nullable(Type.String({ format: 'date-time', description: 'In the trash since; null = not in the trash' })),
-  sha256: Nullable(Type.String({ description: 'Hex SHA-256 of the stored bytes, once the worker has read them' })),
-  duplicate_of: Nullable(Type.String({ description: 'The oldest other document of yours with the same bytes' })),
-  processing: Type.Boolean({ description: 'Text extraction and classification are queued or running for it' }),
-  topics: Type.Array(DocumentTopic),
-  shared: Type.Boolean({ description: 'At least one share link of this document still opens' }),
-  has_thumbnail: Type.Boolean({ description: 'A thumbnail is at GET /{id}/thumbnail' }),
-  snippet: Type.Optional(
-    Type.Array(SnippetSegment, {
-      description: 'With q only: the matching passage as plain-text segments (not HTML), in order',
-    }),
-  ),
-});
+export const DocumentBody = Type.Object(
+  {
+    id: Type.String(),
+    filename: Type.String({ description: 'Display name only' }),
+    content_type: Type.String(),
+    size_bytes: Type.Integer({ description: 'Stored size; 0 while pending' }),
+    status: DocumentStatus,
+    error: Nullable(Type.String()),
+    created_at: Type.String({ format: 'date-time' }),
+    confirmed_at: Nullable(Type.String({ format: 'date-time' })),
+    classified_at: Nullable(Type.String({ format: 'date-time' })),
+    trashed_at: Nullable(Type.String({ format: 'date-time', description: 'In the trash since; null = not in the trash' })),
+    sha256: Nullable(Type.String({ description: 'Hex SHA-256 of the stored bytes, once the worker has read them' })),
+    duplicate_of: Nullable(Type.String({ description: 'The oldest other document of yours with the same bytes' })),
+    processing: Type.Boolean({ description: 'Text extraction and classification are queued or running for it' }),
+    topics: Type.Array(DocumentTopic),
+    shared: Type.Boolean({ description: 'At least one share link of this document still opens' }),
+    has_thumbnail: Type.Boolean({ description: 'A thumbnail is at GET /{id}/thumbnail' }),
+    snippet: Type.Optional(
+      Type.Array(SnippetSegment, {
+        description: 'With q only: the matching passage as plain-text segments (not HTML), in order',
+      }),
+    ),
+  },
+  { title: 'Document' },
+);
 /** The one shape a document has in every response. */
 export type PresentedDocument = Static<typeof DocumentBody>;
 
-export const UploadUrlRequest = Type.Object({
-  filename: Type.String({ maxLength: 1024, description: '1–255 characters after trimming, no control characters; display only' }),
-  content_type: Type.String({ maxLength: 255, description: 'MIME type the PUT will send as Content-Type' }),
-  // Null first: with type coercion on, null must not become 0 (a bound of zero bytes).
-  size_bytes: Type.Optional(
-    Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })], {
-      description:
-        'When given, exactly this many bytes are reserved and the URL accepts exactly them; null or absent = not declared: ' +
-        'the URL accepts (and reserves) up to UNDECLARED_UPLOAD_MAX_BYTES or the room left, whichever is smaller',
+export const UploadUrlRequest = Type.Object(
+  {
+    filename: Type.String({
+      maxLength: 1024,
+      description: '1–255 characters after trimming, no control characters; display only',
     }),
-  ),
-  multipart: Type.Optional(
-    Type.Boolean({
-      description: 'Upload in parts (needs size_bytes): the answer gives part_size and part_count instead of a URL',
-    }),
-  ),
-});
+    content_type: Type.String({ maxLength: 255, description: 'MIME type the PUT will send as Content-Type' }),
+    // Null first: with type coercion on, null must not become 0 (a bound of zero bytes).
+    size_bytes: Type.Optional(
+      Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })], {
+        description:
+          'When given, exactly this many bytes are reserved and the URL accepts exactly them; null or absent = not declared: ' +
+          'the URL accepts (and reserves) up to UNDECLARED_UPLOAD_MAX_BYTES or the room left, whichever is smaller',
+      }),
+    ),
+    multipart: Type.Optional(
+      Type.Boolean({
+        description: 'Upload in parts (needs size_bytes): the answer gives part_size and part_count instead of a URL',
+      }),
+    ),
+  },
+  { title: 'UploadUrlRequest' },
+);
 export type UploadUrlInput = Static<typeof UploadUrlRequest>;
 
-export const MultipartTicket = Type.Object({
-  document_id: Type.String(),
-  part_size: Type.Integer({ description: 'Every part has this length but the last' }),
-  part_count: Type.Integer(),
-  expires_at: Type.String({ format: 'date-time', description: 'When an upload left idle this long may be swept' }),
-});
+export const MultipartTicket = Type.Object(
+  {
+    document_id: Type.String(),
+    part_size: Type.Integer({ description: 'Every part has this length but the last' }),
+    part_count: Type.Integer(),
+    expires_at: Type.String({ format: 'date-time', description: 'When an upload left idle this long may be swept' }),
+  },
+  { title: 'MultipartTicket' },
+);
 export type MultipartTicket = Static<typeof MultipartTicket>;
 
 export const PartsRequest = Type.Object({
@@ -120,32 +135,41 @@ export const PartsResponse = Type.Object({
 });
 export const StoredParts = Type.Array(Type.Object({ part_number: Type.Integer(), size: Type.Integer(), etag: Type.String() }));
 
-export const ConfirmRequest = Type.Object({
-  parts: Type.Optional(
-    Type.Array(Type.Object({ part_number: Type.Integer({ minimum: 1 }), etag: Type.String({ maxLength: 200 }) }), {
-      maxItems: 100_000,
-      description: 'Multipart only: the parts and the ETags their PUTs answered (checked against what is stored)',
-    }),
-  ),
-});
+export const ConfirmRequest = Type.Object(
+  {
+    parts: Type.Optional(
+      Type.Array(Type.Object({ part_number: Type.Integer({ minimum: 1 }), etag: Type.String({ maxLength: 200 }) }), {
+        maxItems: 100_000,
+        description: 'Multipart only: the parts and the ETags their PUTs answered (checked against what is stored)',
+      }),
+    ),
+  },
+  { title: 'ConfirmRequest' },
+);
 export type ConfirmInput = Static<typeof ConfirmRequest>;
 
-export const UploadUrlResponse = Type.Object({
-  upload_url: Type.String({ description: 'PUT the bytes here, with the headers below' }),
-  document_id: Type.String(),
-  expires_at: Type.String({ format: 'date-time' }),
-  upload_headers: Type.Record(Type.String(), Type.String(), {
-    description: 'Headers the PUT must carry (they are part of the URL’s signature)',
-  }),
-});
+export const UploadUrlResponse = Type.Object(
+  {
+    upload_url: Type.String({ description: 'PUT the bytes here, with the headers below' }),
+    document_id: Type.String(),
+    expires_at: Type.String({ format: 'date-time' }),
+    upload_headers: Type.Record(Type.String(), Type.String(), {
+      description: 'Headers the PUT must carry (they are part of the URL’s signature)',
+    }),
+  },
+  { title: 'UploadTicket' },
+);
 export type UploadUrlAnswer = Static<typeof UploadUrlResponse>;
 
-export const ConfirmResponse = Type.Object({
-  id: Type.String(),
-  size_bytes: Type.Integer(),
-  used_bytes: Type.Integer(),
-  status: DocumentStatus,
-});
+export const ConfirmResponse = Type.Object(
+  {
+    id: Type.String(),
+    size_bytes: Type.Integer(),
+    used_bytes: Type.Integer(),
+    status: DocumentStatus,
+  },
+  { title: 'ConfirmResult' },
+);
 export type ConfirmAnswer = Static<typeof ConfirmResponse>;
 
 export const ListQuery = Type.Object({
@@ -170,50 +194,68 @@ export const ListQuery = Type.Object({
 });
 export type ListQuery = Static<typeof ListQuery>;
 
-export const ListResponse = Type.Object({ items: Type.Array(DocumentBody), total: Type.Integer() });
+export const ListResponse = Type.Object({ items: Type.Array(DocumentBody), total: Type.Integer() }, { title: 'DocumentPage' });
 export type DocumentPage = Static<typeof ListResponse>;
 
 export const BulkAction = oneOf<BulkActionName>(BULK_ACTIONS);
-export const BulkRequest = Type.Object({
-  ids: Type.Array(Type.String({ maxLength: 100 }), { minItems: 1, maxItems: MAX_BULK_IDS }),
-  action: BulkAction,
-  topic_ids: Type.Optional(Type.Array(Type.String({ pattern: UUID_PATTERN }), { maxItems: 200 })),
-});
+export const BulkRequest = Type.Object(
+  {
+    ids: Type.Array(Type.String({ maxLength: 100 }), { minItems: 1, maxItems: MAX_BULK_IDS }),
+    action: BulkAction,
+    topic_ids: Type.Optional(Type.Array(Type.String({ pattern: UUID_PATTERN }), { maxItems: 200 })),
+  },
+  { title: 'BulkRequest' },
+);
 export type BulkInput = Static<typeof BulkRequest>;
-export const BulkResponse = Type.Object({
-  action: BulkAction,
-  affected: Type.Integer({
-    description: 'Documents the action changed or queued (one already in the trash is not trashed again)',
-  }),
-});
+export const BulkResponse = Type.Object(
+  {
+    action: BulkAction,
+    affected: Type.Integer({
+      description: 'Documents the action changed or queued (one already in the trash is not trashed again)',
+    }),
+  },
+  { title: 'BulkResult' },
+);
 export type BulkAnswer = Static<typeof BulkResponse>;
 
-export const PatchRequest = Type.Object({
-  filename: Type.Optional(Type.String({ maxLength: 1024 })),
-  topic_ids: Type.Optional(
-    Type.Array(Type.String({ pattern: UUID_PATTERN }), { maxItems: 200, description: 'Replaces the manual topic assignments' }),
-  ),
-});
+export const PatchRequest = Type.Object(
+  {
+    filename: Type.Optional(Type.String({ maxLength: 1024 })),
+    topic_ids: Type.Optional(
+      Type.Array(Type.String({ pattern: UUID_PATTERN }), { maxItems: 200, description: 'Replaces the manual topic assignments' }),
+    ),
+  },
+  { title: 'DocumentPatch' },
+);
 export type DocumentPatch = Static<typeof PatchRequest>;
 
-export const DownloadResponse = Type.Object({ url: Type.String(), expires_at: Type.String({ format: 'date-time' }) });
+export const DownloadResponse = Type.Object(
+  { url: Type.String(), expires_at: Type.String({ format: 'date-time' }) },
+  { title: 'DownloadLink' },
+);
 export type DownloadLink = Static<typeof DownloadResponse>;
 
-export const ClassifyResponse = Type.Object({ id: Type.String(), status: DocumentStatus });
+export const ClassifyResponse = Type.Object({ id: Type.String(), status: DocumentStatus }, { title: 'ClassifyResult' });
 export type ClassifyAnswer = Static<typeof ClassifyResponse>;
 
 // What the document page shows: GET /{id}/text and /{id}/preview-url.
-export const TextResponse = Type.Object({
-  text: Type.String({ description: 'The extracted text; empty until extraction ran, or for files without text' }),
-  truncated: Type.Boolean({ description: 'Pages past OCR_MAX_PAGES or characters past the cap were left out' }),
-  ocr: Type.Boolean({ description: 'Some of the text was read by OCR (a scan or an image)' }),
-  pages: Type.Union([Type.Integer(), Type.Null()], { description: 'Pages of a PDF or TIFF, 1 for an image, else null' }),
-});
+export const TextResponse = Type.Object(
+  {
+    text: Type.String({ description: 'The extracted text; empty until extraction ran, or for files without text' }),
+    truncated: Type.Boolean({ description: 'Pages past OCR_MAX_PAGES or characters past the cap were left out' }),
+    ocr: Type.Boolean({ description: 'Some of the text was read by OCR (a scan or an image)' }),
+    pages: Type.Union([Type.Integer(), Type.Null()], { description: 'Pages of a PDF or TIFF, 1 for an image, else null' }),
+  },
+  { title: 'DocumentText' },
+);
 export type DocumentText = Static<typeof TextResponse>;
 
-export const PreviewResponse = Type.Object({
-  url: Type.String({ description: 'Shown inline by the browser, with Content-Security-Policy: sandbox' }),
-  expires_at: Type.String({ format: 'date-time' }),
-  content_type: Type.String({ description: 'The type the URL serves: application/pdf, an image type or text/plain' }),
-});
+export const PreviewResponse = Type.Object(
+  {
+    url: Type.String({ description: 'Shown inline by the browser, with Content-Security-Policy: sandbox' }),
+    expires_at: Type.String({ format: 'date-time' }),
+    content_type: Type.String({ description: 'The type the URL serves: application/pdf, an image type or text/plain' }),
+  },
+  { title: 'PreviewLink' },
+);
 export type PreviewLink = Static<typeof PreviewResponse>;

@@ -4,12 +4,15 @@ import { DESCRIPTION_MAX } from './topic-fields.js';
 
 /** The topics contract, written once: routes validate with these; service and presenter take their types. */
 
-export const TopicBody = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  name: Type.String(),
-  description: Type.String({ description: 'Empty when none was given' }),
-  document_count: Type.Integer({ description: 'Documents filed under this topic (automatically or by hand)' }),
-});
+export const TopicBody = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    name: Type.String(),
+    description: Type.String({ description: 'Empty when none was given' }),
+    document_count: Type.Integer({ description: 'Documents filed under this topic (automatically or by hand)' }),
+  },
+  { title: 'Topic' },
+);
 export type PresentedTopic = Static<typeof TopicBody>;
 export const TopicList = Type.Array(TopicBody);
 
@@ -20,12 +23,12 @@ const Description = Type.Union([
 ]);
 export const CreateTopicBody = Type.Object(
   { name: Name, description: Type.Optional(Description) },
-  { additionalProperties: false },
+  { title: 'NewTopic', additionalProperties: false },
 );
 export type NewTopic = Static<typeof CreateTopicBody>;
 export const PatchTopicBody = Type.Object(
   { name: Type.Optional(Name), description: Type.Optional(Description) },
-  { additionalProperties: false },
+  { title: 'TopicPatch', additionalProperties: false },
 );
 export type TopicPatch = Static<typeof PatchTopicBody>;
 export const TopicIdParams = IdParams('Topic id');

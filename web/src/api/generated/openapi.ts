@@ -92,12 +92,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            email: string;
-                            role: "user" | "admin";
-                        };
+                        "application/json": components["schemas"]["Registered"];
                     };
                 };
                 /** @description Error */
@@ -106,15 +101,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -123,15 +110,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -140,15 +119,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -157,15 +128,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -211,18 +174,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            access_token: string;
-                            refresh_token: string;
-                            /** @enum {string} */
-                            token_type: "bearer";
-                            /** @description Seconds the access token is valid */
-                            expires_in: number;
-                        } | {
-                            /** @enum {boolean} */
-                            mfa_required: true;
-                            mfa_token: string;
-                        };
+                        "application/json": components["schemas"]["Tokens"] | components["schemas"]["MfaChallenge"];
                     };
                 };
                 /** @description Error */
@@ -231,15 +183,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -248,15 +192,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -265,15 +201,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -282,15 +210,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -337,14 +257,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            access_token: string;
-                            refresh_token: string;
-                            /** @enum {string} */
-                            token_type: "bearer";
-                            /** @description Seconds the access token is valid */
-                            expires_in: number;
-                        };
+                        "application/json": components["schemas"]["Tokens"];
                     };
                 };
                 /** @description Error */
@@ -353,15 +266,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -370,15 +275,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -387,15 +284,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -438,14 +327,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            access_token: string;
-                            refresh_token: string;
-                            /** @enum {string} */
-                            token_type: "bearer";
-                            /** @description Seconds the access token is valid */
-                            expires_in: number;
-                        };
+                        "application/json": components["schemas"]["Tokens"];
                     };
                 };
                 /** @description Error */
@@ -454,15 +336,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -471,15 +345,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -529,15 +395,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -571,17 +429,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            email: string;
-                            role: "user" | "admin";
-                            totp_enabled: boolean;
-                            /** @description A temporary password an admin set: change it before anything else */
-                            must_change_password: boolean;
-                            /** Format: date-time */
-                            created_at: string;
-                        };
+                        "application/json": components["schemas"]["Me"];
                     };
                 };
                 /** @description Error */
@@ -590,15 +438,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -634,12 +474,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            used_bytes: number;
-                            limit_bytes: number;
-                            /** @description Held by uploads not yet confirmed */
-                            reserved_bytes: number;
-                        };
+                        "application/json": components["schemas"]["Quota"];
                     };
                 };
                 /** @description Error */
@@ -648,15 +483,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -665,15 +492,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -718,13 +537,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description Base32 TOTP secret, for manual entry */
-                            secret: string;
-                            otpauth_uri: string;
-                            /** @description The otpauth URI as a QR code (SVG document) */
-                            qr_svg: string;
-                        };
+                        "application/json": components["schemas"]["TotpSetup"];
                     };
                 };
                 /** @description Error */
@@ -733,15 +546,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -750,15 +555,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -767,15 +564,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -784,15 +573,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -801,15 +582,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -866,15 +639,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -883,15 +648,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -900,15 +657,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -917,15 +666,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -934,15 +675,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -951,15 +684,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1010,15 +735,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -1027,15 +744,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -1044,15 +753,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -1061,15 +762,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -1078,15 +771,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1137,15 +822,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -1154,15 +831,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -1171,15 +840,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -1188,15 +849,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1230,25 +883,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            /** @description The user agent it signed in with */
-                            device: string | null;
-                            ip_address: string | null;
-                            /**
-                             * Format: date-time
-                             * @description Signed in
-                             */
-                            created_at: string;
-                            /**
-                             * Format: date-time
-                             * @description Last refreshed
-                             */
-                            last_used_at: string;
-                            /** @description The session of this request */
-                            current: boolean;
-                        }[];
+                        "application/json": components["schemas"]["Session"][];
                     };
                 };
                 /** @description Error */
@@ -1257,15 +892,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1313,15 +940,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -1330,15 +949,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1384,15 +995,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1437,15 +1040,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1487,15 +1082,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -1504,15 +1091,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -1521,15 +1100,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -1538,15 +1109,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -1555,15 +1118,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1602,22 +1157,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            items: {
-                                /** Format: uuid */
-                                id: string;
-                                email: string;
-                                role: "user" | "admin";
-                                disabled: boolean;
-                                /** @description Two-factor authentication is on */
-                                totp_enabled: boolean;
-                                used_bytes: number;
-                                limit_bytes: number;
-                                /** Format: date-time */
-                                created_at: string;
-                            }[];
-                            total: number;
-                        };
+                        "application/json": components["schemas"]["AdminUserPage"];
                     };
                 };
                 /** @description Error */
@@ -1626,15 +1166,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -1643,15 +1175,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -1660,15 +1184,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1684,13 +1200,7 @@ export type paths = {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        email: string;
-                        /** @description The user must change it at the first sign-in */
-                        temporary_password: string;
-                        role?: "user" | "admin";
-                        limit_bytes?: number;
-                    };
+                    "application/json": components["schemas"]["NewAdminUser"];
                 };
             };
             responses: {
@@ -1700,19 +1210,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            email: string;
-                            role: "user" | "admin";
-                            disabled: boolean;
-                            /** @description Two-factor authentication is on */
-                            totp_enabled: boolean;
-                            used_bytes: number;
-                            limit_bytes: number;
-                            /** Format: date-time */
-                            created_at: string;
-                        };
+                        "application/json": components["schemas"]["AdminUser"];
                     };
                 };
                 /** @description Error */
@@ -1721,15 +1219,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -1738,15 +1228,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -1755,15 +1237,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -1772,15 +1246,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1833,15 +1299,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -1850,15 +1308,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -1867,15 +1317,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -1884,15 +1326,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1912,13 +1346,7 @@ export type paths = {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        /** @description Storage limit in bytes */
-                        limit_bytes?: number;
-                        role?: "user" | "admin";
-                        /** @description A disabled user cannot sign in; their sessions end */
-                        disabled?: boolean;
-                    };
+                    "application/json": components["schemas"]["AdminUserPatch"];
                 };
             };
             responses: {
@@ -1928,19 +1356,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            email: string;
-                            role: "user" | "admin";
-                            disabled: boolean;
-                            /** @description Two-factor authentication is on */
-                            totp_enabled: boolean;
-                            used_bytes: number;
-                            limit_bytes: number;
-                            /** Format: date-time */
-                            created_at: string;
-                        };
+                        "application/json": components["schemas"]["AdminUser"];
                     };
                 };
                 /** @description Error */
@@ -1949,15 +1365,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -1966,15 +1374,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -1983,15 +1383,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -2000,15 +1392,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -2017,15 +1401,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -2063,19 +1439,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            email: string;
-                            role: "user" | "admin";
-                            disabled: boolean;
-                            /** @description Two-factor authentication is on */
-                            totp_enabled: boolean;
-                            used_bytes: number;
-                            limit_bytes: number;
-                            /** Format: date-time */
-                            created_at: string;
-                        };
+                        "application/json": components["schemas"]["AdminUser"];
                     };
                 };
                 /** @description Error */
@@ -2084,15 +1448,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -2101,15 +1457,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -2118,15 +1466,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -2135,15 +1475,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -2197,15 +1529,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -2214,15 +1538,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -2231,15 +1547,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -2248,15 +1556,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -2311,15 +1611,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -2328,15 +1620,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -2345,15 +1629,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -2362,15 +1638,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -2447,16 +1715,7 @@ export type paths = {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        /** @description 1–255 characters after trimming, no control characters; display only */
-                        filename: string;
-                        /** @description MIME type the PUT will send as Content-Type */
-                        content_type: string;
-                        /** @description When given, exactly this many bytes are reserved and the URL accepts exactly them; null or absent = not declared: the URL accepts (and reserves) up to UNDECLARED_UPLOAD_MAX_BYTES or the room left, whichever is smaller */
-                        size_bytes?: number | null;
-                        /** @description Upload in parts (needs size_bytes): the answer gives part_size and part_count instead of a URL */
-                        multipart?: boolean;
-                    };
+                    "application/json": components["schemas"]["UploadUrlRequest"];
                 };
             };
             responses: {
@@ -2466,27 +1725,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description PUT the bytes here, with the headers below */
-                            upload_url: string;
-                            document_id: string;
-                            /** Format: date-time */
-                            expires_at: string;
-                            /** @description Headers the PUT must carry (they are part of the URL’s signature) */
-                            upload_headers: {
-                                [key: string]: string;
-                            };
-                        } | {
-                            document_id: string;
-                            /** @description Every part has this length but the last */
-                            part_size: number;
-                            part_count: number;
-                            /**
-                             * Format: date-time
-                             * @description When an upload left idle this long may be swept
-                             */
-                            expires_at: string;
-                        };
+                        "application/json": components["schemas"]["UploadTicket"] | components["schemas"]["MultipartTicket"];
                     };
                 };
                 /** @description The file does not fit in the quota */
@@ -2495,20 +1734,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            detail: {
-                                used_bytes: number;
-                                /** @description Held by open uploads */
-                                reserved_bytes?: number;
-                                limit_bytes: number;
-                                rejected_bytes: number;
-                            };
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["QuotaExceeded"];
                     };
                 };
                 /** @description Error */
@@ -2517,15 +1743,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -2534,15 +1752,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -2592,15 +1802,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -2609,15 +1811,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -2662,15 +1856,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -2679,15 +1865,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -2696,15 +1874,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -2746,12 +1916,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            id: string;
-                            size_bytes: number;
-                            used_bytes: number;
-                            status: "pending" | "uploaded" | "classified" | "classification_failed";
-                        };
+                        "application/json": components["schemas"]["ConfirmResult"];
                     };
                 };
                 /** @description Error */
@@ -2760,15 +1925,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -2777,15 +1934,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description The file does not fit in the quota */
@@ -2794,20 +1943,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            detail: {
-                                used_bytes: number;
-                                /** @description Held by open uploads */
-                                reserved_bytes?: number;
-                                limit_bytes: number;
-                                rejected_bytes: number;
-                            };
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["QuotaExceeded"];
                     };
                 };
                 /** @description Error */
@@ -2816,15 +1952,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -2876,52 +2004,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            items: {
-                                id: string;
-                                /** @description Display name only */
-                                filename: string;
-                                content_type: string;
-                                /** @description Stored size; 0 while pending */
-                                size_bytes: number;
-                                status: "pending" | "uploaded" | "classified" | "classification_failed";
-                                error: string | null;
-                                /** Format: date-time */
-                                created_at: string;
-                                /** Format: date-time */
-                                confirmed_at: string | null;
-                                /** Format: date-time */
-                                classified_at: string | null;
-                                /**
-                                 * Format: date-time
-                                 * @description In the trash since; null = not in the trash
-                                 */
-                                trashed_at: string | null;
-                                /** @description Hex SHA-256 of the stored bytes, once the worker has read them */
-                                sha256: string | null;
-                                /** @description The oldest other document of yours with the same bytes */
-                                duplicate_of: string | null;
-                                /** @description Text extraction and classification are queued or running for it */
-                                processing: boolean;
-                                topics: {
-                                    id: string;
-                                    name: string;
-                                    source: "auto" | "manual";
-                                    confidence: number | null;
-                                }[];
-                                /** @description At least one share link of this document still opens */
-                                shared: boolean;
-                                /** @description A thumbnail is at GET /{id}/thumbnail */
-                                has_thumbnail: boolean;
-                                /** @description With q only: the matching passage as plain-text segments (not HTML), in order */
-                                snippet?: {
-                                    text: string;
-                                    /** @description A word the search found */
-                                    match: boolean;
-                                }[];
-                            }[];
-                            total: number;
-                        };
+                        "application/json": components["schemas"]["DocumentPage"];
                     };
                 };
             };
@@ -2960,49 +2043,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            id: string;
-                            /** @description Display name only */
-                            filename: string;
-                            content_type: string;
-                            /** @description Stored size; 0 while pending */
-                            size_bytes: number;
-                            status: "pending" | "uploaded" | "classified" | "classification_failed";
-                            error: string | null;
-                            /** Format: date-time */
-                            created_at: string;
-                            /** Format: date-time */
-                            confirmed_at: string | null;
-                            /** Format: date-time */
-                            classified_at: string | null;
-                            /**
-                             * Format: date-time
-                             * @description In the trash since; null = not in the trash
-                             */
-                            trashed_at: string | null;
-                            /** @description Hex SHA-256 of the stored bytes, once the worker has read them */
-                            sha256: string | null;
-                            /** @description The oldest other document of yours with the same bytes */
-                            duplicate_of: string | null;
-                            /** @description Text extraction and classification are queued or running for it */
-                            processing: boolean;
-                            topics: {
-                                id: string;
-                                name: string;
-                                source: "auto" | "manual";
-                                confidence: number | null;
-                            }[];
-                            /** @description At least one share link of this document still opens */
-                            shared: boolean;
-                            /** @description A thumbnail is at GET /{id}/thumbnail */
-                            has_thumbnail: boolean;
-                            /** @description With q only: the matching passage as plain-text segments (not HTML), in order */
-                            snippet?: {
-                                text: string;
-                                /** @description A word the search found */
-                                match: boolean;
-                            }[];
-                        };
+                        "application/json": components["schemas"]["Document"];
                     };
                 };
                 /** @description Error */
@@ -3011,15 +2052,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -3052,15 +2085,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -3080,11 +2105,7 @@ export type paths = {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        filename?: string;
-                        /** @description Replaces the manual topic assignments */
-                        topic_ids?: string[];
-                    };
+                    "application/json": components["schemas"]["DocumentPatch"];
                 };
             };
             responses: {
@@ -3094,49 +2115,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            id: string;
-                            /** @description Display name only */
-                            filename: string;
-                            content_type: string;
-                            /** @description Stored size; 0 while pending */
-                            size_bytes: number;
-                            status: "pending" | "uploaded" | "classified" | "classification_failed";
-                            error: string | null;
-                            /** Format: date-time */
-                            created_at: string;
-                            /** Format: date-time */
-                            confirmed_at: string | null;
-                            /** Format: date-time */
-                            classified_at: string | null;
-                            /**
-                             * Format: date-time
-                             * @description In the trash since; null = not in the trash
-                             */
-                            trashed_at: string | null;
-                            /** @description Hex SHA-256 of the stored bytes, once the worker has read them */
-                            sha256: string | null;
-                            /** @description The oldest other document of yours with the same bytes */
-                            duplicate_of: string | null;
-                            /** @description Text extraction and classification are queued or running for it */
-                            processing: boolean;
-                            topics: {
-                                id: string;
-                                name: string;
-                                source: "auto" | "manual";
-                                confidence: number | null;
-                            }[];
-                            /** @description At least one share link of this document still opens */
-                            shared: boolean;
-                            /** @description A thumbnail is at GET /{id}/thumbnail */
-                            has_thumbnail: boolean;
-                            /** @description With q only: the matching passage as plain-text segments (not HTML), in order */
-                            snippet?: {
-                                text: string;
-                                /** @description A word the search found */
-                                match: boolean;
-                            }[];
-                        };
+                        "application/json": components["schemas"]["Document"];
                     };
                 };
                 /** @description Error */
@@ -3145,15 +2124,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -3162,15 +2133,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -3203,11 +2166,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            url: string;
-                            /** Format: date-time */
-                            expires_at: string;
-                        };
+                        "application/json": components["schemas"]["DownloadLink"];
                     };
                 };
                 /** @description Error */
@@ -3216,15 +2175,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -3233,15 +2184,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -3282,10 +2225,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            id: string;
-                            status: "pending" | "uploaded" | "classified" | "classification_failed";
-                        };
+                        "application/json": components["schemas"]["ClassifyResult"];
                     };
                 };
                 /** @description Error */
@@ -3294,15 +2234,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -3311,15 +2243,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -3358,49 +2282,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            id: string;
-                            /** @description Display name only */
-                            filename: string;
-                            content_type: string;
-                            /** @description Stored size; 0 while pending */
-                            size_bytes: number;
-                            status: "pending" | "uploaded" | "classified" | "classification_failed";
-                            error: string | null;
-                            /** Format: date-time */
-                            created_at: string;
-                            /** Format: date-time */
-                            confirmed_at: string | null;
-                            /** Format: date-time */
-                            classified_at: string | null;
-                            /**
-                             * Format: date-time
-                             * @description In the trash since; null = not in the trash
-                             */
-                            trashed_at: string | null;
-                            /** @description Hex SHA-256 of the stored bytes, once the worker has read them */
-                            sha256: string | null;
-                            /** @description The oldest other document of yours with the same bytes */
-                            duplicate_of: string | null;
-                            /** @description Text extraction and classification are queued or running for it */
-                            processing: boolean;
-                            topics: {
-                                id: string;
-                                name: string;
-                                source: "auto" | "manual";
-                                confidence: number | null;
-                            }[];
-                            /** @description At least one share link of this document still opens */
-                            shared: boolean;
-                            /** @description A thumbnail is at GET /{id}/thumbnail */
-                            has_thumbnail: boolean;
-                            /** @description With q only: the matching passage as plain-text segments (not HTML), in order */
-                            snippet?: {
-                                text: string;
-                                /** @description A word the search found */
-                                match: boolean;
-                            }[];
-                        };
+                        "application/json": components["schemas"]["Document"];
                     };
                 };
                 /** @description Error */
@@ -3409,15 +2291,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -3456,49 +2330,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            id: string;
-                            /** @description Display name only */
-                            filename: string;
-                            content_type: string;
-                            /** @description Stored size; 0 while pending */
-                            size_bytes: number;
-                            status: "pending" | "uploaded" | "classified" | "classification_failed";
-                            error: string | null;
-                            /** Format: date-time */
-                            created_at: string;
-                            /** Format: date-time */
-                            confirmed_at: string | null;
-                            /** Format: date-time */
-                            classified_at: string | null;
-                            /**
-                             * Format: date-time
-                             * @description In the trash since; null = not in the trash
-                             */
-                            trashed_at: string | null;
-                            /** @description Hex SHA-256 of the stored bytes, once the worker has read them */
-                            sha256: string | null;
-                            /** @description The oldest other document of yours with the same bytes */
-                            duplicate_of: string | null;
-                            /** @description Text extraction and classification are queued or running for it */
-                            processing: boolean;
-                            topics: {
-                                id: string;
-                                name: string;
-                                source: "auto" | "manual";
-                                confidence: number | null;
-                            }[];
-                            /** @description At least one share link of this document still opens */
-                            shared: boolean;
-                            /** @description A thumbnail is at GET /{id}/thumbnail */
-                            has_thumbnail: boolean;
-                            /** @description With q only: the matching passage as plain-text segments (not HTML), in order */
-                            snippet?: {
-                                text: string;
-                                /** @description A word the search found */
-                                match: boolean;
-                            }[];
-                        };
+                        "application/json": components["schemas"]["Document"];
                     };
                 };
                 /** @description Error */
@@ -3507,15 +2339,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -3545,11 +2369,7 @@ export type paths = {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        ids: string[];
-                        action: "trash" | "restore" | "delete" | "add_topics" | "remove_topics" | "set_topics" | "reclassify";
-                        topic_ids?: string[];
-                    };
+                    "application/json": components["schemas"]["BulkRequest"];
                 };
             };
             responses: {
@@ -3559,11 +2379,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            action: "trash" | "restore" | "delete" | "add_topics" | "remove_topics" | "set_topics" | "reclassify";
-                            /** @description Documents the action changed or queued (one already in the trash is not trashed again) */
-                            affected: number;
-                        };
+                        "application/json": components["schemas"]["BulkResult"];
                     };
                 };
                 /** @description Error */
@@ -3572,15 +2388,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -3589,15 +2397,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -3634,16 +2434,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description The extracted text; empty until extraction ran, or for files without text */
-                            text: string;
-                            /** @description Pages past OCR_MAX_PAGES or characters past the cap were left out */
-                            truncated: boolean;
-                            /** @description Some of the text was read by OCR (a scan or an image) */
-                            ocr: boolean;
-                            /** @description Pages of a PDF or TIFF, 1 for an image, else null */
-                            pages: number | null;
-                        };
+                        "application/json": components["schemas"]["DocumentText"];
                     };
                 };
                 /** @description Error */
@@ -3652,15 +2443,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -3715,15 +2498,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -3762,14 +2537,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description Shown inline by the browser, with Content-Security-Policy: sandbox */
-                            url: string;
-                            /** Format: date-time */
-                            expires_at: string;
-                            /** @description The type the URL serves: application/pdf, an image type or text/plain */
-                            content_type: string;
-                        };
+                        "application/json": components["schemas"]["PreviewLink"];
                     };
                 };
                 /** @description Error */
@@ -3778,15 +2546,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -3795,15 +2555,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -3842,23 +2594,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            id: string;
-                            document_id: string;
-                            state: "active" | "expired" | "revoked" | "used_up";
-                            /** Format: date-time */
-                            expires_at: string | null;
-                            has_password: boolean;
-                            max_downloads: number | null;
-                            download_count: number;
-                            notify_owner: boolean;
-                            /** Format: date-time */
-                            created_at: string;
-                            /** Format: date-time */
-                            last_accessed_at: string | null;
-                            /** Format: date-time */
-                            revoked_at: string | null;
-                        }[];
+                        "application/json": components["schemas"]["ShareLink"][];
                     };
                 };
                 /** @description Error */
@@ -3867,15 +2603,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -3894,16 +2622,7 @@ export type paths = {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        /** @description Days until the link stops working (default 7); null = never */
-                        expires_in_days?: number | null;
-                        /** @description When set, the page asks for it before any download */
-                        password?: string | null;
-                        /** @description Downloads allowed in all; null or absent = no limit */
-                        max_downloads?: number | null;
-                        /** @description Mail the owner when the link is downloaded for the first time (default true) */
-                        notify_owner?: boolean;
-                    };
+                    "application/json": components["schemas"]["CreateShareInput"];
                 };
             };
             responses: {
@@ -3913,25 +2632,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            id: string;
-                            document_id: string;
-                            state: "active" | "expired" | "revoked" | "used_up";
-                            /** Format: date-time */
-                            expires_at: string | null;
-                            has_password: boolean;
-                            max_downloads: number | null;
-                            download_count: number;
-                            notify_owner: boolean;
-                            /** Format: date-time */
-                            created_at: string;
-                            /** Format: date-time */
-                            last_accessed_at: string | null;
-                            /** Format: date-time */
-                            revoked_at: string | null;
-                            /** @description The link; shown this once, it cannot be read again */
-                            url: string;
-                        };
+                        "application/json": components["schemas"]["CreatedShareLink"];
                     };
                 };
                 /** @description Error */
@@ -3940,15 +2641,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -3957,15 +2650,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -3974,15 +2659,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4029,15 +2706,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4070,15 +2739,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            name: string;
-                            /** @description Empty when none was given */
-                            description: string;
-                            /** @description Documents filed under this topic (automatically or by hand) */
-                            document_count: number;
-                        }[];
+                        "application/json": components["schemas"]["Topic"][];
                     };
                 };
                 /** @description Error */
@@ -4087,15 +2748,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4111,12 +2764,7 @@ export type paths = {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        /** @description 1–100 characters after trimming; unique per user in any letter case */
-                        name: string;
-                        /** @description What belongs here; the local classifier learns from it */
-                        description?: string | null;
-                    };
+                    "application/json": components["schemas"]["NewTopic"];
                 };
             };
             responses: {
@@ -4126,15 +2774,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            name: string;
-                            /** @description Empty when none was given */
-                            description: string;
-                            /** @description Documents filed under this topic (automatically or by hand) */
-                            document_count: number;
-                        };
+                        "application/json": components["schemas"]["Topic"];
                     };
                 };
                 /** @description Error */
@@ -4143,15 +2783,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -4160,15 +2792,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -4177,15 +2801,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4222,15 +2838,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            name: string;
-                            /** @description Empty when none was given */
-                            description: string;
-                            /** @description Documents filed under this topic (automatically or by hand) */
-                            document_count: number;
-                        };
+                        "application/json": components["schemas"]["Topic"];
                     };
                 };
                 /** @description Error */
@@ -4239,15 +2847,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -4256,15 +2856,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4297,15 +2889,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -4314,15 +2898,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4342,12 +2918,7 @@ export type paths = {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        /** @description 1–100 characters after trimming; unique per user in any letter case */
-                        name?: string;
-                        /** @description What belongs here; the local classifier learns from it */
-                        description?: string | null;
-                    };
+                    "application/json": components["schemas"]["TopicPatch"];
                 };
             };
             responses: {
@@ -4357,15 +2928,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            name: string;
-                            /** @description Empty when none was given */
-                            description: string;
-                            /** @description Documents filed under this topic (automatically or by hand) */
-                            document_count: number;
-                        };
+                        "application/json": components["schemas"]["Topic"];
                     };
                 };
                 /** @description Error */
@@ -4374,15 +2937,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -4391,15 +2946,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -4408,15 +2955,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -4425,15 +2964,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4463,16 +2994,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description local: offline, learns from your topics and manual assignments; openai: any OpenAI-compatible chat completions endpoint (e.g. Ollama by base_url); anthropic: the Messages API; none: no classification */
-                            provider: "local" | "openai" | "anthropic" | "none";
-                            model: string | null;
-                            base_url: string | null;
-                            /** @description Whether an API key is stored (the key itself is never returned) */
-                            api_key_set: boolean;
-                            /** @description Classify every upload; when false only POST /documents/{id}/classify does */
-                            auto_classify: boolean;
-                        };
+                        "application/json": components["schemas"]["Settings"];
                     };
                 };
                 /** @description Error */
@@ -4481,15 +3003,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4504,18 +3018,7 @@ export type paths = {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        /** @description local: offline, learns from your topics and manual assignments; openai: any OpenAI-compatible chat completions endpoint (e.g. Ollama by base_url); anthropic: the Messages API; none: no classification */
-                        provider?: "local" | "openai" | "anthropic" | "none";
-                        model?: string | null;
-                        /** @description http(s) only; private and loopback hosts only if the admin allows them */
-                        base_url?: string | null;
-                        /** @description Write-only; null or "" removes it */
-                        api_key?: string | null;
-                        /** @description Ignored unless false without api_key: then the key is removed */
-                        api_key_set?: boolean;
-                        auto_classify?: boolean;
-                    };
+                    "application/json": components["schemas"]["SettingsUpdate"];
                 };
             };
             responses: {
@@ -4525,16 +3028,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description local: offline, learns from your topics and manual assignments; openai: any OpenAI-compatible chat completions endpoint (e.g. Ollama by base_url); anthropic: the Messages API; none: no classification */
-                            provider: "local" | "openai" | "anthropic" | "none";
-                            model: string | null;
-                            base_url: string | null;
-                            /** @description Whether an API key is stored (the key itself is never returned) */
-                            api_key_set: boolean;
-                            /** @description Classify every upload; when false only POST /documents/{id}/classify does */
-                            auto_classify: boolean;
-                        };
+                        "application/json": components["schemas"]["Settings"];
                     };
                 };
                 /** @description Error */
@@ -4543,15 +3037,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -4560,15 +3046,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Error */
@@ -4577,15 +3055,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4622,14 +3092,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            ok: boolean;
-                            /** @description local: offline, learns from your topics and manual assignments; openai: any OpenAI-compatible chat completions endpoint (e.g. Ollama by base_url); anthropic: the Messages API; none: no classification */
-                            provider: "local" | "openai" | "anthropic" | "none";
-                            /** @description What happened, in words for the user (never the key) */
-                            detail: string;
-                            latency_ms: number | null;
-                        };
+                        "application/json": components["schemas"]["ConnectionTest"];
                     };
                 };
                 /** @description Error */
@@ -4638,15 +3101,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description For people: a sentence, or (quota_exceeded) the figures */
-                            detail: unknown;
-                            /**
-                             * @description For programs: branch on this
-                             * @enum {string}
-                             */
-                            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4660,7 +3115,393 @@ export type paths = {
 };
 export type webhooks = Record<string, never>;
 export type components = {
-    schemas: never;
+    schemas: {
+        /** Registered */
+        Registered: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            role: "user" | "admin";
+        };
+        /**
+         * Error
+         * @description Error
+         */
+        Error: {
+            /** @description For people: a sentence, or (quota_exceeded) the figures */
+            detail: unknown;
+            /**
+             * @description For programs: branch on this
+             * @enum {string}
+             */
+            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
+        };
+        /** Tokens */
+        Tokens: {
+            access_token: string;
+            refresh_token: string;
+            /** @enum {string} */
+            token_type: "bearer";
+            /** @description Seconds the access token is valid */
+            expires_in: number;
+        };
+        /** MfaChallenge */
+        MfaChallenge: {
+            /** @enum {boolean} */
+            mfa_required: true;
+            mfa_token: string;
+        };
+        /** Me */
+        Me: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            role: "user" | "admin";
+            totp_enabled: boolean;
+            /** @description A temporary password an admin set: change it before anything else */
+            must_change_password: boolean;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /** Quota */
+        Quota: {
+            used_bytes: number;
+            limit_bytes: number;
+            /** @description Held by uploads not yet confirmed */
+            reserved_bytes: number;
+        };
+        /** TotpSetup */
+        TotpSetup: {
+            /** @description Base32 TOTP secret, for manual entry */
+            secret: string;
+            otpauth_uri: string;
+            /** @description The otpauth URI as a QR code (SVG document) */
+            qr_svg: string;
+        };
+        /** Session */
+        Session: {
+            /** Format: uuid */
+            id: string;
+            /** @description The user agent it signed in with */
+            device: string | null;
+            ip_address: string | null;
+            /**
+             * Format: date-time
+             * @description Signed in
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description Last refreshed
+             */
+            last_used_at: string;
+            /** @description The session of this request */
+            current: boolean;
+        };
+        /** AdminUser */
+        AdminUser: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            role: "user" | "admin";
+            disabled: boolean;
+            /** @description Two-factor authentication is on */
+            totp_enabled: boolean;
+            used_bytes: number;
+            limit_bytes: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /** AdminUserPage */
+        AdminUserPage: {
+            items: components["schemas"]["AdminUser"][];
+            total: number;
+        };
+        /** NewAdminUser */
+        NewAdminUser: {
+            email: string;
+            /** @description The user must change it at the first sign-in */
+            temporary_password: string;
+            role?: "user" | "admin";
+            limit_bytes?: number;
+        };
+        /** AdminUserPatch */
+        AdminUserPatch: {
+            /** @description Storage limit in bytes */
+            limit_bytes?: number;
+            role?: "user" | "admin";
+            /** @description A disabled user cannot sign in; their sessions end */
+            disabled?: boolean;
+        };
+        /** UploadUrlRequest */
+        UploadUrlRequest: {
+            /** @description 1–255 characters after trimming, no control characters; display only */
+            filename: string;
+            /** @description MIME type the PUT will send as Content-Type */
+            content_type: string;
+            /** @description When given, exactly this many bytes are reserved and the URL accepts exactly them; null or absent = not declared: the URL accepts (and reserves) up to UNDECLARED_UPLOAD_MAX_BYTES or the room left, whichever is smaller */
+            size_bytes?: number | null;
+            /** @description Upload in parts (needs size_bytes): the answer gives part_size and part_count instead of a URL */
+            multipart?: boolean;
+        };
+        /** UploadTicket */
+        UploadTicket: {
+            /** @description PUT the bytes here, with the headers below */
+            upload_url: string;
+            document_id: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** @description Headers the PUT must carry (they are part of the URL’s signature) */
+            upload_headers: {
+                [key: string]: string;
+            };
+        };
+        /** MultipartTicket */
+        MultipartTicket: {
+            document_id: string;
+            /** @description Every part has this length but the last */
+            part_size: number;
+            part_count: number;
+            /**
+             * Format: date-time
+             * @description When an upload left idle this long may be swept
+             */
+            expires_at: string;
+        };
+        /**
+         * QuotaExceeded
+         * @description The file does not fit in the quota
+         */
+        QuotaExceeded: {
+            detail: {
+                used_bytes: number;
+                /** @description Held by open uploads */
+                reserved_bytes?: number;
+                limit_bytes: number;
+                rejected_bytes: number;
+            };
+            /**
+             * @description For programs: branch on this
+             * @enum {string}
+             */
+            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
+        };
+        /** ConfirmResult */
+        ConfirmResult: {
+            id: string;
+            size_bytes: number;
+            used_bytes: number;
+            status: "pending" | "uploaded" | "classified" | "classification_failed";
+        };
+        /** DocumentTopic */
+        DocumentTopic: {
+            id: string;
+            name: string;
+            source: "auto" | "manual";
+            confidence: number | null;
+        };
+        /** SnippetSegment */
+        SnippetSegment: {
+            text: string;
+            /** @description A word the search found */
+            match: boolean;
+        };
+        /** Document */
+        Document: {
+            id: string;
+            /** @description Display name only */
+            filename: string;
+            content_type: string;
+            /** @description Stored size; 0 while pending */
+            size_bytes: number;
+            status: "pending" | "uploaded" | "classified" | "classification_failed";
+            error: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            confirmed_at: string | null;
+            /** Format: date-time */
+            classified_at: string | null;
+            /**
+             * Format: date-time
+             * @description In the trash since; null = not in the trash
+             */
+            trashed_at: string | null;
+            /** @description Hex SHA-256 of the stored bytes, once the worker has read them */
+            sha256: string | null;
+            /** @description The oldest other document of yours with the same bytes */
+            duplicate_of: string | null;
+            /** @description Text extraction and classification are queued or running for it */
+            processing: boolean;
+            topics: components["schemas"]["DocumentTopic"][];
+            /** @description At least one share link of this document still opens */
+            shared: boolean;
+            /** @description A thumbnail is at GET /{id}/thumbnail */
+            has_thumbnail: boolean;
+            /** @description With q only: the matching passage as plain-text segments (not HTML), in order */
+            snippet?: components["schemas"]["SnippetSegment"][];
+        };
+        /** DocumentPage */
+        DocumentPage: {
+            items: components["schemas"]["Document"][];
+            total: number;
+        };
+        /** DocumentPatch */
+        DocumentPatch: {
+            filename?: string;
+            /** @description Replaces the manual topic assignments */
+            topic_ids?: string[];
+        };
+        /** DownloadLink */
+        DownloadLink: {
+            url: string;
+            /** Format: date-time */
+            expires_at: string;
+        };
+        /** ClassifyResult */
+        ClassifyResult: {
+            id: string;
+            status: "pending" | "uploaded" | "classified" | "classification_failed";
+        };
+        /** BulkRequest */
+        BulkRequest: {
+            ids: string[];
+            action: "trash" | "restore" | "delete" | "add_topics" | "remove_topics" | "set_topics" | "reclassify";
+            topic_ids?: string[];
+        };
+        /** BulkResult */
+        BulkResult: {
+            action: "trash" | "restore" | "delete" | "add_topics" | "remove_topics" | "set_topics" | "reclassify";
+            /** @description Documents the action changed or queued (one already in the trash is not trashed again) */
+            affected: number;
+        };
+        /** DocumentText */
+        DocumentText: {
+            /** @description The extracted text; empty until extraction ran, or for files without text */
+            text: string;
+            /** @description Pages past OCR_MAX_PAGES or characters past the cap were left out */
+            truncated: boolean;
+            /** @description Some of the text was read by OCR (a scan or an image) */
+            ocr: boolean;
+            /** @description Pages of a PDF or TIFF, 1 for an image, else null */
+            pages: number | null;
+        };
+        /** PreviewLink */
+        PreviewLink: {
+            /** @description Shown inline by the browser, with Content-Security-Policy: sandbox */
+            url: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** @description The type the URL serves: application/pdf, an image type or text/plain */
+            content_type: string;
+        };
+        /** CreateShareInput */
+        CreateShareInput: {
+            /** @description Days until the link stops working (default 7); null = never */
+            expires_in_days?: number | null;
+            /** @description When set, the page asks for it before any download */
+            password?: string | null;
+            /** @description Downloads allowed in all; null or absent = no limit */
+            max_downloads?: number | null;
+            /** @description Mail the owner when the link is downloaded for the first time (default true) */
+            notify_owner?: boolean;
+        };
+        /** CreatedShareLink */
+        CreatedShareLink: {
+            id: string;
+            document_id: string;
+            state: "active" | "expired" | "revoked" | "used_up";
+            /** Format: date-time */
+            expires_at: string | null;
+            has_password: boolean;
+            max_downloads: number | null;
+            download_count: number;
+            notify_owner: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            last_accessed_at: string | null;
+            /** Format: date-time */
+            revoked_at: string | null;
+            /** @description The link; shown this once, it cannot be read again */
+            url: string;
+        };
+        /** ShareLink */
+        ShareLink: {
+            id: string;
+            document_id: string;
+            state: "active" | "expired" | "revoked" | "used_up";
+            /** Format: date-time */
+            expires_at: string | null;
+            has_password: boolean;
+            max_downloads: number | null;
+            download_count: number;
+            notify_owner: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            last_accessed_at: string | null;
+            /** Format: date-time */
+            revoked_at: string | null;
+        };
+        /** Topic */
+        Topic: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description Empty when none was given */
+            description: string;
+            /** @description Documents filed under this topic (automatically or by hand) */
+            document_count: number;
+        };
+        /** NewTopic */
+        NewTopic: {
+            /** @description 1–100 characters after trimming; unique per user in any letter case */
+            name: string;
+            /** @description What belongs here; the local classifier learns from it */
+            description?: string | null;
+        };
+        /** TopicPatch */
+        TopicPatch: {
+            /** @description 1–100 characters after trimming; unique per user in any letter case */
+            name?: string;
+            /** @description What belongs here; the local classifier learns from it */
+            description?: string | null;
+        };
+        /** Settings */
+        Settings: {
+            /** @description local: offline, learns from your topics and manual assignments; openai: any OpenAI-compatible chat completions endpoint (e.g. Ollama by base_url); anthropic: the Messages API; none: no classification */
+            provider: "local" | "openai" | "anthropic" | "none";
+            model: string | null;
+            base_url: string | null;
+            /** @description Whether an API key is stored (the key itself is never returned) */
+            api_key_set: boolean;
+            /** @description Classify every upload; when false only POST /documents/{id}/classify does */
+            auto_classify: boolean;
+        };
+        /** SettingsUpdate */
+        SettingsUpdate: {
+            /** @description local: offline, learns from your topics and manual assignments; openai: any OpenAI-compatible chat completions endpoint (e.g. Ollama by base_url); anthropic: the Messages API; none: no classification */
+            provider?: "local" | "openai" | "anthropic" | "none";
+            model?: string | null;
+            /** @description http(s) only; private and loopback hosts only if the admin allows them */
+            base_url?: string | null;
+            /** @description Write-only; null or "" removes it */
+            api_key?: string | null;
+            /** @description Ignored unless false without api_key: then the key is removed */
+            api_key_set?: boolean;
+            auto_classify?: boolean;
+        };
+        /** ConnectionTest */
+        ConnectionTest: {
+            ok: boolean;
+            /** @description local: offline, learns from your topics and manual assignments; openai: any OpenAI-compatible chat completions endpoint (e.g. Ollama by base_url); anthropic: the Messages API; none: no classification */
+            provider: "local" | "openai" | "anthropic" | "none";
+            /** @description What happened, in words for the user (never the key) */
+            detail: string;
+            latency_ms: number | null;
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;
