@@ -514,7 +514,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Start turning on 2FA (current password required): a new secret, its otpauth URI and QR code */
+        /** Start turning on 2FA: a new secret, its otpauth URI and QR code (the current password, unless signed in minutes ago) */
         post: {
             parameters: {
                 query?: never;
@@ -526,7 +526,7 @@ export type paths = {
                 content: {
                     "application/json": {
                         /** @description The current password: a stolen access token alone cannot turn 2FA on and lock the owner out */
-                        password: string;
+                        password?: string;
                     };
                 };
             };
@@ -602,7 +602,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Turn on 2FA with the current password and a code from the app; answers the backup codes once */
+        /** Turn on 2FA with a code from the app (and the current password, unless signed in minutes ago); answers the backup codes once */
         post: {
             parameters: {
                 query?: never;
@@ -614,7 +614,7 @@ export type paths = {
                 content: {
                     "application/json": {
                         /** @description The current password: a stolen access token alone cannot turn 2FA on and lock the owner out */
-                        password: string;
+                        password?: string;
                         /** @description 6-digit code of the authenticator app */
                         code: string;
                     };
@@ -3134,7 +3134,7 @@ export type components = {
              * @description For programs: branch on this
              * @enum {string}
              */
-            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
+            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_required" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
         };
         /** Tokens */
         Tokens: {
@@ -3284,7 +3284,7 @@ export type components = {
              * @description For programs: branch on this
              * @enum {string}
              */
-            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
+            code: "bad_request" | "bad_url" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "validation_error" | "not_found" | "internal_error" | "unavailable" | "unauthorized" | "too_many_requests" | "registration_closed" | "email_taken" | "account_disabled" | "admin_only" | "last_admin" | "one_factor_required" | "totp_already_enabled" | "totp_not_set_up" | "totp_not_enabled" | "invalid_code" | "reauthentication_failed" | "wrong_password" | "password_required" | "password_change_required" | "cannot_delete_self" | "own_account" | "invalid_name" | "invalid_description" | "topic_exists" | "base_url_refused" | "invalid_model" | "invalid_api_key" | "api_key_required" | "quota_exceeded" | "invalid_filename" | "invalid_content_type" | "upload_missing" | "upload_size_mismatch" | "document_pending" | "document_trashed" | "invalid_date" | "too_many_ids" | "topic_ids_required" | "file_too_large" | "multipart_required" | "not_multipart" | "upload_complete" | "size_required" | "bad_part_number" | "parts_incomplete" | "part_mismatch" | "upload_closed" | "too_many_pending_uploads" | "preview_unavailable" | "upload_interrupted" | "upload_url_used" | "url_expired" | "url_invalid" | "invalid_object_key";
         };
         /** ConfirmResult */
         ConfirmResult: {
