@@ -9,6 +9,7 @@ import type { BlobStore } from '../storage/blob-store.js';
 import { installErrorHandler, renderFrameworkError } from './error-handler.js';
 import { installValidators } from './validation.js';
 import { healthRoutes } from './health.routes.js';
+import { withNamedComponents } from './openapi-components.js';
 import { loggerOptions } from './logger.js';
 import { registerSecurityHeaders, type SecurityHeadersConfig } from './security-headers.js';
 import { webRoutes } from './web.routes.js';
@@ -61,6 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       info: { title: 'DocuVault API', version: '0.1.0', description: 'Self-hosted multi-user document vault' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
+    transformObject: (o) => withNamedComponents('openapiObject' in o ? o.openapiObject : o.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 

@@ -8,7 +8,7 @@ export const ErrorBody = Type.Object(
     detail: Type.Unknown({ description: 'For people: a sentence, or (quota_exceeded) the figures' }),
     code: Type.Unsafe<ErrorCode>({ type: 'string', enum: [...ERROR_CODES], description: 'For programs: branch on this' }),
   },
-  { description: 'Error' },
+  { title: 'Error', description: 'Error' },
 );
 
 /** `{ 404: ErrorBody, 409: ErrorBody }` for a route's `response`; documentation only (see error-handler.ts). */

@@ -4,13 +4,11 @@
  * HTTP; the database and the outbox are only read, to check what really happened.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { httpClient, type JsonResponse } from './test-app.js';
+import { PASSWORD, httpClient, randomEmail, type JsonResponse } from './test-app.js';
 
-export const PASSWORD = 'correct horse battery staple';
-export const randomEmail = (tag = 'u') => `${tag}-${randomBytes(5).toString('hex')}@example.com`;
+export { PASSWORD, randomEmail } from './test-app.js';
 
 export interface Session {
   access_token: string;

@@ -3,20 +3,13 @@
  * test-support/, which the production build leaves out).
  * Everything goes through real HTTP; the database is only read, to check what happened.
  */
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { httpClient, type TestApp } from './test-app.js';
+import { httpClient, randomEmail, signUp, type TestApp, type TestUser } from './test-app.js';
 
-export const PASSWORD = 'correct horse battery staple';
-export const randomEmail = (tag = 'u') => `${tag}-${randomBytes(5).toString('hex')}@example.com`;
+export { PASSWORD, randomEmail, type TestUser } from './test-app.js';
 
 export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-
-export interface TestUser {
-  id: string;
-  token: string;
-}
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -24,14 +17,7 @@ export function vaultClient(app: Pick<TestApp, 'baseUrl'>) {
   const req = httpClient(app.baseUrl);
   const c = {
     req,
-    async user(tag = 'u'): Promise<TestUser> {
-      const email = randomEmail(tag);
-      const reg = await req('POST', '/api/auth/register', { json: { email, password: PASSWORD } });
-      if (reg.status !== 201) throw new Error(`register: ${reg.status} ${reg.text}`);
-      const login = await req('POST', '/api/auth/login', { json: { email, password: PASSWORD } });
-      if (login.status !== 200) throw new Error(`login: ${login.status} ${login.text}`);
-      return { id: reg.body.id, token: login.body.access_token };
-    },
+    user: (tag = 'u'): Promise<TestUser> => signUp(req, randomEmail(tag)),
     async topic(token: string, name: string, description = ''): Promise<string> {
       const r = await req('POST', '/api/topics', { token, json: { name, description } });
       if (r.status !== 201) throw new Error(`topic: ${r.status} ${r.text}`);
@@ -46,7 +32,10 @@ export function vaultClient(app: Pick<TestApp, 'baseUrl'>) {
     async upload(token: string, filename: string, contentType: string, bytes: Buffer | string): Promise<string> {
       // Declared, as the web UI does: an undeclared URL reserves up to 64 MiB until its bytes arrive.
       const size_bytes = typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length;
-      const u = await req('POST', '/api/documents/upload-url', { token, json: { filename, content_type: contentType, size_bytes } });
+      const u = await req('POST', '/api/documents/upload-url', {
+        token,
+        json: { filename, content_type: contentType, size_bytes },
+      });
       if (u.status !== 200) throw new Error(`upload-url: ${u.status} ${u.text}`);
       const url = u.body.upload_url.startsWith('http') ? u.body.upload_url : app.baseUrl + u.body.upload_url;
       const body = typeof bytes === 'string' ? bytes : new Uint8Array(bytes);

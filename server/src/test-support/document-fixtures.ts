@@ -4,29 +4,21 @@
  * HTTP except reading the database and storage to check what really happened.
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Queryable } from '../db/database.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { REPO_ROOT } from './spawn-server.js';
-import { httpClient, type JsonResponse } from './test-app.js';
+import { httpClient, signUp, type JsonResponse, type TestUser } from './test-app.js';
 
-export const PASSWORD = 'correct horse battery staple';
-export const randomEmail = (tag = 'u') => `${tag}-${randomBytes(5).toString('hex')}@example.com`;
+export { PASSWORD, randomEmail, type TestUser } from './test-app.js';
 
 /** What a test needs from a running app: its URL, and (in-process only) its database and storage. */
 export interface Target {
   baseUrl: string;
   db?: Queryable;
   blobs?: BlobStore;
-}
-
-export interface TestUser {
-  id: string;
-  email: string;
-  token: string;
 }
 
 export function docsClient(target: Target) {
@@ -37,12 +29,7 @@ export function docsClient(target: Target) {
     req,
     abs,
     async user(opts: { limitBytes?: number; email?: string } = {}): Promise<TestUser> {
-      const email = opts.email ?? randomEmail();
-      const reg = await req('POST', '/api/auth/register', { json: { email, password: PASSWORD } });
-      if (reg.status !== 201) throw new Error(`register: ${reg.status} ${reg.text}`);
-      const login = await req('POST', '/api/auth/login', { json: { email, password: PASSWORD } });
-      if (login.status !== 200) throw new Error(`login: ${login.status} ${login.text}`);
-      const user = { id: reg.body.id as string, email, token: login.body.access_token as string };
+      const user = await signUp(req, opts.email);
       if (opts.limitBytes !== undefined) {
         if (!target.db) throw new Error('limitBytes needs the database');
         await target.db.query('UPDATE quotas SET limit_bytes = $2 WHERE user_id = $1', [user.id, opts.limitBytes]);

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { describe } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -78,6 +80,11 @@ export function databaseKinds(): DbKind[] {
   return only === 'pglite' || only === 'postgres' ? [only] : ['pglite', 'postgres'];
 }
 
+/** The suite once per database kind (see databaseKinds), as `describe('<name> (<kind>)')`. */
+export function forEachDatabase(name: string, suite: (db: DbKind) => void): void {
+  for (const db of databaseKinds()) describe(`${name} (${db})`, () => suite(db));
+}
+
 export interface JsonResponse<T = any> {
   status: number;
   body: T;
@@ -85,7 +92,7 @@ export interface JsonResponse<T = any> {
   headers: Headers;
 }
 
-/** A small HTTP client for tests: JSON in, parsed JSON out, status and headers kept. */
+/** A small HTTP client for tests: JSON in, parsed JSON out, status and headers kept. Every fixture client is built on it. */
 export function httpClient(baseUrl: string) {
   return async function request<T = any>(
     method: string,
@@ -110,4 +117,23 @@ export function httpClient(baseUrl: string) {
     }
     return { status: r.status, body: parsed as T, text, headers: r.headers };
   };
+}
+
+export const PASSWORD = 'correct horse battery staple';
+export const randomEmail = (tag = 'u') => `${tag}-${randomBytes(5).toString('hex')}@example.com`;
+
+/** An account made through the API, signed in. */
+export interface TestUser {
+  id: string;
+  email: string;
+  token: string;
+}
+
+/** Registers an account and signs it in, through the API; throws unless both succeed. */
+export async function signUp(req: ReturnType<typeof httpClient>, email = randomEmail()): Promise<TestUser> {
+  const reg = await req('POST', '/api/auth/register', { json: { email, password: PASSWORD } });
+  if (reg.status !== 201) throw new Error(`register: ${reg.status} ${reg.text}`);
+  const login = await req('POST', '/api/auth/login', { json: { email, password: PASSWORD } });
+  if (login.status !== 200) throw new Error(`login: ${login.status} ${login.text}`);
+  return { id: reg.body.id as string, email, token: login.body.access_token as string };
 }

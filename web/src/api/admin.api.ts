@@ -1,11 +1,10 @@
 import { endpoints as e } from './endpoints';
 import { call } from './http';
-import type { AdminUser, AdminUserPatch, Page } from './types';
+import type { AdminUser, AdminUserPatch, NewAdminUser, Page } from './types';
 
 export const adminApi = {
   users: (page: { limit: number; offset: number; q?: string }) => call<Page<AdminUser>>(e.adminUsers, { query: page }),
-  createUser: (body: { email: string; temporary_password: string; role?: AdminUser['role'] }) =>
-    call<AdminUser>(e.adminCreateUser, { body }),
+  createUser: (body: NewAdminUser) => call<AdminUser>(e.adminCreateUser, { body }),
   deleteUser: (id: string) => call<void>(e.adminDeleteUser, { params: { id } }),
   updateUser: (id: string, body: AdminUserPatch) => call<AdminUser>(e.adminUpdateUser, { params: { id }, body }),
   resetTwoFactor: (id: string) => call<AdminUser>(e.adminResetTwoFactor, { params: { id } }),

@@ -1,3 +1,5 @@
+import type { ErrorCode } from './types';
+
 /** A non-2xx answer of the API, or a request that never got one (status 0). */
 export class ApiError extends Error {
   constructor(
@@ -5,7 +7,7 @@ export class ApiError extends Error {
     readonly code: string,
     readonly detail: unknown,
   ) {
-    super(plainMessage(status, detail));
+    super(plainMessage(status, code, detail));
     this.name = 'ApiError';
   }
 
@@ -14,12 +16,22 @@ export class ApiError extends Error {
   }
 }
 
-/** What to tell a person, in plain words, for an error answer. */
-function plainMessage(status: number, detail: unknown): string {
-  if (status === 0) return 'Could not reach DocuVault. Check your connection and try again.';
-  if (status === 429) return 'Too many attempts. Wait a few minutes and try again.';
+/**
+ * The UI's own words for some codes of the server's catalog (http/errors.ts); any other
+ * code shows the server's detail, so the map stays small.
+ */
+const MESSAGES: Partial<Record<ErrorCode | 'network', string>> = {
+  network: 'Could not reach DocuVault. Check your connection and try again.',
+  too_many_requests: 'Too many attempts. Wait a few minutes and try again.',
+  internal_error: 'Something went wrong on the server. Try again in a moment.',
+};
+
+/** What to tell a person, in plain words: by `code`, else the server's detail, else by status. */
+function plainMessage(status: number, code: string, detail: unknown): string {
+  const byCode = MESSAGES[code as keyof typeof MESSAGES];
+  if (byCode) return byCode;
   if (typeof detail === 'string' && detail.trim() && status < 500) return sentence(detail);
-  if (status >= 500) return 'Something went wrong on the server. Try again in a moment.';
+  if (status >= 500) return MESSAGES.internal_error!;
   if (status === 404) return 'Not found. It may have been deleted.';
   if (status === 403) return 'You are not allowed to do that.';
   return 'That did not work. Check what you entered and try again.';
@@ -34,8 +46,8 @@ function sentence(s: string): string {
 }
 
 /** Whether `e` is an API error with one of these codes (the server's error catalog, http/errors.ts). */
-export function hasCode(e: unknown, ...codes: string[]): boolean {
-  return e instanceof ApiError && codes.includes(e.code);
+export function hasCode(e: unknown, ...codes: ErrorCode[]): boolean {
+  return e instanceof ApiError && (codes as string[]).includes(e.code);
 }
 
 export async function apiErrorOf(response: Response): Promise<ApiError> {

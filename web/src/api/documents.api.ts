@@ -1,13 +1,17 @@
 import { endpoints as e } from './endpoints';
 import { call } from './http';
 import type {
-  BulkAction,
+  BulkAnswer,
+  BulkRequest,
+  ClassifyAnswer,
   ConfirmResult,
   DocumentItem,
+  DocumentPatch,
   DocumentQuery,
   DownloadLink,
   MultipartTicket,
   Page,
+  PartUrls,
   StoredPart,
   UploadTicket,
 } from './types';
@@ -24,15 +28,13 @@ export const documentsApi = {
   list: (query: DocumentQuery, signal?: AbortSignal) =>
     call<Page<DocumentItem>>(e.listDocuments, { query: { ...query }, signal }),
   get: (id: string) => call<DocumentItem>(e.getDocument, byId(id)),
-  update: (id: string, body: { filename?: string; topic_ids?: string[] }) =>
-    call<DocumentItem>(e.updateDocument, { ...byId(id), body }),
+  update: (id: string, body: DocumentPatch) => call<DocumentItem>(e.updateDocument, { ...byId(id), body }),
   remove: (id: string) => call<void>(e.deleteDocument, byId(id)),
   trash: (id: string) => call<DocumentItem>(e.trashDocument, byId(id)),
   restore: (id: string) => call<DocumentItem>(e.restoreDocument, byId(id)),
-  bulk: (body: { ids: string[]; action: BulkAction; topic_ids?: string[] }) =>
-    call<{ action: BulkAction; affected: number }>(e.bulkDocuments, { body }),
+  bulk: (body: BulkRequest) => call<BulkAnswer>(e.bulkDocuments, { body }),
   downloadUrl: (id: string) => call<DownloadLink>(e.downloadUrl, byId(id)),
-  classify: (id: string) => call<{ id: string; status: DocumentItem['status'] }>(e.classify, byId(id)),
+  classify: (id: string) => call<ClassifyAnswer>(e.classify, byId(id)),
   uploadOptions: () => call<UploadOptions>(e.uploadOptions),
   uploadUrl: (body: { filename: string; content_type: string; size_bytes: number }, signal?: AbortSignal) =>
     call<UploadTicket>(e.uploadUrl, { body, signal }),
@@ -41,6 +43,6 @@ export const documentsApi = {
   startMultipart: (body: { filename: string; content_type: string; size_bytes: number }, signal?: AbortSignal) =>
     call<MultipartTicket>(e.startMultipart, { body: { ...body, multipart: true }, signal }),
   partUrls: (id: string, partNumbers: number[], signal?: AbortSignal) =>
-    call<{ urls: Record<string, string> }>(e.partUrls, { ...byId(id), body: { part_numbers: partNumbers }, signal }),
+    call<PartUrls>(e.partUrls, { ...byId(id), body: { part_numbers: partNumbers }, signal }),
   storedParts: (id: string, signal?: AbortSignal) => call<StoredPart[]>(e.storedParts, { ...byId(id), signal }),
 };

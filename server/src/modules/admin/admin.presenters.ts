@@ -1,6 +1,7 @@
 import type { AdminUserRow } from './admin.repository.js';
+import type { PresentedAdminUser } from './admin.schemas.js';
 
-export const presentAdminUser = (u: AdminUserRow) => ({
+export const presentAdminUser = (u: AdminUserRow): PresentedAdminUser => ({
   id: u.id,
   email: u.email,
   role: u.role,

@@ -1,49 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { currentUser } from '../../http/auth-context.js';
-import { IdParams, PageFields, errorResponses as errorsOf } from '../../http/schemas.js';
+import { errorResponses as errorsOf } from '../../http/schemas.js';
 import { presentAdminUser } from './admin.presenters.js';
 import { authorizeAdmin } from './admin.policy.js';
+import { AdminUserBody as AdminUser, DeletingUser, NewUserBody, UserPage, UserPageQuery, UserParams, UserPatchBody } from './admin.schemas.js';
 import type { AdminService } from './admin.service.js';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/password.js';
-
-const AdminUser = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  email: Type.String(),
-  role: Type.Union([Type.Literal('user'), Type.Literal('admin')]),
-  disabled: Type.Boolean(),
-  totp_enabled: Type.Boolean({ description: 'Two-factor authentication is on' }),
-  used_bytes: Type.Integer(),
-  limit_bytes: Type.Integer(),
-  created_at: Type.String({ format: 'date-time' }),
-});
-const UserPage = Type.Object({ items: Type.Array(AdminUser), total: Type.Integer() });
-const UserParams = IdParams('User id');
-const UserPageQuery = Type.Object({
-  ...PageFields,
-  q: Type.Optional(Type.String({ maxLength: 320, description: 'Only users whose email contains this' })),
-});
-const NewUserBody = Type.Object(
-  {
-    email: Type.String({ minLength: 3, maxLength: 320, pattern: '^\\s*[^\\s@]+@[^\\s@]+\\s*$' }),
-    temporary_password: Type.String({
-      minLength: PASSWORD_MIN_LENGTH,
-      maxLength: PASSWORD_MAX_LENGTH,
-      description: 'The user must change it at the first sign-in',
-    }),
-    role: Type.Optional(Type.Union([Type.Literal('user'), Type.Literal('admin')])),
-    limit_bytes: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
-  },
-  { additionalProperties: false },
-);
-const UserPatchBody = Type.Object(
-  {
-    limit_bytes: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Storage limit in bytes' })),
-    role: Type.Optional(Type.Union([Type.Literal('user'), Type.Literal('admin')])),
-    disabled: Type.Optional(Type.Boolean({ description: 'A disabled user cannot sign in; their sessions end' })),
-  },
-  { additionalProperties: false },
-);
 
 /** /api/admin: admins only. Who is calling and whether they may is settled before the body is even read. */
 export const adminRoutes: FastifyPluginAsyncTypebox<{ service: AdminService }> = async (app, { service }) => {
@@ -106,7 +67,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ service: AdminService }> =
         summary: 'Delete an account: disabled and signed out at once; its documents and files are removed by a job',
         security,
         params: UserParams,
-        response: { 202: Type.Object({ id: Type.String(), status: Type.Literal('deleting') }), ...errorsOf(401, 403, 404, 409) },
+        response: { 202: DeletingUser, ...errorsOf(401, 403, 404, 409) },
       },
     },
     async (request, reply) => {

@@ -13,21 +13,9 @@ import { disableTotp, revokeUserFamilies } from '../auth/auth.repository.js';
 import { authorizeAdmin } from './admin.policy.js';
 import * as repo from './admin.repository.js';
 import type { AdminUserRow } from './admin.repository.js';
-
-export interface UserPatch {
-  limit_bytes?: number;
-  role?: 'user' | 'admin';
-  disabled?: boolean;
-}
+import type { NewUser, UserPageInput, UserPatch } from './admin.schemas.js';
 
 export type AdminService = ReturnType<typeof createAdminService>;
-
-export interface NewUser {
-  email: string;
-  temporary_password: string;
-  role?: 'user' | 'admin';
-  limit_bytes?: number;
-}
 
 export function createAdminService(deps: { db: Database; queue: JobQueue; defaultQuotaBytes: number; clock?: () => Date }) {
   const { db, queue } = deps;
@@ -35,7 +23,7 @@ export function createAdminService(deps: { db: Database; queue: JobQueue; defaul
   return {
     async listUsers(
       actor: AuthUser,
-      page: { limit?: number; offset?: number; q?: string },
+      page: UserPageInput,
     ): Promise<{ items: AdminUserRow[]; total: number }> {
       authorizeAdmin(actor);
       const search = page.q?.trim() || undefined;

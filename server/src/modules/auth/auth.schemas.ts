@@ -15,7 +15,12 @@ const NewPassword = Type.String({
   description: `${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters`,
 });
 const GivenPassword = Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH });
-const TotpCode = Type.String({ minLength: 6, maxLength: 6, pattern: '^[0-9]{6}$', description: '6-digit code of the authenticator app' });
+const TotpCode = Type.String({
+  minLength: 6,
+  maxLength: 6,
+  pattern: '^[0-9]{6}$',
+  description: '6-digit code of the authenticator app',
+});
 const Role = Type.Union([Type.Literal('user'), Type.Literal('admin')]);
 
 export const RegisterBody = Type.Object({ email: Email, password: NewPassword });
@@ -43,43 +48,64 @@ export const DisableTotpBody = Type.Object({
 });
 export const ChangePasswordBody = Type.Object({ current_password: GivenPassword, new_password: NewPassword });
 
-export const Registered = Type.Object({ id: Type.String({ format: 'uuid' }), email: Type.String(), role: Role });
-export const Tokens = Type.Object({
-  access_token: Type.String(),
-  refresh_token: Type.String(),
-  token_type: Type.Literal('bearer'),
-  expires_in: Type.Integer({ description: 'Seconds the access token is valid' }),
-});
-export const MfaChallenge = Type.Object({ mfa_required: Type.Literal(true), mfa_token: Type.String() });
-export const Me = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  email: Type.String(),
-  role: Role,
-  totp_enabled: Type.Boolean(),
-  must_change_password: Type.Boolean({ description: 'A temporary password an admin set: change it before anything else' }),
-  created_at: Type.String({ format: 'date-time' }),
-});
-export const Quota = Type.Object({
-  used_bytes: Type.Integer(),
-  limit_bytes: Type.Integer(),
-  reserved_bytes: Type.Integer({ description: 'Held by uploads not yet confirmed' }),
-});
-export const TotpSetup = Type.Object({
-  secret: Type.String({ description: 'Base32 TOTP secret, for manual entry' }),
-  otpauth_uri: Type.String(),
-  qr_svg: Type.String({ description: 'The otpauth URI as a QR code (SVG document)' }),
-});
+export const Registered = Type.Object(
+  { id: Type.String({ format: 'uuid' }), email: Type.String(), role: Role },
+  { title: 'Registered' },
+);
+export const Tokens = Type.Object(
+  {
+    access_token: Type.String(),
+    refresh_token: Type.String(),
+    token_type: Type.Literal('bearer'),
+    expires_in: Type.Integer({ description: 'Seconds the access token is valid' }),
+  },
+  { title: 'Tokens' },
+);
+export const MfaChallenge = Type.Object(
+  { mfa_required: Type.Literal(true), mfa_token: Type.String() },
+  { title: 'MfaChallenge' },
+);
+export const Me = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    email: Type.String(),
+    role: Role,
+    totp_enabled: Type.Boolean(),
+    must_change_password: Type.Boolean({ description: 'A temporary password an admin set: change it before anything else' }),
+    created_at: Type.String({ format: 'date-time' }),
+  },
+  { title: 'Me' },
+);
+export const Quota = Type.Object(
+  {
+    used_bytes: Type.Integer(),
+    limit_bytes: Type.Integer(),
+    reserved_bytes: Type.Integer({ description: 'Held by uploads not yet confirmed' }),
+  },
+  { title: 'Quota' },
+);
+export const TotpSetup = Type.Object(
+  {
+    secret: Type.String({ description: 'Base32 TOTP secret, for manual entry' }),
+    otpauth_uri: Type.String(),
+    qr_svg: Type.String({ description: 'The otpauth URI as a QR code (SVG document)' }),
+  },
+  { title: 'TotpSetup' },
+);
 export const BackupCodes = Type.Object({
   backup_codes: Type.Array(Type.String(), { description: 'Shown once; each works once' }),
 });
-export const Session = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  device: Type.Union([Type.String(), Type.Null()], { description: 'The user agent it signed in with' }),
-  ip_address: Type.Union([Type.String(), Type.Null()]),
-  created_at: Type.String({ format: 'date-time', description: 'Signed in' }),
-  last_used_at: Type.String({ format: 'date-time', description: 'Last refreshed' }),
-  current: Type.Boolean({ description: 'The session of this request' }),
-});
+export const Session = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    device: Type.Union([Type.String(), Type.Null()], { description: 'The user agent it signed in with' }),
+    ip_address: Type.Union([Type.String(), Type.Null()]),
+    created_at: Type.String({ format: 'date-time', description: 'Signed in' }),
+    last_used_at: Type.String({ format: 'date-time', description: 'Last refreshed' }),
+    current: Type.Boolean({ description: 'The session of this request' }),
+  },
+  { title: 'Session' },
+);
 export const ReauthBody = Type.Object({
   password: GivenPassword,
   code: Type.String({ minLength: 6, maxLength: 64, description: 'A current TOTP code, or an unused backup code' }),

@@ -21,6 +21,8 @@ import {
   type TokenSigner,
 } from './tokens.js';
 import { newTotpSecret, renderQrSvg, totpUri, verifyTotp } from './totp.js';
+import type { Static } from 'typebox';
+import type { TotpSetup } from './auth.schemas.js';
 
 /** Who is asking, as far as the network tells: used for throttling and in alert mails. */
 export interface ClientInfo {
@@ -349,7 +351,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     async setupTotp(
       who: Pick<Authenticated, 'id' | 'authTime'>,
       password: string | undefined,
-    ): Promise<{ secret: string; otpauth_uri: string; qr_svg: string }> {
+    ): Promise<Static<typeof TotpSetup>> {
       const user = await reauthenticateOrRecent(who, password);
       if (user.totp_enabled) throw errors.totpAlreadyEnabled();
       const secret = newTotpSecret();

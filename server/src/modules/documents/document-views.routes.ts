@@ -2,21 +2,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { currentUser } from '../../http/auth-context.js';
+import { ErrorBody } from '../../http/schemas.js';
 import type { DocumentViewService } from './document-views.service.js';
-
-const IdParams = Type.Object({ id: Type.String({ maxLength: 100, description: 'Document id' }) });
-const ErrorBody = Type.Object({ detail: Type.Unknown(), code: Type.String() }, { description: 'Error' });
-const TextResponse = Type.Object({
-  text: Type.String({ description: 'The extracted text; empty until extraction ran, or for files without text' }),
-  truncated: Type.Boolean({ description: 'Pages past OCR_MAX_PAGES or characters past the cap were left out' }),
-  ocr: Type.Boolean({ description: 'Some of the text was read by OCR (a scan or an image)' }),
-  pages: Type.Union([Type.Integer(), Type.Null()], { description: 'Pages of a PDF or TIFF, 1 for an image, else null' }),
-});
-const PreviewResponse = Type.Object({
-  url: Type.String({ description: 'Shown inline by the browser, with Content-Security-Policy: sandbox' }),
-  expires_at: Type.String({ format: 'date-time' }),
-  content_type: Type.String({ description: 'The type the URL serves: application/pdf, an image type or text/plain' }),
-});
+import { DocumentIdParams as IdParams, PreviewResponse, TextResponse } from './documents.schemas.js';
 
 const tags = ['documents'];
 const security = [{ bearer: [] }];

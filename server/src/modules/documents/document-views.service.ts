@@ -6,18 +6,12 @@ import type { BlobStore } from '../../storage/blob-store.js';
 import { fileKind } from '../classification/extraction/file-kind.js';
 import { isUuid } from '../../http/schemas.js';
 import { documentsRepository as documents, type DocumentRow } from './documents.repository.js';
+import type { DocumentText, PreviewLink } from './documents.schemas.js';
 
 export interface DocumentViewsDeps {
   db: Database;
   blobs: BlobStore;
   settings: { uploadUrlTtlSeconds: number };
-}
-
-export interface DocumentText {
-  text: string;
-  truncated: boolean;
-  ocr: boolean;
-  pages: number | null;
 }
 
 export type DocumentViewService = ReturnType<typeof createDocumentViewService>;
@@ -103,7 +97,7 @@ export function createDocumentViewService(deps: DocumentViewsDeps) {
     },
 
     /** A short-lived URL the browser shows inline: PDFs, images and plain text only. */
-    async previewUrl(user: AuthUser, id: string): Promise<{ url: string; expires_at: string; content_type: string }> {
+    async previewUrl(user: AuthUser, id: string): Promise<PreviewLink> {
       const doc = await owned(user, id);
       if (doc.status === 'pending') throw errors.documentPending();
       const type = previewType(doc.content_type, doc.filename);

@@ -1,44 +1,5 @@
 import type { DocumentRow, DocumentTopicRow } from './documents.repository.js';
-
-export interface PresentedDocumentTopic {
-  id: string;
-  name: string;
-  source: 'auto' | 'manual';
-  confidence: number | null;
-}
-
-export interface PresentedDocument {
-  id: string;
-  filename: string;
-  content_type: string;
-  size_bytes: number;
-  status: DocumentRow['status'];
-  error: string | null;
-  created_at: string;
-  confirmed_at: string | null;
-  classified_at: string | null;
-  /** In the trash since then; null = not in the trash. */
-  trashed_at: string | null;
-  /** Hex SHA-256 of the stored bytes, once the worker has read them. */
-  sha256: string | null;
-  /** The oldest other document of the owner with the same bytes, or null. */
-  duplicate_of: string | null;
-  /** An extract-and-classify job is queued or running for it. */
-  processing: boolean;
-  topics: PresentedDocumentTopic[];
-  /** At least one of its share links still opens (SPEC §7.4). */
-  shared: boolean;
-  /** A thumbnail is at GET /{id}/thumbnail. */
-  has_thumbnail: boolean;
-  /** Search results only: where the words were found, as plain-text segments; `match` marks the words found. */
-  snippet?: SnippetSegment[];
-}
-
-/** A piece of a snippet: the document's own characters, never HTML. */
-export interface SnippetSegment {
-  text: string;
-  match: boolean;
-}
+import type { PresentedDocument, SnippetSegment } from './documents.schemas.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

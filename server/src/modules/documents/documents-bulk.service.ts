@@ -9,22 +9,11 @@ import type { ExtractAndClassifyPayload } from './document-jobs.js';
 import { JobNames } from '../../jobs/job-names.js';
 import { documentSetsRepository as sets } from './document-sets.repository.js';
 import type { DocumentRow } from './documents.repository.js';
+import type { BulkAnswer, BulkInput } from './documents.schemas.js';
 
 export const BULK_ACTIONS = ['trash', 'restore', 'delete', 'add_topics', 'remove_topics', 'set_topics', 'reclassify'] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
 export const MAX_BULK_IDS = 500;
-
-export interface BulkRequest {
-  ids: string[];
-  action: BulkAction;
-  topic_ids?: string[];
-}
-
-export interface BulkAnswer {
-  action: BulkAction;
-  /** Documents the action changed or queued (a document already in the trash is not trashed again). */
-  affected: number;
-}
 
 export interface DocumentSetServiceDeps {
   db: Database;
@@ -72,7 +61,7 @@ export function createDocumentSetService(deps: DocumentSetServiceDeps) {
     }
   }
 
-  async function apply(tx: Queryable, user: AuthUser, rows: DocumentRow[], req: BulkRequest): Promise<{ affected: number; deleted: DocumentRow[] }> {
+  async function apply(tx: Queryable, user: AuthUser, rows: DocumentRow[], req: BulkInput): Promise<{ affected: number; deleted: DocumentRow[] }> {
     const ids = rows.map((r) => r.id);
     const topicIds = req.topic_ids ?? [];
     switch (req.action) {
@@ -111,7 +100,7 @@ export function createDocumentSetService(deps: DocumentSetServiceDeps) {
     }
   }
 
-  async function run(user: AuthUser, req: BulkRequest): Promise<BulkAnswer> {
+  async function run(user: AuthUser, req: BulkInput): Promise<BulkAnswer> {
     const ids = [...new Set(req.ids.map((i) => i.toLowerCase()))];
     const topicIds = req.topic_ids === undefined ? undefined : [...new Set(req.topic_ids.map((t) => t.toLowerCase()))];
     if (ids.length > MAX_BULK_IDS) throw errors.tooManyIds(MAX_BULK_IDS);

@@ -64,7 +64,8 @@ for (const dbKind of databaseKinds()) {
     it('when there are more than 50, then the default page is 50', async () => {
       const other = await c.user();
       // Declared sizes: an undeclared URL would reserve up to 64 MiB of the quota each.
-      for (let i = 0; i < 51; i++) await c.uploadUrl(other.token, { filename: `f${i}.txt`, content_type: 'text/plain', size_bytes: 10 });
+      for (let i = 0; i < 51; i++)
+        await c.uploadUrl(other.token, { filename: `f${i}.txt`, content_type: 'text/plain', size_bytes: 10 });
       const r = await c.req('GET', '/api/documents', { token: other.token });
       assert.equal(r.body.items.length, 50);
       assert.equal(r.body.total, 51);
@@ -158,10 +159,13 @@ for (const dbKind of databaseKinds()) {
         assert.ok(paths[path!]?.[method!], `${method} ${path}`);
         assert.deepEqual(paths[path!][method!].tags, ['documents']);
       }
+      // Titled schemas are named components the routes refer to.
+      const deref = (s: { $ref?: string }) => (s.$ref ? r.body.components.schemas[s.$ref.split('/').pop()!] : s);
       const upload = paths['/api/documents/upload-url'].post;
-      assert.ok(upload.requestBody.content['application/json'].schema.properties.filename);
+      assert.ok(deref(upload.requestBody.content['application/json'].schema).properties.filename);
       // One upload URL, or a multipart ticket (SPEC §7.1).
-      const answers: { properties: Record<string, unknown> }[] = upload.responses['200'].content['application/json'].schema.anyOf;
+      const answers: { properties: Record<string, unknown> }[] =
+        upload.responses['200'].content['application/json'].schema.anyOf.map(deref);
       assert.ok(answers.some((a) => a.properties.upload_url));
       assert.ok(answers.some((a) => a.properties.part_count));
       assert.ok(upload.responses['413']);

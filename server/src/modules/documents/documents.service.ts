@@ -11,10 +11,23 @@ import { topicsRepository } from '../topics/topics.repository.js';
 import { SearchTimeoutError } from './document-search.js';
 import { checkContentType, displayFilename, downloadContentType, searchText } from './document-fields.js';
 import type { ExtractAndClassifyPayload } from './document-jobs.js';
-import { presentDocument, type PresentedDocument } from './document.presenter.js';
-import { documentsRepository as documents, type DocumentRow, type DocumentStatus } from './documents.repository.js';
+import { presentDocument } from './document.presenter.js';
+import type {
+  ClassifyAnswer,
+  ConfirmAnswer,
+  ConfirmInput,
+  DocumentPage,
+  DocumentPatch,
+  DownloadLink,
+  ListQuery,
+  MultipartTicket,
+  PresentedDocument,
+  UploadUrlAnswer,
+  UploadUrlInput,
+} from './documents.schemas.js';
+import { documentsRepository as documents, type DocumentRow } from './documents.repository.js';
 import { makeObjectKey } from './object-key.js';
-import { createMultipartUploads, type MultipartTicket } from './multipart-uploads.js';
+import { createMultipartUploads } from './multipart-uploads.js';
 import { uploadsRepository as uploads, type QuotaState } from './uploads.repository.js';
 import { dateBound, type TypeFamily } from './document-list-filter.js';
 import { documentSetsRepository as sets } from './document-sets.repository.js';
@@ -32,35 +45,6 @@ export interface DocumentServiceDeps {
     undeclaredUploadMaxBytes: number;
   };
   log?: { warn(obj: object, msg?: string): void };
-}
-
-export interface UploadUrlAnswer {
-  upload_url: string;
-  document_id: string;
-  expires_at: string;
-  /** Headers the PUT must carry (they are part of the URL's signature). */
-  upload_headers: Record<string, string>;
-}
-
-export interface ConfirmAnswer {
-  id: string;
-  size_bytes: number;
-  used_bytes: number;
-  status: DocumentStatus;
-}
-
-export interface ListQuery {
-  limit?: number;
-  offset?: number;
-  status?: DocumentStatus;
-  topic_id?: string;
-  q?: string;
-  /** `trash`: the trash instead of the list. */
-  in?: 'trash';
-  sort?: string;
-  content_type?: TypeFamily;
-  from?: string;
-  to?: string;
 }
 
 export type DocumentService = ReturnType<typeof createDocumentService>;
@@ -220,7 +204,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
      */
     async requestUploadUrl(
       user: AuthUser,
-      input: { filename: string; content_type: string; size_bytes?: number | null; multipart?: boolean },
+      input: UploadUrlInput,
     ): Promise<UploadUrlAnswer | MultipartTicket> {
       const filename = displayFilename(input.filename);
       const contentType = checkContentType(input.content_type);
@@ -254,7 +238,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     async confirmUpload(
       user: AuthUser,
       id: string,
-      input: { parts?: { part_number: number; etag: string }[] } = {},
+      input: ConfirmInput = {},
     ): Promise<ConfirmAnswer> {
       const doc = await ownedOrNotFound(db, user, id);
       if (doc.status !== 'pending') return confirmedAnswer(doc, await quotaOf(db, user.id));
@@ -282,7 +266,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     /** Multipart: the parts stored so far (resume). */
     storedParts: multipart.storedParts,
 
-    async list(user: AuthUser, query: ListQuery): Promise<{ items: PresentedDocument[]; total: number }> {
+    async list(user: AuthUser, query: ListQuery): Promise<DocumentPage> {
       // A topic id that is not a uuid names nobody's topic: nothing matches.
       if (query.topic_id !== undefined && !isUuid(query.topic_id)) return { items: [], total: 0 };
       const placement = {
@@ -315,7 +299,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     },
 
     /** Renames (display name only) and/or sets the document's manual topics; all or nothing. */
-    async update(user: AuthUser, id: string, input: { filename?: string; topic_ids?: string[] }): Promise<PresentedDocument> {
+    async update(user: AuthUser, id: string, input: DocumentPatch): Promise<PresentedDocument> {
       const filename = input.filename === undefined ? undefined : displayFilename(input.filename);
       const topicIds = input.topic_ids === undefined ? undefined : [...new Set(input.topic_ids.map((t) => t.toLowerCase()))];
       return db.transaction(async (tx) => {
@@ -335,7 +319,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       });
     },
 
-    async downloadUrl(user: AuthUser, id: string): Promise<{ url: string; expires_at: string }> {
+    async downloadUrl(user: AuthUser, id: string): Promise<DownloadLink> {
       const doc = await ownedOrNotFound(db, user, id);
       if (doc.status === 'pending') throw errors.documentPending();
       const presigned = await blobs.presignDownload({
@@ -357,7 +341,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     },
 
     /** Queues extract-and-classify again for an uploaded document. */
-    async requestClassification(user: AuthUser, id: string): Promise<{ id: string; status: DocumentStatus }> {
+    async requestClassification(user: AuthUser, id: string): Promise<ClassifyAnswer> {
       return db.transaction(async (tx) => {
         const doc = await ownedOrNotFound(tx, user, id, { lock: true });
         if (doc.status === 'pending') throw errors.documentPending();

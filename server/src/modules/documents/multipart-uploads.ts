@@ -4,6 +4,7 @@ import { errors } from '../../http/errors.js';
 import type { BlobStore, StoredPart } from '../../storage/blob-store.js';
 import type { DocumentRow } from './documents.repository.js';
 import { uploadsRepository as uploads } from './uploads.repository.js';
+import type { MultipartTicket } from './documents.schemas.js';
 
 const MiB = 1024 * 1024;
 export const MIN_PART_SIZE = 8 * MiB;
@@ -41,13 +42,6 @@ export interface MultipartDeps {
     u: { filename: string; contentType: string; declared: number | null; partSize?: number },
   ): Promise<DocumentRow>;
   dropPending(user: AuthUser, doc: DocumentRow): Promise<void>;
-}
-
-export interface MultipartTicket {
-  document_id: string;
-  part_size: number;
-  part_count: number;
-  expires_at: string;
 }
 
 /**

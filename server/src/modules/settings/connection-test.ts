@@ -2,15 +2,8 @@ import type { AiProvider, AiProviderConfig } from '../classification/providers/a
 import { createAnthropicProvider } from '../classification/providers/anthropic-provider.js';
 import { createOpenAiProvider } from '../classification/providers/openai-provider.js';
 import { ProviderError } from '../classification/providers/provider-errors.js';
+import type { ConnectionTestAnswer } from './settings.schemas.js';
 import type { ProviderSettings } from './settings.service.js';
-
-export interface ConnectionTestAnswer {
-  ok: boolean;
-  provider: ProviderSettings['provider'];
-  /** What happened, in words for the user (never the key). */
-  detail: string;
-  latency_ms: number | null;
-}
 
 export type ProviderFactories = Partial<Record<'openai' | 'anthropic', (c: AiProviderConfig) => AiProvider>>;
 

@@ -1,13 +1,5 @@
-import type { ProviderName, SettingsRow } from './settings.repository.js';
-
-export interface PresentedSettings {
-  provider: ProviderName;
-  model: string | null;
-  base_url: string | null;
-  /** Whether a key is stored; the key itself is write-only and never leaves the server. */
-  api_key_set: boolean;
-  auto_classify: boolean;
-}
+import type { SettingsRow } from './settings.repository.js';
+import type { PresentedSettings } from './settings.schemas.js';
 
 export function presentSettings(row: SettingsRow): PresentedSettings {
   return {

@@ -3,20 +3,10 @@ import type { AuthUser } from '../../http/auth-context.js';
 import { errors } from '../../http/errors.js';
 import type { CryptoBox } from '../auth/crypto-box.js';
 import { AddressPolicyError, parseBaseUrl, resolveAllowedAddresses } from './address-policy.js';
-import { testProviderConnection, type ConnectionTestAnswer, type ProviderFactories } from './connection-test.js';
-import { presentSettings, type PresentedSettings } from './settings.presenter.js';
+import { testProviderConnection, type ProviderFactories } from './connection-test.js';
+import { presentSettings } from './settings.presenter.js';
+import type { ConnectionTestAnswer, PresentedSettings, SettingsInput } from './settings.schemas.js';
 import { defaultSettings, settingsRepository as settings, type ProviderName, type SettingsRow } from './settings.repository.js';
-
-export interface SettingsInput {
-  provider?: ProviderName;
-  model?: string | null;
-  base_url?: string | null;
-  /** A string sets the key; null or "" removes it; absent keeps it. */
-  api_key?: string | null;
-  /** Echoed back by clients that PUT what they GOT: false without api_key removes the key. */
-  api_key_set?: boolean;
-  auto_classify?: boolean;
-}
 
 /** What the classification job needs to call the user's provider; the key in clear, in memory only. */
 export interface ProviderSettings {

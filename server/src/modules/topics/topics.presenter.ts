@@ -1,11 +1,5 @@
 import type { TopicRow } from './topics.repository.js';
-
-export interface PresentedTopic {
-  id: string;
-  name: string;
-  description: string;
-  document_count: number;
-}
+import type { PresentedTopic } from './topics.schemas.js';
 
 /** The one shape a topic has in every response; the owner never leaves. */
 export function presentTopic(row: TopicRow): PresentedTopic {

@@ -1,27 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { currentUser } from '../../http/auth-context.js';
-import { IdParams as IdParamsOf, errorResponses as errorsOf } from '../../http/schemas.js';
-import { DESCRIPTION_MAX } from './topic-fields.js';
+import { errorResponses as errorsOf } from '../../http/schemas.js';
+import { CreateTopicBody as CreateBody, PatchTopicBody as PatchBody, TopicBody as Topic, TopicIdParams as IdParams, TopicList } from './topics.schemas.js';
 import type { TopicService } from './topics.service.js';
-
-const Topic = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  name: Type.String(),
-  description: Type.String(),
-  document_count: Type.Integer({ description: 'Documents filed under this topic (automatically or by hand)' }),
-});
-const Name = Type.String({ maxLength: 1000, description: '1–100 characters after trimming; unique per user in any letter case' });
-const Description = Type.Union([
-  Type.String({ maxLength: DESCRIPTION_MAX * 2, description: 'What belongs here; the local classifier learns from it' }),
-  Type.Null(),
-]);
-const CreateBody = Type.Object({ name: Name, description: Type.Optional(Description) }, { additionalProperties: false });
-const PatchBody = Type.Object(
-  { name: Type.Optional(Name), description: Type.Optional(Description) },
-  { additionalProperties: false },
-);
-const IdParams = IdParamsOf('Topic id');
 
 /** /api/topics: parse, call one service method, reply. */
 export const topicsRoutes: FastifyPluginAsyncTypebox<{ service: TopicService }> = async (app, { service }) => {
@@ -33,7 +15,7 @@ export const topicsRoutes: FastifyPluginAsyncTypebox<{ service: TopicService }> 
   app.get(
     '/',
     {
-      schema: { tags, security, summary: 'The caller’s topics, by name', response: { 200: Type.Array(Topic), ...errorsOf(401) } },
+      schema: { tags, security, summary: 'The caller’s topics, by name', response: { 200: TopicList, ...errorsOf(401) } },
     },
     async (request) => service.list(currentUser(request)),
   );

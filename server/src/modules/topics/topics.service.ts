@@ -3,7 +3,8 @@ import type { AuthUser } from '../../http/auth-context.js';
 import { errors } from '../../http/errors.js';
 import { isUuid } from '../../http/schemas.js';
 import { topicDescription, topicName } from './topic-fields.js';
-import { presentTopic, type PresentedTopic } from './topics.presenter.js';
+import { presentTopic } from './topics.presenter.js';
+import type { NewTopic, PresentedTopic, TopicPatch } from './topics.schemas.js';
 import { isDuplicateName, topicsRepository as topics } from './topics.repository.js';
 
 export type TopicService = ReturnType<typeof createTopicService>;
@@ -30,7 +31,7 @@ export function createTopicService(deps: { db: Database }) {
 
     get: owned,
 
-    async create(user: AuthUser, input: { name: string; description?: string | null }): Promise<PresentedTopic> {
+    async create(user: AuthUser, input: NewTopic): Promise<PresentedTopic> {
       const name = topicName(input.name);
       const description = topicDescription(input.description ?? '');
       const id = await topics.insert(db, { userId: user.id, name, description });
@@ -38,7 +39,7 @@ export function createTopicService(deps: { db: Database }) {
       return owned(user, id);
     },
 
-    async update(user: AuthUser, id: string, input: { name?: string; description?: string | null }): Promise<PresentedTopic> {
+    async update(user: AuthUser, id: string, input: TopicPatch): Promise<PresentedTopic> {
       const name = input.name === undefined ? undefined : topicName(input.name);
       const description = input.description === undefined ? undefined : topicDescription(input.description ?? '');
       if (!isUuid(id)) throw errors.notFound('topic');

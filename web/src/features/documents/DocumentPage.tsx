@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { ApiError } from '../../api/api-error';
+import { ApiError, hasCode } from '../../api/api-error';
 import { documentViewsApi } from '../../api/document-views.api';
 import { documentsApi } from '../../api/documents.api';
 import { topicsApi } from '../../api/topics.api';
@@ -43,7 +43,7 @@ export function DocumentPage() {
       setDoc(d);
       return d;
     } catch (e) {
-      if (e instanceof ApiError && e.status === 404) setMissing(true);
+      if (hasCode(e, 'not_found')) setMissing(true);
       return null;
     }
   }, [id]);

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { ApiError } from '../../api/api-error';
+import { hasCode } from '../../api/api-error';
 import { documentViewsApi } from '../../api/document-views.api';
 import type { DocumentItem, PreviewLink } from '../../api/types';
 import { Spinner } from '../../components/Spinner';
@@ -24,7 +24,7 @@ export function DocumentPreview({ doc }: { doc: DocumentItem }) {
       .catch((e: unknown) => {
         if (!live) return;
         setMessage(
-          e instanceof ApiError && e.status === 409
+          hasCode(e, 'preview_unavailable')
             ? 'This kind of file is not shown here. Download it to open it.'
             : 'The preview could not be loaded.',
         );

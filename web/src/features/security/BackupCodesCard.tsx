@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { ApiError } from '../../api/api-error';
+import { ApiError, hasCode } from '../../api/api-error';
 import { authApi } from '../../api/auth.api';
 import { Field, FormError } from '../../components/Field';
 import { useAuth } from '../auth/auth-context';
@@ -13,7 +13,11 @@ export function BackupCodesCard() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
-    if (me?.totp_enabled) void authApi.backupCodesLeft().then((r) => setLeft(r.remaining), () => setLeft(null));
+    if (me?.totp_enabled)
+      void authApi.backupCodesLeft().then(
+        (r) => setLeft(r.remaining),
+        () => setLeft(null),
+      );
   }, [me?.totp_enabled, codes]);
   if (!me?.totp_enabled) return null;
   const submit = async (e: FormEvent<HTMLFormElement>) => {
@@ -22,12 +26,21 @@ export function BackupCodesCard() {
     const data = new FormData(form);
     setBusy(true);
     try {
-      const r = await authApi.regenerateBackupCodes({ password: String(data.get('password') ?? ''), code: String(data.get('code') ?? '') });
+      const r = await authApi.regenerateBackupCodes({
+        password: String(data.get('password') ?? ''),
+        code: String(data.get('code') ?? ''),
+      });
       form.reset();
       setError(null);
       setCodes(r.backup_codes);
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 403 ? 'The password or the code is not right.' : err instanceof ApiError ? err.message : 'Try again.');
+      setError(
+        hasCode(err, 'reauthentication_failed')
+          ? 'The password or the code is not right.'
+          : err instanceof ApiError
+            ? err.message
+            : 'Try again.',
+      );
     } finally {
       setBusy(false);
     }

@@ -115,7 +115,8 @@ export function UploadProvider({ children }: { children: ReactNode }) {
         update(id, { step: 'done', documentId: null });
         setConfirmedCount((n) => n + 1);
       } catch (e) {
-        const cancelled = rt.cancelled || (e instanceof TransferError && e.kind === 'aborted') || (e as Error).name === 'AbortError';
+        const cancelled =
+          rt.cancelled || (e instanceof TransferError && e.kind === 'aborted') || (e as Error).name === 'AbortError';
         if (cancelled || isQuotaExceeded(e)) {
           if (rt.multipart) void documentsApi.remove(rt.multipart.documentId).catch(() => {});
           rt.multipart = undefined;
@@ -123,7 +124,11 @@ export function UploadProvider({ children }: { children: ReactNode }) {
         }
         if (cancelled) update(id, { step: 'cancelled', error: null });
         else if (isQuotaExceeded(e)) {
-          setQuota({ used_bytes: e.detail.used_bytes, limit_bytes: e.detail.limit_bytes });
+          setQuota({
+            used_bytes: e.detail.used_bytes,
+            limit_bytes: e.detail.limit_bytes,
+            reserved_bytes: e.detail.reserved_bytes ?? 0,
+          });
           update(id, { step: 'failed', error: noRoomMessage(file, e.detail) });
         } else update(id, { step: 'failed', error: uploadFailureMessage(e, step) });
       } finally {
@@ -161,7 +166,7 @@ export function UploadProvider({ children }: { children: ReactNode }) {
         rt.transfer = putFile({
           url: ticket.upload_url,
           file,
-          headers: ticket.upload_headers ?? { 'Content-Type': contentType },
+          headers: ticket.upload_headers,
           onProgress: (loaded) => update(id, { loaded }),
         });
         await rt.transfer.done;
@@ -184,7 +189,11 @@ export function UploadProvider({ children }: { children: ReactNode }) {
         if (rt.cancelled || (e instanceof TransferError && e.kind === 'aborted') || (e as Error).name === 'AbortError') {
           update(id, { step: 'cancelled', error: null });
         } else if (isQuotaExceeded(e)) {
-          setQuota({ used_bytes: e.detail.used_bytes, limit_bytes: e.detail.limit_bytes });
+          setQuota({
+            used_bytes: e.detail.used_bytes,
+            limit_bytes: e.detail.limit_bytes,
+            reserved_bytes: e.detail.reserved_bytes ?? 0,
+          });
           update(id, { step: 'failed', error: noRoomMessage(file, e.detail) });
         } else {
           update(id, { step: 'failed', error: uploadFailureMessage(e, step) });
