@@ -116,6 +116,31 @@ describe('working with many documents (issue 16)', () => {
   );
 
   it(
+    'when files with no text and meaningless names are uploaded, then their rows say "Classified · No matching topic" while a letter is filed',
+    shots(async () => {
+      const u = await person('unfiled', 0, { provider: 'local', auto_classify: true });
+      await api.ok('POST', '/api/topics', { token: u.token, body: { name: 'Finance', description: 'Invoices, bills, payments, bank statements' } });
+      await api.ok('POST', '/api/topics', { token: u.token, body: { name: 'Health', description: 'Medical records: doctor, hospital, prescriptions' } });
+      const noText: [string, string, string][] = [
+        ['New Text Document.txt', '', 'text/plain'],
+        ['archive (2).zip', 'PK\u0003\u0004 word/document.xml', 'application/zip'],
+        ['setup.exe', 'MZ This program cannot be run in DOS mode.', 'application/vnd.microsoft.portable-executable'],
+        ['Screen Recording 2024-03-12 at 10.11.12.mp4', '\u0000\u0000\u0000 ftypisom moov mdat', 'video/mp4'],
+      ];
+      for (const [name, bytes, type] of noText) await api.uploadDocument(u.token, name, bytes, type);
+      await api.uploadDocument(u.token, 'acme-invoice.txt', INVOICE);
+      const page = await open(u);
+      await documentRow(page, 'acme-invoice.txt').getByRole('link', { name: 'Finance' }).waitFor({ timeout: 30_000 });
+      for (const [name] of noText) {
+        const row = documentRow(page, name);
+        await row.locator('.badge', { hasText: 'Classified' }).waitFor({ timeout: 30_000 });
+        assert.equal(await row.locator('.doc-no-topics').textContent(), 'No matching topic', name);
+        for (const topic of ['Finance', 'Health']) assert.equal(await row.getByRole('link', { name: topic }).count(), 0, `${name} is not in ${topic}`);
+      }
+    }),
+  );
+
+  it(
     'when paging, then a new page lands at the top, pages are numbered, the page size changes, and the heading counts',
     shots(async () => {
       const u = await person('pages', 25);

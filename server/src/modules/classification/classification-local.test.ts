@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
 import { DOCX_TYPE, FHT_TOPICS, vaultClient, type TestUser } from '../../test-support/classification-fixtures.js';
@@ -30,6 +31,56 @@ const TAX_2 = `Notice of assessment from the tax authority: your income tax for 
 Deductions accepted, tax credit applied, refund to be paid. You may object to this assessment within one month.`;
 const TAX_3 = `Tax office letter regarding your 2024 income tax return: the assessment lists allowable deductions,
 the tax withheld and a refund of 412 euros. Keep this notice with your tax records.`;
+
+/** A bank's letter of about 2.5 KB: an ordinary real-length document. */
+const STATEMENT_LETTER = `Northfield Savings Bank - Annual account statement and interest summary
+Account holder: Maria Keller. Current account 4471 2093 88. Statement period 1 January to 31 December 2024.
+
+Dear Ms Keller,
+please find enclosed the annual statement of your current account and the summary of the interest and fees
+charged over the year. The opening balance on 1 January was 3,412.77 EUR; the closing balance on 31 December
+was 5,903.10 EUR. Your salary was credited on the last working day of each month, and twelve standing orders
+were paid from the account: the rent, the electricity bill, the mortgage instalment on your flat, the car loan
+and the premiums of your household and liability insurance.
+
+Interest. Your savings pocket earned 1.25% interest per year, credited quarterly: 18.40 EUR, 19.02 EUR,
+19.55 EUR and 20.11 EUR. Tax on interest income was withheld where your exemption order was exceeded.
+
+Fees. The monthly account fee of 4.90 EUR was charged twelve times. Two international payments were charged
+at 1.50 EUR each. An overdraft occurred for three days in August; overdraft interest of 0.87 EUR was charged.
+
+Direct debits and cards. Your debit card payments in shops and online are itemised in the monthly statements.
+Three direct debits were returned unpaid in March because the payee's mandate had expired; no fee was charged.
+Your credit card balance is settled in full from this account on the 15th of every month.
+
+Loans. The remaining principal of your car loan is 6,250.00 EUR after this year's repayments; the next annual
+review of the interest rate on your mortgage is due in May. You can make an unscheduled repayment of up to 10%
+of the principal each year without a penalty.
+
+Budget. Your spending in 2024 by category: housing 44%, transport 13%, groceries 17%, insurance 6%,
+leisure 9%, other 11%. Setting a monthly budget in online banking helps you keep track of your bills and
+payments. If you have questions about this statement, any invoice or payment listed in it, please contact
+your branch or call our customer service. Keep this statement with your financial records for tax purposes.
+
+Kind regards,
+Northfield Savings Bank, Customer Accounts`;
+
+/** Bytes of files no extractor reads: the name alone is the document's text. */
+const NO_TEXT_FILES: [name: string, type: string, bytes: () => Buffer][] = [
+  ['New Text Document.txt', 'text/plain', () => Buffer.alloc(0)],
+  ['archive (2).zip', 'application/zip', () => makeDocx(['Minutes of the allotment society, spring meeting.'])],
+  [
+    'setup.exe',
+    'application/vnd.microsoft.portable-executable',
+    () => Buffer.concat([Buffer.from('MZ\x90\x00This program cannot be run in DOS mode.\r\r\n$PE\x00\x00', 'latin1'), randomBytes(4096)]),
+  ],
+  // macOS's name for a screen recording: "recording" shares a stem with Health's "Medical records".
+  [
+    'Screen Recording 2024-03-12 at 10.11.12.mp4',
+    'video/mp4',
+    () => Buffer.concat([Buffer.from('\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41', 'latin1'), randomBytes(8192)]),
+  ],
+];
 
 for (const dbKind of databaseKinds()) {
   describe(`the local classifier through HTTP (${dbKind})`, () => {
@@ -124,6 +175,23 @@ for (const dbKind of databaseKinds()) {
       const doc = await c.settled(u.token, id);
       assert.equal(doc.status, 'classified');
       assert.deepEqual(doc.topics, []);
+    });
+
+    it('when an empty file, a zip, an exe and an mp4 with meaningless names are uploaded, then they are left unfiled (classified, no topic) while a real-length letter is filed', async () => {
+      // A new user: a vault of these files alone, with the three topics (bench/classifier-floor's "new vault").
+      const v = await c.user('nothing');
+      for (const [name, description] of FHT_TOPICS) await c.topic(v.token, name, description);
+      const ids = [];
+      for (const [name, type, bytes] of NO_TEXT_FILES) ids.push([name, await c.upload(v.token, name, type, bytes())] as const);
+      const letter = await c.upload(v.token, 'northfield-2024.txt', 'text/plain', STATEMENT_LETTER);
+      for (const [name, id] of ids) {
+        const doc = await c.settled(v.token, id);
+        assert.equal(doc.status, 'classified', `${name}: ${doc.error}`);
+        assert.deepEqual(doc.topics, [], `${name} is not guessed into a topic`);
+      }
+      const filed = await c.settled(v.token, letter);
+      assert.equal(filed.status, 'classified');
+      assert.deepEqual(c.topicNames(filed), ['Finance']);
     });
 
     it('when the provider is none or auto-classify is off, then uploads stay uploaded but searchable; POST /classify classifies when auto-classify is off', async () => {

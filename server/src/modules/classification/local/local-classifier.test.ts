@@ -119,9 +119,9 @@ describe('the local classifier (maths)', () => {
 
   it('when two topics tie, then both are assigned, best first, at most maxTopics', () => {
     const tie = [
-      { topicId: 'a', nb: 1, cosine: 0.3, styleCosine: 0, confidence: 0.4 },
-      { topicId: 'b', nb: 1, cosine: 0.3, styleCosine: 0, confidence: 0.38 },
-      { topicId: 'c', nb: 1, cosine: 0.02, styleCosine: 0, confidence: 0.22 },
+      { topicId: 'a', nb: 1, cosine: 0.3, shared: 9, styleCosine: 0, confidence: 0.4 },
+      { topicId: 'b', nb: 1, cosine: 0.3, shared: 9, styleCosine: 0, confidence: 0.38 },
+      { topicId: 'c', nb: 1, cosine: 0.02, shared: 1, styleCosine: 0, confidence: 0.22 },
     ];
     assert.deepEqual(
       pickTopics(tie).map((s) => s.topicId),
@@ -131,6 +131,7 @@ describe('the local classifier (maths)', () => {
       topicId: String(i),
       nb: 1,
       cosine: 0.5,
+      shared: 15,
       styleCosine: 0,
       confidence: 0.2,
     }));
@@ -139,6 +140,7 @@ describe('the local classifier (maths)', () => {
       topicId: String(i),
       nb: 1,
       cosine: 0.5,
+      shared: 15,
       styleCosine: 0,
       confidence: i === 3 ? 0.01 : 0.33,
     }));

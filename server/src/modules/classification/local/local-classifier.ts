@@ -41,9 +41,23 @@ import type { Features } from './features.js';
  * cosine between the document and the topic is at least 0.05 (a document sharing no
  * weighted word with a topic, or only a stray common one, gets nothing), (b) its pooled
  * confidence is above uniform (1/K for K topics: the experts prefer it to a blind guess),
- * and (c) it is within 75% of the best topic's confidence; at most three topics. So a
- * document that matches no topic gets none, and a near tie files it under both.
+ * (c) it is within 75% of the best topic's confidence, and (d) at least two of the
+ * document's terms are words of the topic (MIN_SHARED_TERMS): one word — a file with no
+ * text whose name happens to contain "record" or "document" — is a coincidence, not
+ * evidence, and the document is left unfiled rather than guessed. At most three topics. So
+ * a document that matches no topic gets none, and a near tie files it under both.
  */
+/**
+ * (d) below: the evidence floor, measured in bench/classifier-floor (figures in its README).
+ * On Brown and SpamAssassin, files with no text under meaningless names ("Screen Recording
+ * 2024-03-12", "document (3)", "program") were filed 3–7% of the time on one shared word,
+ * with a pooled confidence of up to 1.0 — the confidence is relative to the other topics and
+ * cannot tell one word from a letter — while real-length documents share dozens of terms with
+ * the topic they are filed under. Two shared terms file none of those names and leave the
+ * real documents' figures unchanged; a name of two topic words ("boarding-pass") still files.
+ */
+export const MIN_SHARED_TERMS = 2;
+
 export interface ClassifierParams {
   /** The name + description pseudo-document counts like this many examples. */
   priorWeight: number;
@@ -62,6 +76,10 @@ export interface ClassifierParams {
   closeToBest: number;
   /** (a) above: the least cosine that counts as evidence. */
   minCosine: number;
+  /** A floor on the pooled confidence (0: none; bench/classifier-floor measured it and found no use for one). */
+  minConfidence: number;
+  /** (d) above: how many of the document's terms the topic must share with it (its name, description or examples). */
+  minSharedTerms: number;
 }
 
 export const DEFAULT_PARAMS: ClassifierParams = {
@@ -75,6 +93,8 @@ export const DEFAULT_PARAMS: ClassifierParams = {
   maxTopics: 3,
   closeToBest: 0.75,
   minCosine: 0.05,
+  minConfidence: 0,
+  minSharedTerms: MIN_SHARED_TERMS,
 };
 
 /** What the classifier needs to know about one topic, restricted to the document's terms. */
@@ -109,6 +129,8 @@ export interface TopicScore {
   /** Naive Bayes log-ratio score against the background (> 0: better than the background). */
   nb: number;
   cosine: number;
+  /** How many of the document's terms the topic knows (from its name, description or examples). */
+  shared: number;
   /** Style cosine (0 for a topic the style channel knows nothing of). */
   styleCosine: number;
   /** Pooled probability in [0, 1]; the scores of all topics sum to 1. */
@@ -134,6 +156,7 @@ export function scoreTopics(
   const mu = p.smoothing * (background.documents > 0 ? background.totalMass / background.documents : 1);
   const nb: number[] = [];
   const cos: number[] = [];
+  const shared: number[] = [];
   for (const topic of topics) {
     const prior = new Map(topic.prior.terms.map((t, i) => [t, p.priorWeight * topic.prior.weights[i]!]));
     const priorMass = [...prior.values()].reduce((a, b) => a + b, 0);
@@ -145,6 +168,7 @@ export function scoreTopics(
     const norm = Math.sqrt(Math.max(0, topic.norm2 + 2 * crossTerm + priorNorm2)) || 1;
     let s = 0;
     let dot = 0;
+    let known = 0;
     for (let i = 0; i < doc.terms.length; i++) {
       const t = doc.terms[i]!;
       const q = doc.weights[i]!;
@@ -153,9 +177,11 @@ export function scoreTopics(
       const pBg = Math.max(background.termMass(t), 1e-9) / Math.max(background.totalMass, 1e-9);
       s += q * Math.log((m + mu * pBg) / ((mass + mu) * pBg));
       dot += q * m;
+      if (m > 0) known++;
     }
     nb.push(s);
     cos.push(dot / norm);
+    shared.push(known);
   }
   const pNb = softmax(nb, p.nbSharpness);
   const pCos = softmax(cos, p.cosineSharpness);
@@ -168,6 +194,7 @@ export function scoreTopics(
     topicId: t.id,
     nb: nb[i]!,
     cosine: cos[i]!,
+    shared: shared[i]!,
     styleCosine: Number.isNaN(style[i]!) ? 0 : style[i]!,
     confidence: lambda * pNb[i]! + (1 - lambda) * ((1 - w) * pCos[i]! + w * pStyle[i]!),
   }));
@@ -209,7 +236,14 @@ export function pickTopics(scores: TopicScore[], p = DEFAULT_PARAMS): TopicScore
   const best = sorted[0]!.confidence;
   const aboveUniform = (s: TopicScore) => scores.length === 1 || s.confidence > 1 / scores.length;
   return sorted
-    .filter((s) => s.cosine >= p.minCosine && aboveUniform(s) && s.confidence >= p.closeToBest * best)
+    .filter(
+      (s) =>
+        s.cosine >= p.minCosine &&
+        s.shared >= p.minSharedTerms &&
+        s.confidence >= p.minConfidence &&
+        aboveUniform(s) &&
+        s.confidence >= p.closeToBest * best,
+    )
     .slice(0, p.maxTopics);
 }
 
