@@ -13,14 +13,9 @@ import type {
   Page,
   PartUrls,
   StoredPart,
+  UploadOptions,
   UploadTicket,
 } from './types';
-
-/** GET /api/documents/upload-options: how this server wants files uploaded. */
-export interface UploadOptions {
-  multipart_threshold_bytes: number;
-  max_upload_bytes: number;
-}
 
 const byId = (id: string) => ({ params: { id } });
 

@@ -28,6 +28,8 @@ export type ErrorCode = ErrorBody['code'];
 export type Me = S['Me'];
 export type Role = Me['role'];
 export type Quota = S['Quota'];
+/** GET /api/documents/upload-options: how this server wants files uploaded. */
+export type UploadOptions = S['UploadOptions'];
 export type Registered = S['Registered'];
 export type Tokens = S['Tokens'];
 export type MfaChallenge = S['MfaChallenge'];

@@ -7,6 +7,8 @@ import { currentUser } from '../../http/auth-context.js';
 import { ErrorBody } from '../../http/schemas.js';
 import type { DocumentSetService } from './documents-bulk.service.js';
 import {
+  UploadOptions,
+  type UploadOptionsAnswer,
   BulkRequest,
   BulkResponse,
   ClassifyResponse,
@@ -37,14 +39,6 @@ function confirmBody(body: unknown): ConfirmInput {
   return body;
 }
 
-const UploadOptions = Type.Object(
-  {
-    multipart_threshold_bytes: Type.Integer({ description: 'Files larger than this go up in parts (the web UI does so)' }),
-    max_upload_bytes: Type.Integer({ description: 'The largest file accepted' }),
-  },
-  { description: 'How this server wants files uploaded' },
-);
-
 const tags = ['documents'];
 const security = [{ bearer: [] }];
 
@@ -52,7 +46,7 @@ const security = [{ bearer: [] }];
 export const documentsRoutes: FastifyPluginAsync<{
   service: DocumentService;
   setService: DocumentSetService;
-  uploadOptions: Static<typeof UploadOptions>;
+  uploadOptions: UploadOptionsAnswer;
 }> = async (instance, { service, setService, uploadOptions }) => {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   // onRequest, not preHandler: an anonymous caller gets 401 before its body is even parsed or validated.

@@ -259,3 +259,12 @@ export const PreviewResponse = Type.Object(
   { title: 'PreviewLink' },
 );
 export type PreviewLink = Static<typeof PreviewResponse>;
+
+export const UploadOptions = Type.Object(
+  {
+    multipart_threshold_bytes: Type.Integer({ description: 'Files larger than this go up in parts (the web UI does so)' }),
+    max_upload_bytes: Type.Integer({ description: 'The largest file accepted' }),
+  },
+  { title: 'UploadOptions', description: 'How this server wants files uploaded' },
+);
+export type UploadOptionsAnswer = Static<typeof UploadOptions>;

@@ -1696,6 +1696,42 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/documents/upload-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How to upload here: above which size to use parts, and the largest file accepted */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description How this server wants files uploaded */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UploadOptions"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/documents/upload-url": {
         parameters: {
             query?: never;
@@ -3232,6 +3268,16 @@ export type components = {
             role?: "user" | "admin";
             /** @description A disabled user cannot sign in; their sessions end */
             disabled?: boolean;
+        };
+        /**
+         * UploadOptions
+         * @description How this server wants files uploaded
+         */
+        UploadOptions: {
+            /** @description Files larger than this go up in parts (the web UI does so) */
+            multipart_threshold_bytes: number;
+            /** @description The largest file accepted */
+            max_upload_bytes: number;
         };
         /** UploadUrlRequest */
         UploadUrlRequest: {
