@@ -33,14 +33,22 @@ export function rssOf(pid: number): number {
 export function sampleTreeRss(pid: number, everyMs = 50) {
   let peak = 0;
   let peakProcesses = 0;
+  let peakParts: number[] = [];
   let samples = 0;
+  /** The largest RSS each descendant (not the root) reached. */
+  const childPeaks = new Map<number, number>();
   const sample = () => {
     const pids = processTree(pid);
-    const total = pids.reduce((n, p) => n + rssOf(p), 0);
+    const parts = pids.map(rssOf);
+    pids.forEach((p, i) => {
+      if (i > 0) childPeaks.set(p, Math.max(childPeaks.get(p) ?? 0, parts[i]!));
+    });
+    const total = parts.reduce((n, r) => n + r, 0);
     samples++;
     if (total > peak) {
       peak = total;
       peakProcesses = pids.length;
+      peakParts = parts;
     }
   };
   sample();
@@ -50,7 +58,10 @@ export function sampleTreeRss(pid: number, everyMs = 50) {
     stop() {
       clearInterval(timer);
       sample();
-      return { peakBytes: peak, peakProcesses, samples };
+      // What each process held at the peak, the root first (MiB): where the memory was.
+      const breakdown = peakParts.map((b) => `${Math.round(b / 2 ** 20)}`).join(' + ');
+      const largestChildBytes = Math.max(0, ...childPeaks.values());
+      return { peakBytes: peak, peakProcesses, samples, breakdown, largestChildBytes, children: childPeaks.size };
     },
   };
 }

@@ -190,10 +190,10 @@ for (const dbKind of databaseKinds()) {
         } finally {
           rss.stop();
         }
-        t.diagnostic(`peak RSS of the app's process tree: ${Math.round(peak.peakBytes / 2 ** 20)} MiB`);
+        t.diagnostic(`peak RSS of the app's process tree: ${Math.round(peak.peakBytes / 2 ** 20)} MiB (${peak.breakdown} MiB)`);
         assert.ok(
           peak.peakBytes < GiB,
-          `the app's process tree peaked at ${Math.round(peak.peakBytes / 2 ** 20)} MiB (${peak.peakProcesses} processes)`,
+          `the app's process tree peaked at ${Math.round(peak.peakBytes / 2 ** 20)} MiB (${peak.peakProcesses} processes: ${peak.breakdown} MiB)`,
         );
       });
     });
