@@ -195,7 +195,7 @@ for (const dbKind of databaseKinds()) {
         t.diagnostic(
           `peak RSS of the app's process tree: ${mib(peak.peakBytes)} MiB (${peak.breakdown} MiB); largest extraction process: ${mib(peak.largestChildBytes)} MiB`,
         );
-        // Each extraction process stays within the limit the OS enforces on it (plus the code
+        // Each extraction process stays within the limit the OS enforces on it (plus
         // Node's own code and stacks, which RLIMIT_DATA does not count)...
         assert.ok(
           peak.largestChildBytes < (DEFAULT_EXTRACTION_LIMITS.maxMemoryMb + 128) * 2 ** 20,
