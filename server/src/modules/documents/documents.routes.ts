@@ -75,7 +75,12 @@ export const documentsRoutes: FastifyPluginAsync<{
         security,
         summary: 'Step 1 of an upload: a pending document holding its bytes on the quota, and a URL to PUT them to',
         body: UploadUrlRequest,
-        response: { 200: Type.Union([UploadUrlResponse, MultipartTicket]), 413: QuotaExceededBody, 422: ErrorBody, 429: ErrorBody },
+        response: {
+          200: Type.Union([UploadUrlResponse, MultipartTicket]),
+          413: QuotaExceededBody,
+          422: ErrorBody,
+          429: ErrorBody,
+        },
       },
     },
     async (request) => service.requestUploadUrl(currentUser(request), request.body),
@@ -224,41 +229,25 @@ export const documentsRoutes: FastifyPluginAsync<{
       reply.status(202).send(await service.requestClassification(currentUser(request), request.params.id)),
   );
 
-  app.post(
-    '/api/documents/:id/trash',
+  // Trash and restore: the same move in two directions, each answering the document as it now is.
+  const moves = [
     {
-      ...auth,
-      schema: {
-        tags,
-        security,
-        summary: 'Move a document to the trash (it keeps counting against the quota until purged)',
-        params: IdParams,
-        response: { 200: DocumentBody, 404: ErrorBody },
+      action: 'trash',
+      move: setService.trash,
+      summary: 'Move a document to the trash (it keeps counting against the quota until purged)',
+    },
+    { action: 'restore', move: setService.restore, summary: 'Take a document out of the trash' },
+  ] as const;
+  for (const { action, move, summary } of moves) {
+    app.post(
+      `/api/documents/:id/${action}`,
+      { ...auth, schema: { tags, security, summary, params: IdParams, response: { 200: DocumentBody, 404: ErrorBody } } },
+      async (request) => {
+        await move.call(setService, currentUser(request), request.params.id);
+        return service.get(currentUser(request), request.params.id);
       },
-    },
-    async (request) => {
-      await setService.trash(currentUser(request), request.params.id);
-      return service.get(currentUser(request), request.params.id);
-    },
-  );
-
-  app.post(
-    '/api/documents/:id/restore',
-    {
-      ...auth,
-      schema: {
-        tags,
-        security,
-        summary: 'Take a document out of the trash',
-        params: IdParams,
-        response: { 200: DocumentBody, 404: ErrorBody },
-      },
-    },
-    async (request) => {
-      await setService.restore(currentUser(request), request.params.id);
-      return service.get(currentUser(request), request.params.id);
-    },
-  );
+    );
+  }
 
   app.post(
     '/api/documents/bulk',
