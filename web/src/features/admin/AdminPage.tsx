@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { adminApi } from '../../api/admin.api';
 import { ApiError } from '../../api/api-error';
 import type { AdminUser, AdminUserPatch, Role } from '../../api/types';
@@ -260,8 +260,16 @@ export function AdminPage() {
         />
       ) : null}
       {resetFor ? (
-        <ResetTwoFactorDialog
-          user={resetFor}
+        <ConfirmDialog
+          title="Reset two-step verification?"
+          description={
+            <>
+              <strong>{resetFor.email}</strong> will sign in with their password only, and their backup codes stop working. They
+              get an email saying an administrator did this. Do it only when you are sure the request came from them.
+            </>
+          }
+          action="Reset two-step verification"
+          busyAction="Resetting…"
           onClose={() => setResetFor(null)}
           onConfirm={async () => {
             await resetTwoFactor(resetFor);
@@ -344,10 +352,13 @@ function LimitDialog(props: { user: AdminUser; onClose: () => void; onSave: (byt
   );
 }
 
+/** A yes/no question before something that cannot be undone; Cancel has the focus. */
 function ConfirmDialog(props: {
   title: string;
-  description: string;
+  description: ReactNode;
   action: string;
+  /** The button's label while the action runs (default: the action). */
+  busyAction?: string;
   onClose: () => void;
   onConfirm: () => Promise<void>;
 }) {
@@ -365,9 +376,10 @@ function ConfirmDialog(props: {
           onClick={async () => {
             setBusy(true);
             await props.onConfirm();
+            setBusy(false);
           }}
         >
-          {props.action}
+          {busy && props.busyAction ? props.busyAction : props.action}
         </button>
       </div>
     </Dialog>
@@ -394,7 +406,11 @@ function CreateUserDialog(props: { onClose: () => void; onCreated: (u: AdminUser
     }
   };
   return (
-    <Dialog title="Create user" description="They sign in with this temporary password and must choose their own." onClose={props.onClose}>
+    <Dialog
+      title="Create user"
+      description="They sign in with this temporary password and must choose their own."
+      onClose={props.onClose}
+    >
       <form className="stack" onSubmit={submit}>
         <FormError message={error} />
         <div className="field">
@@ -421,42 +437,6 @@ function CreateUserDialog(props: { onClose: () => void; onCreated: (u: AdminUser
           </button>
         </div>
       </form>
-    </Dialog>
-  );
-}
-
-function ResetTwoFactorDialog(props: { user: AdminUser; onClose: () => void; onConfirm: () => Promise<void> }) {
-  const [busy, setBusy] = useState(false);
-  return (
-    <Dialog
-      title="Reset two-step verification?"
-      size="small"
-      description={
-        <>
-          <strong>{props.user.email}</strong> will sign in with their password only, and their backup codes stop working.
-          They get an email saying an administrator did this. Do it only when you are sure the request came from them.
-        </>
-      }
-      onClose={props.onClose}
-      initialFocus=".button-secondary"
-    >
-      <div className="dialog-actions">
-        <button type="button" className="button button-secondary" onClick={props.onClose}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="button button-danger"
-          disabled={busy}
-          onClick={async () => {
-            setBusy(true);
-            await props.onConfirm();
-            setBusy(false);
-          }}
-        >
-          {busy ? 'Resetting…' : 'Reset two-step verification'}
-        </button>
-      </div>
     </Dialog>
   );
 }
