@@ -91,6 +91,11 @@ describe('sessions: sign-in, the refresh cookie, several tabs, sign-out', () => 
     shots(async () => {
       const { page } = session;
       const seen: string[] = [];
+      // The Documents page loads the topics too: let it settle first, so that only the Topics
+      // page's one request meets the routes below.
+      await page.getByRole('link', { name: 'Documents' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Documents' }).waitFor();
+      await page.waitForLoadState('networkidle');
       // The server would answer an expired access token so: refuse the next topics call once.
       let refused = 0;
       await page.route('**/api/auth/refresh', async (route) => {
@@ -112,7 +117,6 @@ describe('sessions: sign-in, the refresh cookie, several tabs, sign-out', () => 
           await route.continue();
         }
       });
-      await page.getByRole('link', { name: 'Documents' }).click();
       await page.getByRole('link', { name: 'Topics' }).click();
       await page.getByRole('heading', { level: 2, name: 'Your topics' }).waitFor();
       await page.getByText('No topics yet').waitFor();
