@@ -1,4 +1,4 @@
-import type { MouseEvent } from 'react';
+import { memo, type MouseEvent } from 'react';
 import { Link } from 'react-router';
 import type { DocumentItem } from '../../api/types';
 import { formatBytes, formatDate, formatDateTime } from '../../components/format';
@@ -25,14 +25,30 @@ function NoTopics(props: { status: DisplayStatus; hasTopics: boolean }) {
   return <span className="muted doc-no-topics">{props.status.key === 'classified' ? 'No matching topic' : 'No topics'}</span>;
 }
 
-export function DocumentRow(props: {
+interface RowProps {
   doc: DocumentItem;
   status: DisplayStatus;
   selected: boolean;
   hasTopics: boolean;
   onSelect: (id: string, opts: { range: boolean }) => void;
   onAction: (action: DocumentAction, doc: DocumentItem) => void;
-}) {
+}
+
+/** One document of the list; drawn again only when what it shows changes. */
+export const DocumentRow = memo(
+  DocumentRowView,
+  (a: RowProps, b: RowProps) =>
+    a.doc === b.doc &&
+    a.selected === b.selected &&
+    a.hasTopics === b.hasTopics &&
+    a.status.key === b.status.key &&
+    a.status.label === b.status.label &&
+    a.status.settling === b.status.settling &&
+    a.onSelect === b.onSelect &&
+    a.onAction === b.onAction,
+);
+
+function DocumentRowView(props: RowProps) {
   const { doc, status } = props;
   const ready = doc.status !== 'pending';
   const act = (a: DocumentAction) => () => props.onAction(a, doc);

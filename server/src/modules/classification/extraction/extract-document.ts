@@ -2,6 +2,7 @@ import { extractText, openPdf, pdfReadError, type PdfDocument } from './extract-
 import { ExtractionError, type ExtractionLimits } from './extraction-limits.js';
 import type { FileKind } from './file-kind.js';
 import type { OcrEngine } from './ocr/ocr-engine.js';
+import type { OcrImage } from './ocr/page-images.js';
 import { capChars, cleanText } from './text-decode.js';
 
 /** What extraction learns of a document: its text and how it was had, and a thumbnail. */
@@ -95,14 +96,24 @@ async function imageDocument(bytes: Buffer, limits: ExtractionLimits, hooks: Ext
   const { openImage, pageForOcr, thumbnailOf } = (await loadOcr()).images;
   const image = await openImage(bytes, limits.ocr);
   const pages = Math.min(image.pages, limits.ocr.maxPages);
+  // While the OCR engine (its own process, or tesseract.js' thread) reads a page, this
+  // process makes the thumbnail and prepares the next page: two cores at most, briefly.
+  const prepare = (i: number) => {
+    const p = image.asIs && pages === 1 ? Promise.resolve(image.asIs) : pageForOcr(image.open(i), limits.ocr);
+    p.catch(() => {}); // awaited below; this only keeps an abandoned one from being "unhandled"
+    return p;
+  };
   const parts: string[] = [];
+  let thumbnail: Promise<Uint8Array | null> | undefined;
+  let next = prepare(0);
   for (let i = 0; i < pages; i++) {
     hooks.onOcrPage?.();
-    const png = await pageForOcr(image.open(i), limits.ocr);
-    parts.push(await recognize(limits, png));
+    const page = await next;
+    thumbnail ??= thumbnailOf(image.open(0)).catch(() => null);
+    if (i + 1 < pages) next = prepare(i + 1);
+    parts.push(await recognize(limits, page));
   }
-  const thumbnail = await thumbnailOf(image.open(0)).catch(() => null);
-  return finish(parts, limits, { ocr: true, pages: image.pages, truncated: image.pages > pages, thumbnail });
+  return finish(parts, limits, { ocr: true, pages: image.pages, truncated: image.pages > pages, thumbnail: (await thumbnail) ?? null });
 }
 
 async function pdfDocument(bytes: Uint8Array, limits: ExtractionLimits, hooks: ExtractionHooks): Promise<ExtractedDocument> {
@@ -129,8 +140,8 @@ async function pdfDocument(bytes: Uint8Array, limits: ExtractionLimits, hooks: E
         }
         ocrPages++;
         hooks.onOcrPage?.();
-        const png = await pageForOcr(await renderPage(page, { maxPixels: limits.ocr.maxPixels }), limits.ocr);
-        text = await recognize(limits, png);
+        const gray = await pageForOcr(await renderPage(page, { maxPixels: limits.ocr.maxPixels }), limits.ocr);
+        text = await recognize(limits, gray);
       }
       page.cleanup();
       parts.push(text);
@@ -160,9 +171,9 @@ async function pdfThumbnail(pdf: PdfDocument, limits: ExtractionLimits): Promise
   }
 }
 
-async function recognize(limits: ExtractionLimits, png: Buffer): Promise<string> {
+async function recognize(limits: ExtractionLimits, page: OcrImage): Promise<string> {
   try {
-    return await (await ocrEngine(limits)).recognize(png);
+    return await (await ocrEngine(limits)).recognize(page);
   } catch (e) {
     if (e instanceof ExtractionError) throw e;
     throw new ExtractionError(`OCR failed: ${(e as Error).message?.split('\n')[0]?.slice(0, 160)}`);

@@ -1,13 +1,14 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { OcrLimits } from '../extraction-limits.js';
+import type { OcrImage } from './page-images.js';
 import { createTesseractProgram } from './tesseract-program.js';
 import { createTesseractWasm } from './tesseract-wasm.js';
 
-/** Reads the text of one page image (PNG bytes, grayscale, upright). */
+/** Reads the text of one page image (grayscale, upright). */
 export interface OcrEngine {
   readonly name: 'tesseract' | 'tesseract.js';
-  recognize(png: Buffer): Promise<string>;
+  recognize(page: OcrImage): Promise<string>;
   close(): Promise<void>;
 }
 

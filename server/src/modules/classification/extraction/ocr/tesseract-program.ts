@@ -1,17 +1,18 @@
 import { spawn } from 'node:child_process';
 import { ExtractionError } from '../extraction-limits.js';
 import type { OcrEngine } from './ocr-engine.js';
+import { pgmOf } from './page-images.js';
 
 /**
  * OCR with the `tesseract` program (Debian's tesseract-ocr): one process per page, the image
- * on stdin and the text on stdout, one thread (OMP_THREAD_LIMIT=1: a job takes one core,
+ * on stdin (a normalised page as PGM, raw pixels: nothing to encode here or decode there) and the text on stdout, one thread (OMP_THREAD_LIMIT=1: a job takes one core,
  * however many jobs run). It inherits this process's OS limits; the extraction pool's time
  * limit ends this process, and a page's own limit ends the program.
  */
 export function createTesseractProgram(opts: { program: string; languages: string; pageTimeoutMs?: number }): OcrEngine {
   return {
     name: 'tesseract',
-    recognize(png) {
+    recognize(page) {
       return new Promise((resolve, reject) => {
         const child = spawn(opts.program, ['stdin', 'stdout', '-l', opts.languages, '--psm', '3'], {
           env: { ...process.env, OMP_THREAD_LIMIT: '1' },
@@ -34,7 +35,9 @@ export function createTesseractProgram(opts: { program: string; languages: strin
           if (signal) return reject(new ExtractionError('Reading the text of a page (OCR) was stopped: too slow or too large'));
           reject(new ExtractionError(`OCR failed on a page: ${lastLine(err)}`));
         });
-        child.stdin.end(png);
+        const chunks = pgmOf(page);
+        for (const chunk of chunks.slice(0, -1)) child.stdin.write(chunk);
+        child.stdin.end(chunks.at(-1));
       });
     },
     async close() {},

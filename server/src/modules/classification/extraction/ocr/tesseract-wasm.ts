@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ExtractionError } from '../extraction-limits.js';
 import type { OcrEngine } from './ocr-engine.js';
+import { imageFileOf } from './page-images.js';
 
 const require = createRequire(import.meta.url);
 // The LSTM models (int8 "best"), which is what tesseract.js runs by default.
@@ -66,10 +67,10 @@ export function createTesseractWasm(opts: { languages: string }): OcrEngine {
 
   return {
     name: 'tesseract.js',
-    async recognize(png) {
+    async recognize(page) {
       worker ??= start();
       const w = await worker;
-      const { data } = await w.recognize(png);
+      const { data } = await w.recognize(await imageFileOf(page));
       return data.text;
     },
     async close() {
