@@ -82,6 +82,7 @@ try {
   await signIn(page, user.email, user.password);
   await page.getByRole('heading', { level: 1, name: 'Documents' }).waitFor();
 
+  const timelines: Record<string, number>[] = [];
   for (const size of [20, 200]) {
     const rowsShown = Math.min(size, DOCS);
     const first: number[] = [];
@@ -101,6 +102,7 @@ try {
           rowsShown,
         ),
       );
+      if (size === 20) timelines.push(await page.evaluate(timeline));
       const target = (run % 5) + 2;
       if (DOCS > size) change.push(await measureChange(page, 'page', target));
       // Back to the first page in the default order, then a sort change: the list re-read in another order.
@@ -108,10 +110,37 @@ try {
       await page.waitForFunction((n) => document.querySelectorAll('li.doc-row').length === n, rowsShown);
       sort.push(await measureChange(page, 'sort', 0));
     }
+    if (size === 20) printTimeline(timelines);
     console.log(`page size ${size}: first render ${fmt(first)}; page change ${change.length ? fmt(change) : '(one page)'}; sort change ${fmt(sort)} (${RUNS} runs)`);
   }
   await session.context.close();
 } finally {
   await browser.close();
   await app.stop();
+}
+
+/**
+ * Where a first render's time goes: the navigation's milestones and each request the app
+ * made before the rows showed (its start and end, from the navigation's start).
+ */
+function timeline(): Record<string, number> {
+  const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+  const marks: Record<string, number> = { 'html received': nav.responseEnd, 'DOM content loaded': nav.domContentLoadedEventEnd };
+  for (const r of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) {
+    const path = new URL(r.name).pathname.replace(/-[\w-]{8}\.(js|css|mjs)$/, '.$1');
+    marks[`${path} start`] = r.startTime;
+    marks[`${path} end`] = r.responseEnd;
+  }
+  marks['rows shown'] = performance.now();
+  return marks;
+}
+
+function printTimeline(runs: Record<string, number>[]): void {
+  const keys = [...new Set(runs.flatMap((r) => Object.keys(r)))];
+  const median = (k: string) => {
+    const xs = runs.map((r) => r[k]).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+    return xs[Math.floor(xs.length / 2)] ?? NaN;
+  };
+  console.log('first render at page size 20, median ms from the navigation\'s start:');
+  for (const k of keys.sort((a, b) => median(a) - median(b))) console.log(`  ${median(k).toFixed(0).padStart(6)}  ${k}`);
 }

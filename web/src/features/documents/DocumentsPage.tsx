@@ -22,6 +22,7 @@ import { DocumentFilters, NO_FILTERS, type Filters } from './DocumentFilters';
 import { DocumentRow, type DocumentAction } from './DocumentRow';
 import { SortHeader } from './SortHeader';
 import { useDocumentList } from './use-document-list';
+import { useStableCallback } from '../../components/use-stable-callback';
 import { useSelection } from './use-selection';
 
 const DEFAULT_PAGE_SIZE = 20;
@@ -124,6 +125,10 @@ export function DocumentsPage() {
     });
   };
 
+  // One identity for every render: the rows are memoised, and re-render only when their own
+  // document, status or selection changes (a page of 200 is not redrawn when the query moves).
+  const onSelect = useStableCallback(selection.toggle);
+  const onRowAction = useStableCallback((action: DocumentAction, doc: DocumentItem) => void onAction(action, doc));
   const onAction = async (action: DocumentAction, doc: DocumentItem) => {
     if (action === 'share' || action === 'rename' || action === 'topics' || action === 'delete')
       return setDialog({ kind: action, doc });
@@ -308,8 +313,8 @@ export function DocumentsPage() {
                   status={statusOf(doc)}
                   selected={selection.ids.has(doc.id)}
                   hasTopics={hasTopics}
-                  onSelect={selection.toggle}
-                  onAction={onAction}
+                  onSelect={onSelect}
+                  onAction={onRowAction}
                 />
               ))}
             </ul>
