@@ -52,6 +52,29 @@ describe('access and MFA tokens', () => {
     assert.equal(await signer.verifyAccess(`${h}.${forged}.${s}`), null);
   });
 
+  it('when a token verified once expires, then it is refused from then on (what was verified is not kept past exp)', async () => {
+    let at = Date.now();
+    const clocked = createTokenSigner(key, () => new Date(at));
+    const token = await clocked.signAccess(claims);
+    assert.deepEqual(await clocked.verifyAccess(token), claims);
+    assert.deepEqual(await clocked.verifyAccess(token), claims, 'verified again, within its life');
+    at += (ACCESS_TOKEN_TTL_SECONDS - 1) * 1000;
+    assert.deepEqual(await clocked.verifyAccess(token), claims, 'a second before exp');
+    at += 1000;
+    assert.equal(await clocked.verifyAccess(token), null, 'at exp');
+    assert.equal(await clocked.verifyAccess(token), null);
+  });
+
+  it('when a verified token is altered, or the claims handed out are changed, then nothing else is trusted', async () => {
+    const token = await signer.signAccess(claims);
+    const first = await signer.verifyAccess(token);
+    first!.userId = 'someone-else';
+    assert.deepEqual(await signer.verifyAccess(token), claims, 'the caller got a copy');
+    const last = token.at(-2) === 'A' ? 'B' : 'A';
+    assert.equal(await signer.verifyAccess(token.slice(0, -2) + last + token.at(-1)), null);
+    assert.equal(await createTokenSigner(randomBytes(32)).verifyAccess(token), null, 'another key trusts none of it');
+  });
+
   it('when the token has expired, then it is refused', async () => {
     const past = createTokenSigner(key, () => new Date(Date.now() - (ACCESS_TOKEN_TTL_SECONDS + 60) * 1000));
     const token = await past.signAccess(claims);

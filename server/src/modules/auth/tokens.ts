@@ -38,8 +38,17 @@ export interface TokenSigner {
   verifyMfa(token: string): Promise<string | null>;
 }
 
+/**
+ * Access tokens already verified, until their expiry: a client sends the same token with
+ * every request for its 15 minutes, and checking its HMAC through WebCrypto each time was a
+ * fifth of a confirm's CPU. Only the exact string that verified is trusted again, and never
+ * past its `exp`; revocation is the session check's job, as before. Bounded: the oldest go.
+ */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export function createTokenSigner(key: Buffer, clock: () => Date = () => new Date()): TokenSigner {
   const now = () => Math.floor(clock().getTime() / 1000);
+  const verified = new Map<string, { claims: AccessClaims; exp: number }>();
   const sign = (kind: typeof ACCESS | typeof MFA, subject: string, ttl: number, extra: Record<string, string | number> = {}) =>
     new SignJWT(extra)
       .setProtectedHeader({ alg: ALG, typ: kind.typ })
@@ -69,11 +78,16 @@ export function createTokenSigner(key: Buffer, clock: () => Date = () => new Dat
     signAccess: ({ userId, sessionId, authTime }) =>
       sign(ACCESS, userId, ACCESS_TOKEN_TTL_SECONDS, authTime === undefined ? { sid: sessionId } : { sid: sessionId, auth_time: authTime }),
     async verifyAccess(token) {
+      const known = verified.get(token);
+      if (known && known.exp > now()) return { ...known.claims };
+      if (known) verified.delete(token);
       const p = await verify(ACCESS, token);
-      if (!p || typeof p.sub !== 'string' || typeof p.sid !== 'string') return null;
+      if (!p || typeof p.sub !== 'string' || typeof p.sid !== 'string' || typeof p.exp !== 'number') return null;
       const claims: AccessClaims = { userId: p.sub, sessionId: p.sid };
       if (typeof p.auth_time === 'number') claims.authTime = p.auth_time;
-      return claims;
+      if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+      verified.set(token, { claims, exp: p.exp });
+      return { ...claims };
     },
     signMfa: (userId) => sign(MFA, userId, MFA_TOKEN_TTL_SECONDS),
     async verifyMfa(token) {
