@@ -9,6 +9,7 @@ import { AnonymousOnly, RequireAdmin, RequireAuth } from './features/auth/route-
 import { SignInPage } from './features/auth/SignInPage';
 import { DocumentPage } from './features/documents/DocumentPage';
 import { DocumentsPage } from './features/documents/DocumentsPage';
+import { prefetchListAt } from './features/documents/use-document-list';
 import { QuotaProvider } from './features/quota/quota-context';
 import { SecurityPage } from './features/security/SecurityPage';
 import { SettingsPage } from './features/settings/SettingsPage';
@@ -19,7 +20,7 @@ export function App() {
   return (
     <BrowserRouter>
       <ToastProvider>
-        <AuthProvider>
+        <AuthProvider onSessionRestored={() => prefetchListAt(window.location)}>
           <Routes>
             <Route
               path="/signin"

@@ -19,7 +19,11 @@ interface AuthValue {
 
 const AuthContext = createContext<AuthValue | null>(null);
 
-export function AuthProvider({ children }: { children: ReactNode }) {
+/**
+ * `onSessionRestored` runs when a page load has its session back (the refresh cookie
+ * answered), before the user's details arrive: the page can start its own requests then.
+ */
+export function AuthProvider({ children, onSessionRestored }: { children: ReactNode; onSessionRestored?: () => void }) {
   const [status, setStatus] = useState<Status>('loading');
   const [me, setMe] = useState<Me | null>(null);
 
@@ -37,7 +41,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       setStatus('anonymous');
     } else {
       refreshSession()
-        .then(() => authApi.me())
+        .then(() => {
+          onSessionRestored?.();
+          return authApi.me();
+        })
         .then((who) => {
           if (!live) return;
           setMe(who);

@@ -2,11 +2,11 @@ import { useCallback, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/api-error';
 import { documentsApi } from '../../api/documents.api';
-import type { DocumentItem, DocumentQuery, SortValue } from '../../api/types';
+import type { DocumentItem, SortValue } from '../../api/types';
 import { plural } from '../../components/format';
 import { Icon } from '../../components/Icon';
 import { PageHeader } from '../../components/PageHeader';
-import { Pagination, PAGE_SIZES } from '../../components/Pagination';
+import { Pagination } from '../../components/Pagination';
 import { LoadingBlock } from '../../components/Spinner';
 import { useToast } from '../../components/Toasts';
 import { useQuota } from '../quota/quota-context';
@@ -21,25 +21,18 @@ import { DeleteDialog, RenameDialog, TopicsDialog } from './DocumentDialogs';
 import { DocumentFilters, NO_FILTERS, type Filters } from './DocumentFilters';
 import { DocumentRow, type DocumentAction } from './DocumentRow';
 import { SortHeader } from './SortHeader';
-import { useDocumentList } from './use-document-list';
+import { prefetchDocumentList, useDocumentList } from './use-document-list';
+import { FILTER_KEYS, paramsOf, queryOf, viewOf, type ListView } from './list-view';
 import { useStableCallback } from '../../components/use-stable-callback';
 import { useSelection } from './use-selection';
 
-const DEFAULT_PAGE_SIZE = 20;
-
 type OpenDialog = { kind: 'share' | 'rename' | 'topics' | 'delete'; doc: DocumentItem } | null;
-
-const FILTER_KEYS = ['q', 'topic', 'status', 'type', 'from', 'to'] as const;
 
 /** The documents list and the trash (`?in=trash`): filters, sorting, pages and selection live in the URL. */
 export function DocumentsPage() {
   const [params, setParams] = useSearchParams();
-  const inTrash = params.get('in') === 'trash';
-  const filters: Filters = Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? ''])) as unknown as Filters;
-  const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
-  const sizeParam = Number(params.get('size'));
-  const pageSize = PAGE_SIZES.includes(sizeParam) ? sizeParam : DEFAULT_PAGE_SIZE;
-  const sort = (params.get('sort') ?? '') as SortValue | '';
+  const view = useMemo(() => viewOf(params), [params]);
+  const { filters, page, pageSize, sort, inTrash } = view;
   const uploads = useUploads();
   const quota = useQuota();
   const toast = useToast();
@@ -47,22 +40,7 @@ export function DocumentsPage() {
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
-  const query = useMemo<DocumentQuery>(
-    () => ({
-      limit: pageSize,
-      offset: (page - 1) * pageSize,
-      q: filters.q || undefined,
-      topic_id: filters.topic || undefined,
-      status: (filters.status || undefined) as DocumentQuery['status'],
-      content_type: (filters.type || undefined) as DocumentQuery['content_type'],
-      from: filters.from || undefined,
-      to: filters.to || undefined,
-      sort: sort || undefined,
-      in: inTrash ? 'trash' : undefined,
-    }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [page, pageSize, sort, inTrash, ...FILTER_KEYS.map((k) => filters[k])],
-  );
+  const query = useMemo(() => queryOf(view), [view]);
 
   const uploadingKey = uploads.items
     .map((i) => i.documentId)
@@ -84,15 +62,18 @@ export function DocumentsPage() {
     if (selection.ids.size > 0) queueMicrotask(selection.clear);
   }
 
-  const setView = (next: Partial<Filters> & { page?: number; size?: number; sort?: string; in?: 'trash' | '' }) => {
-    const merged = { ...filters, page: 1, size: pageSize, sort, in: inTrash ? 'trash' : '', ...next };
-    const p = new URLSearchParams();
-    if (merged.in) p.set('in', merged.in);
-    for (const k of FILTER_KEYS) if (merged[k]) p.set(k, merged[k]);
-    if (merged.sort) p.set('sort', merged.sort);
-    if (merged.size !== DEFAULT_PAGE_SIZE) p.set('size', String(merged.size));
-    if (merged.page > 1) p.set('page', String(merged.page));
-    setParams(p, { replace: next.page === undefined && 'q' in next });
+  const setView = (next: Partial<Filters> & { page?: number; size?: number; sort?: SortValue | ''; in?: 'trash' | '' }) => {
+    const { page: nextPage, size, sort: nextSort, in: where, ...nextFilters } = next;
+    const target: ListView = {
+      filters: { ...filters, ...nextFilters },
+      page: nextPage ?? 1,
+      pageSize: size ?? pageSize,
+      sort: nextSort ?? sort,
+      inTrash: where === undefined ? inTrash : where === 'trash',
+    };
+    // The list is asked for now, not after the next render: a click starts its request.
+    prefetchDocumentList(queryOf(target));
+    setParams(paramsOf(target), { replace: next.page === undefined && 'q' in next });
     if (next.page !== undefined) {
       // A new page starts at its top, with focus on the list's heading.
       requestAnimationFrame(() => {

@@ -2,12 +2,38 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../api/api-error';
 import { documentsApi } from '../../api/documents.api';
 import type { DocumentItem, DocumentQuery, Page } from '../../api/types';
+import { queryOf, viewOf } from './list-view';
 
 const FIRST_POLL_MS = 1000;
 const MAX_POLL_MS = 15_000;
 const BACKOFF = 1.6;
 /** Give up polling when nothing has changed for this long (a stuck worker); focus resumes it. */
 const POLL_PATIENCE_MS = 5 * 60_000;
+
+/**
+ * A list asked for ahead of the render that shows it (a click on a page number, a sort, the
+ * app's start): that render takes the request already in flight instead of making its own.
+ * Only the latest is kept, and only for a few seconds.
+ */
+let ahead: { key: string; at: number; page: Promise<Page<DocumentItem>> } | null = null;
+const AHEAD_MS = 5_000;
+
+export function prefetchDocumentList(query: DocumentQuery): void {
+  const page = documentsApi.list(query);
+  page.catch(() => {}); // the render that takes it handles the error
+  ahead = { key: JSON.stringify(query), at: Date.now(), page };
+}
+
+/** When the address is the documents list, its page is asked for now (the app is starting). */
+export function prefetchListAt(location: { pathname: string; search: string }): void {
+  if (location.pathname === '/') prefetchDocumentList(queryOf(viewOf(new URLSearchParams(location.search))));
+}
+
+function takeAhead(key: string): Promise<Page<DocumentItem>> | null {
+  const a = ahead;
+  ahead = null;
+  return a && a.key === key && Date.now() - a.at < AHEAD_MS ? a.page : null;
+}
 
 interface ListState {
   page: Page<DocumentItem> | null;
@@ -40,9 +66,9 @@ export function useDocumentList(
   useEffect(() => {
     const abort = new AbortController();
     setState((s) => ({ ...s, loading: true }));
-    documentsApi
-      .list(JSON.parse(key) as DocumentQuery, abort.signal)
+    (takeAhead(key) ?? documentsApi.list(JSON.parse(key) as DocumentQuery, abort.signal))
       .then((page) => {
+        if (abort.signal.aborted) return;
         const fingerprint = JSON.stringify(page.items.map((d) => [d.id, d.status, d.classified_at, d.topics.length]));
         if (fingerprint !== lastFingerprint.current) {
           lastFingerprint.current = fingerprint;
@@ -51,7 +77,7 @@ export function useDocumentList(
         setState({ page, error: null, loading: false });
       })
       .catch((e: unknown) => {
-        if ((e as Error).name === 'AbortError') return;
+        if ((e as Error).name === 'AbortError' || abort.signal.aborted) return;
         setState((s) => ({ ...s, loading: false, error: e instanceof ApiError ? e.message : 'Could not load your documents.' }));
       });
     return () => abort.abort();
