@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../api/api-error';
 import { documentsApi } from '../../api/documents.api';
-import type { DocumentItem, DocumentQuery, Page } from '../../api/types';
+import type { DocumentItem, DocumentPage, DocumentQuery } from '../../api/types';
 
 const FIRST_POLL_MS = 1000;
 const MAX_POLL_MS = 15_000;
@@ -10,7 +10,7 @@ const BACKOFF = 1.6;
 const POLL_PATIENCE_MS = 5 * 60_000;
 
 interface ListState {
-  page: Page<DocumentItem> | null;
+  page: DocumentPage | null;
   error: string | null;
   loading: boolean;
 }
