@@ -36,12 +36,17 @@ describe('the web client types generated from the OpenAPI document', () => {
       '/api/auth/me',
       '/api/documents',
       '/api/documents/{id}/text',
-      '/api/topics/',
-      '/api/settings/',
+      '/api/topics',
+      '/api/settings',
       '/api/admin/users',
     ]) {
       assert.ok(paths.includes(p), `${p} in ${paths.join(', ')}`);
     }
+  });
+
+  it('when a collection is registered at its prefix, then its path has no trailing slash (SPEC names /api/topics)', () => {
+    const slashed = Object.keys(doc.paths ?? {}).filter((p) => p.endsWith('/'));
+    assert.deepEqual(slashed, []);
   });
 
   it('when a route schema has a title, then the document names it as a component and the route refers to it', () => {

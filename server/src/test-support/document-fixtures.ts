@@ -128,13 +128,6 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = 15_0
   }
 }
 
-/** Whether the S3 server of this run checks what a presigned URL signs (Swift does, s3rver does not). */
-export function s3EnforcesSignatures(): boolean {
-  const kind = process.env.TEST_S3_KIND ?? process.env.TEST_S3_FORCE;
-  if (process.env.TEST_S3_ENFORCES_SIGNATURES) return process.env.TEST_S3_ENFORCES_SIGNATURES === 'true';
-  return kind !== 's3rver' && existsSync('/usr/bin/swift-proxy-server');
-}
-
 const RECONCILE_CLI = fileURLToPath(new URL('../../dist/cli/reconcile-quotas.js', import.meta.url));
 
 /** Runs the built `reconcile-quotas` (after buildOnce) as its own process, as `npm run reconcile-quotas` does. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { describe } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +83,37 @@ export function databaseKinds(): DbKind[] {
 /** The suite once per database kind (see databaseKinds), as `describe('<name> (<kind>)')`. */
 export function forEachDatabase(name: string, suite: (db: DbKind) => void): void {
   for (const db of databaseKinds()) describe(`${name} (${db})`, () => suite(db));
+}
+
+/** Whether the S3 server of this run checks what a presigned URL signs (Swift does, s3rver does not). */
+export function s3EnforcesSignatures(): boolean {
+  const kind = process.env.TEST_S3_KIND ?? process.env.TEST_S3_FORCE;
+  if (process.env.TEST_S3_ENFORCES_SIGNATURES) return process.env.TEST_S3_ENFORCES_SIGNATURES === 'true';
+  return kind !== 's3rver' && existsSync('/usr/bin/swift-proxy-server');
+}
+
+type StorageSuite = (db: DbKind, storage: StorageKind) => void;
+
+/**
+ * The suite once per database kind and storage backend, as `describe('<name> (<db>, <storage> storage)')`.
+ * `needsSignatureChecks`: the suite proves what a presigned URL refuses, so on an S3 server
+ * that checks no signatures its S3 runs are skipped (not passed).
+ */
+export function forEachDatabaseAndStorage(name: string, suite: StorageSuite): void;
+export function forEachDatabaseAndStorage(name: string, opts: { needsSignatureChecks?: boolean }, suite: StorageSuite): void;
+export function forEachDatabaseAndStorage(
+  name: string,
+  ...args: [StorageSuite] | [{ needsSignatureChecks?: boolean }, StorageSuite]
+): void {
+  const [opts, suite] = args.length === 1 ? [{}, args[0]] : args;
+  for (const db of databaseKinds()) {
+    for (const storage of ['local', 's3'] as const) {
+      const unchecked = opts.needsSignatureChecks && storage === 's3' && !s3EnforcesSignatures();
+      describe(`${name} (${db}, ${storage} storage)`, { skip: unchecked && 'this S3 server does not check signatures' }, () =>
+        suite(db, storage),
+      );
+    }
+  }
 }
 
 export interface JsonResponse<T = any> {

@@ -6,11 +6,11 @@ import type {
   ClassifyAnswer,
   ConfirmResult,
   DocumentItem,
+  DocumentPage,
   DocumentPatch,
   DocumentQuery,
   DownloadLink,
   MultipartTicket,
-  Page,
   PartUrls,
   StoredPart,
   UploadOptions,
@@ -20,8 +20,7 @@ import type {
 const byId = (id: string) => ({ params: { id } });
 
 export const documentsApi = {
-  list: (query: DocumentQuery, signal?: AbortSignal) =>
-    call<Page<DocumentItem>>(e.listDocuments, { query: { ...query }, signal }),
+  list: (query: DocumentQuery, signal?: AbortSignal) => call<DocumentPage>(e.listDocuments, { query: { ...query }, signal }),
   get: (id: string) => call<DocumentItem>(e.getDocument, byId(id)),
   update: (id: string, body: DocumentPatch) => call<DocumentItem>(e.updateDocument, { ...byId(id), body }),
   remove: (id: string) => call<void>(e.deleteDocument, byId(id)),

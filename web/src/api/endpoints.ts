@@ -56,13 +56,13 @@ export const endpoints = {
   createShare: ep({ method: 'POST', path: '/api/documents/{id}/shares' }),
   revokeShare: ep({ method: 'DELETE', path: '/api/shares/{id}' }),
 
-  listTopics: ep({ method: 'GET', path: '/api/topics/' }),
-  createTopic: ep({ method: 'POST', path: '/api/topics/' }),
+  listTopics: ep({ method: 'GET', path: '/api/topics' }),
+  createTopic: ep({ method: 'POST', path: '/api/topics' }),
   updateTopic: ep({ method: 'PATCH', path: '/api/topics/{id}' }),
   deleteTopic: ep({ method: 'DELETE', path: '/api/topics/{id}' }),
 
-  getSettings: ep({ method: 'GET', path: '/api/settings/' }),
-  putSettings: ep({ method: 'PUT', path: '/api/settings/' }),
+  getSettings: ep({ method: 'GET', path: '/api/settings' }),
+  putSettings: ep({ method: 'PUT', path: '/api/settings' }),
   testSettings: ep({ method: 'POST', path: '/api/settings/test' }),
 
   adminUsers: ep({ method: 'GET', path: '/api/admin/users' }),

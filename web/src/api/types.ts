@@ -1,22 +1,20 @@
 import type { components, paths } from './generated/openapi';
 
 /**
- * The shapes the UI reads and writes: names for types GENERATED from the server's route
- * schemas (./generated/openapi.ts, by `npm run api:types`), never written here by hand: the
- * schemas' titles are the component names. A field the server renames or drops breaks the
- * web build.
+ * The shapes the UI reads and writes: the one module of short names for the types GENERATED
+ * from the server's route schemas (./generated/openapi.ts, by `npm run api:types`). Nothing
+ * here is written by hand: each line names a generated schema (the schemas' titles are the
+ * component names) or a part of one, so a field the server renames or drops breaks the web
+ * build. The rest of the web imports from here, never from ./generated.
  */
 
 type Json<R> = R extends { content: { 'application/json': infer B } } ? B : never;
 type Op<P extends keyof paths, M extends keyof paths[P]> = paths[P][M];
 /** The JSON answer of an operation with this status. */
-export type ResponseOf<P extends keyof paths, M extends keyof paths[P], S extends number = 200> =
+type ResponseOf<P extends keyof paths, M extends keyof paths[P], S extends number = 200> =
   Op<P, M> extends { responses: infer Rs } ? (S extends keyof Rs ? Json<Rs[S]> : never) : never;
-/** The JSON body an operation takes. */
-export type BodyOf<P extends keyof paths, M extends keyof paths[P]> =
-  Op<P, M> extends { requestBody?: infer B } ? Json<NonNullable<B>> : never;
 /** The query parameters an operation takes. */
-export type QueryOf<P extends keyof paths, M extends keyof paths[P]> =
+type QueryOf<P extends keyof paths, M extends keyof paths[P]> =
   Op<P, M> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
 
 type S = components['schemas'];
@@ -37,13 +35,10 @@ export type TotpSetup = S['TotpSetup'];
 export type SessionInfo = S['Session'];
 
 export type DocumentItem = S['Document'];
-export type DocumentStatus = DocumentItem['status'];
-export type DocumentTopic = S['DocumentTopic'];
 export type SnippetSegment = S['SnippetSegment'];
 export type DocumentQuery = QueryOf<'/api/documents', 'get'>;
 export type SortValue = NonNullable<DocumentQuery['sort']>;
 export type SortKey = Exclude<SortValue, `-${string}`>;
-export type TypeFamily = NonNullable<DocumentQuery['content_type']>;
 export type DocumentPatch = S['DocumentPatch'];
 export type BulkRequest = S['BulkRequest'];
 export type BulkAction = BulkRequest['action'];
@@ -52,12 +47,8 @@ export type ClassifyAnswer = S['ClassifyResult'];
 export type DocumentText = S['DocumentText'];
 export type PreviewLink = S['PreviewLink'];
 export type DownloadLink = S['DownloadLink'];
-export interface Page<T> {
-  items: T[];
-  total: number;
-}
+export type DocumentPage = S['DocumentPage'];
 
-export type UploadUrlRequest = S['UploadUrlRequest'];
 export type UploadTicket = S['UploadTicket'];
 export type MultipartTicket = S['MultipartTicket'];
 export type ConfirmResult = S['ConfirmResult'];
@@ -76,6 +67,7 @@ export type ClassifierSettingsUpdate = S['SettingsUpdate'];
 export type ConnectionTest = S['ConnectionTest'];
 
 export type AdminUser = S['AdminUser'];
+export type AdminUserPage = S['AdminUserPage'];
 export type AdminUserPatch = S['AdminUserPatch'];
 export type NewAdminUser = S['NewAdminUser'];
 

@@ -1,13 +1,12 @@
 import type { QuotaUse } from '../quotas/quota.repository.js';
-import type { Static } from 'typebox';
 import type { SessionRow, UserRow } from './auth.repository.js';
-import type { Me, Quota, Registered, Session } from './auth.schemas.js';
+import type { PresentedMe, PresentedQuota, PresentedSession, RegisteredAnswer } from './auth.schemas.js';
 
 /** Response shapes of the accounts API; a database row never goes out as is. */
 
-export const presentRegistered = (u: UserRow): Static<typeof Registered> => ({ id: u.id, email: u.email, role: u.role });
+export const presentRegistered = (u: UserRow): RegisteredAnswer => ({ id: u.id, email: u.email, role: u.role });
 
-export const presentMe = (u: UserRow): Static<typeof Me> => ({
+export const presentMe = (u: UserRow): PresentedMe => ({
   id: u.id,
   email: u.email,
   role: u.role,
@@ -16,13 +15,13 @@ export const presentMe = (u: UserRow): Static<typeof Me> => ({
   created_at: toIso(u.created_at),
 });
 
-export const presentQuota = (q: QuotaUse): Static<typeof Quota> => ({
+export const presentQuota = (q: QuotaUse): PresentedQuota => ({
   used_bytes: q.used_bytes,
   limit_bytes: q.limit_bytes,
   reserved_bytes: q.reserved_bytes,
 });
 
-export const presentSession = (s: SessionRow, currentId: string): Static<typeof Session> => ({
+export const presentSession = (s: SessionRow, currentId: string): PresentedSession => ({
   id: s.id,
   device: s.user_agent,
   ip_address: s.ip_address,

@@ -1,7 +1,11 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password.js';
 
-/** Request and response schemas of /api/auth; they validate, type the handlers and make the OpenAPI document. */
+/**
+ * The /api/auth contract (accounts, 2FA, sessions), written once: the routes validate and
+ * document with these, and the service and presenters take their types from them
+ * (`Static<typeof X>`).
+ */
 
 const Email = Type.String({
   minLength: 3,
@@ -24,7 +28,9 @@ const TotpCode = Type.String({
 const Role = Type.Union([Type.Literal('user'), Type.Literal('admin')]);
 
 export const RegisterBody = Type.Object({ email: Email, password: NewPassword });
+export type RegisterInput = Static<typeof RegisterBody>;
 export const LoginBody = Type.Object({ email: Type.String({ minLength: 1, maxLength: 320 }), password: GivenPassword });
+export type LoginInput = Static<typeof LoginBody>;
 export const SecondFactorBody = Type.Object({
   mfa_token: Type.String({ minLength: 1, maxLength: 2048, description: 'From the login answer' }),
   code: Type.Optional(TotpCode),
@@ -42,16 +48,19 @@ const CurrentPassword = Type.String({
 });
 export const SetupTotpBody = Type.Object({ password: Type.Optional(CurrentPassword) });
 export const EnableTotpBody = Type.Object({ password: Type.Optional(CurrentPassword), code: TotpCode });
-export const DisableTotpBody = Type.Object({
+/** The password and a second factor again (turning 2FA off, new backup codes): a stolen session alone cannot. */
+export const ReauthBody = Type.Object({
   password: GivenPassword,
   code: Type.String({ minLength: 6, maxLength: 64, description: 'A current TOTP code, or an unused backup code' }),
 });
+export type ReauthInput = Static<typeof ReauthBody>;
 export const ChangePasswordBody = Type.Object({ current_password: GivenPassword, new_password: NewPassword });
 
 export const Registered = Type.Object(
   { id: Type.String({ format: 'uuid' }), email: Type.String(), role: Role },
   { title: 'Registered' },
 );
+export type RegisteredAnswer = Static<typeof Registered>;
 export const Tokens = Type.Object(
   {
     access_token: Type.String(),
@@ -76,6 +85,7 @@ export const Me = Type.Object(
   },
   { title: 'Me' },
 );
+export type PresentedMe = Static<typeof Me>;
 export const Quota = Type.Object(
   {
     used_bytes: Type.Integer(),
@@ -84,6 +94,7 @@ export const Quota = Type.Object(
   },
   { title: 'Quota' },
 );
+export type PresentedQuota = Static<typeof Quota>;
 export const TotpSetup = Type.Object(
   {
     secret: Type.String({ description: 'Base32 TOTP secret, for manual entry' }),
@@ -92,6 +103,7 @@ export const TotpSetup = Type.Object(
   },
   { title: 'TotpSetup' },
 );
+export type TotpSetupAnswer = Static<typeof TotpSetup>;
 export const BackupCodes = Type.Object({
   backup_codes: Type.Array(Type.String(), { description: 'Shown once; each works once' }),
 });
@@ -106,8 +118,9 @@ export const Session = Type.Object(
   },
   { title: 'Session' },
 );
-export const ReauthBody = Type.Object({
-  password: GivenPassword,
-  code: Type.String({ minLength: 6, maxLength: 64, description: 'A current TOTP code, or an unused backup code' }),
-});
+export type PresentedSession = Static<typeof Session>;
+export const SessionList = Type.Array(Session);
+/** Not a uuid format: a malformed id answers 404 like an unknown one. */
+export const SessionIdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+export const RevokedSessions = Type.Object({ revoked: Type.Integer() });
 export const BackupCodesLeft = Type.Object({ remaining: Type.Integer() });

@@ -21,8 +21,7 @@ import {
   type TokenSigner,
 } from './tokens.js';
 import { newTotpSecret, renderQrSvg, totpUri, verifyTotp } from './totp.js';
-import type { Static } from 'typebox';
-import type { TotpSetup } from './auth.schemas.js';
+import type { LoginInput, ReauthInput, RegisterInput, TotpSetupAnswer } from './auth.schemas.js';
 
 /** Who is asking, as far as the network tells: used for throttling and in alert mails. */
 export interface ClientInfo {
@@ -147,7 +146,7 @@ export function createAuthService(deps: AuthServiceDeps) {
    */
   async function withReauthentication(
     userId: string,
-    input: { password: string; code: string },
+    input: ReauthInput,
     action: (tx: Queryable, user: UserRow) => Promise<void>,
   ): Promise<void> {
     const ticket = await throttle.attempt([{ key: bucketKey('reauth', 'account', userId), limit: limits.reauthPerAccount }]);
@@ -200,7 +199,7 @@ export function createAuthService(deps: AuthServiceDeps) {
 
   return {
     /** Creates an account; the very first one is the admin. Its quota row comes in the same transaction. */
-    async register(input: { email: string; password: string }, client: ClientInfo): Promise<UserRow> {
+    async register(input: RegisterInput, client: ClientInfo): Promise<UserRow> {
       const email = normalizeEmail(input.email);
       await throttle.attempt([{ key: bucketKey('register', 'address', clientNetwork(client.ip)), limit: limits.registerPerAddress }]);
       // Cheap refusal before the costly hash; the transaction below decides for real.
@@ -223,7 +222,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     },
 
     /** Password sign-in: tokens, or an MFA challenge when 2FA is on. */
-    async login(input: { email: string; password: string }, client: ClientInfo): Promise<LoginResult> {
+    async login(input: LoginInput, client: ClientInfo): Promise<LoginResult> {
       const email = normalizeEmail(input.email);
       const network = clientNetwork(client.ip);
       const ticket = await throttle.attempt([
@@ -348,10 +347,7 @@ export function createAuthService(deps: AuthServiceDeps) {
      * token stolen later in a session cannot put the account behind a second factor only
      * the thief holds.
      */
-    async setupTotp(
-      who: Pick<Authenticated, 'id' | 'authTime'>,
-      password: string | undefined,
-    ): Promise<Static<typeof TotpSetup>> {
+    async setupTotp(who: Pick<Authenticated, 'id' | 'authTime'>, password: string | undefined): Promise<TotpSetupAnswer> {
       const user = await reauthenticateOrRecent(who, password);
       if (user.totp_enabled) throw errors.totpAlreadyEnabled();
       const secret = newTotpSecret();
@@ -387,7 +383,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     },
 
     /** Turns 2FA off; needs the password and a current TOTP code (or an unused backup code). */
-    async disableTotp(userId: string, input: { password: string; code: string }, client: ClientInfo): Promise<void> {
+    async disableTotp(userId: string, input: ReauthInput, client: ClientInfo): Promise<void> {
       await withReauthentication(userId, input, async (tx, user) => {
         await repo.disableTotp(tx, user.id);
         await alert(tx, user.id, 'totp_disabled', client);
@@ -400,7 +396,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     },
 
     /** Ten new backup codes replacing every old one; needs the password and a code, like turning 2FA off. */
-    async regenerateBackupCodes(userId: string, input: { password: string; code: string }): Promise<string[]> {
+    async regenerateBackupCodes(userId: string, input: ReauthInput): Promise<string[]> {
       const codes = newBackupCodes();
       await withReauthentication(userId, input, async (tx, user) => {
         await repo.replaceBackupCodes(

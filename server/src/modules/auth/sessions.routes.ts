@@ -3,15 +3,12 @@ import { Type } from 'typebox';
 import type { Database } from '../../db/database.js';
 import { currentUser } from '../../http/auth-context.js';
 import { errors } from '../../http/errors.js';
+import { errorResponses as errorsOf, isUuid } from '../../http/schemas.js';
 import { listSessions, revokeUserFamilies, revokeUserSession } from './auth.repository.js';
 import { presentSession } from './auth.presenters.js';
-import { ErrorBody } from '../../http/schemas.js';
-import { BackupCodes, BackupCodesLeft, ReauthBody, Session } from './auth.schemas.js';
+import { BackupCodes, BackupCodesLeft, ReauthBody, RevokedSessions, SessionIdParams, SessionList } from './auth.schemas.js';
 import type { AuthService } from './auth.service.js';
 import { currentSessionId } from './authenticate.js';
-
-const errorsOf = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, ErrorBody]));
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** /api/auth/sessions and the backup codes: the signed-in devices and what is left to sign in with. */
 export const sessionRoutes: FastifyPluginAsyncTypebox<{ db: Database; service: AuthService }> = async (app, { db, service }) => {
@@ -26,7 +23,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ db: Database; service: A
         tags,
         security,
         summary: 'Signed-in devices (live sessions), most recently used first',
-        response: { 200: Type.Array(Session), ...errorsOf(401) },
+        response: { 200: SessionList, ...errorsOf(401) },
       },
     },
     async (request) => {
@@ -42,13 +39,13 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ db: Database; service: A
         tags,
         security,
         summary: 'Sign one device out (its refresh and access tokens stop working at once)',
-        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        params: SessionIdParams,
         response: { 204: Type.Null(), ...errorsOf(401, 404) },
       },
     },
     async (request, reply) => {
       const id = request.params.id;
-      if (!UUID.test(id) || !(await revokeUserSession(db, currentUser(request).id, id))) throw errors.notFound('session');
+      if (!isUuid(id) || !(await revokeUserSession(db, currentUser(request).id, id))) throw errors.notFound('session');
       return reply.status(204).send(null);
     },
   );
@@ -60,7 +57,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ db: Database; service: A
         tags,
         security,
         summary: 'Sign out everywhere else: every session but this one ends',
-        response: { 200: Type.Object({ revoked: Type.Integer() }), ...errorsOf(401) },
+        response: { 200: RevokedSessions, ...errorsOf(401) },
       },
     },
     async (request) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
+import { after, before, it } from 'node:test';
+import { forEachDatabase, startTestApp, type TestApp } from '../../test-support/test-app.js';
 import { DOCX_TYPE, FHT_TOPICS, vaultClient, type TestUser } from '../../test-support/classification-fixtures.js';
 import { makeDocx, makePdf } from '../../test-support/file-fixtures.js';
 
@@ -82,144 +82,142 @@ const NO_TEXT_FILES: [name: string, type: string, bytes: () => Buffer][] = [
   ],
 ];
 
-for (const dbKind of databaseKinds()) {
-  describe(`the local classifier through HTTP (${dbKind})`, () => {
-    let app: TestApp;
-    let c: ReturnType<typeof vaultClient>;
-    let u: TestUser;
-    const topicId: Record<string, string> = {};
+forEachDatabase('the local classifier through HTTP', (dbKind) => {
+  let app: TestApp;
+  let c: ReturnType<typeof vaultClient>;
+  let u: TestUser;
+  const topicId: Record<string, string> = {};
 
-    before(async () => {
-      app = await startTestApp({ db: dbKind });
-      c = vaultClient(app);
-      u = await c.user();
-      for (const [name, description] of FHT_TOPICS) topicId[name] = await c.topic(u.token, name, description);
-    });
-    after(() => app.close());
-
-    it('when a .txt, a .pdf and a .docx are uploaded to a user with only topic names and descriptions, then each is classified under the right topic', async () => {
-      const txt = await c.upload(u.token, 'acme-invoice.txt', 'text/plain', FINANCE_TXT);
-      const pdf = await c.upload(u.token, 'letter-0404.pdf', 'application/pdf', makePdf([HEALTH_PDF.flat()]));
-      const docx = await c.upload(u.token, 'booking.docx', DOCX_TYPE, makeDocx(TRAVEL_DOCX));
-      for (const [id, expected] of [
-        [txt, 'Finance'],
-        [pdf, 'Health'],
-        [docx, 'Travel'],
-      ] as const) {
-        const doc = await c.settled(u.token, id);
-        assert.equal(doc.status, 'classified', `${expected}: ${doc.error}`);
-        assert.deepEqual(c.topicNames(doc), [expected], JSON.stringify(doc.topics));
-        const t = doc.topics[0];
-        assert.equal(t.source, 'auto');
-        assert.ok(t.confidence > 0 && t.confidence <= 1, String(t.confidence));
-        assert.equal(doc.error, null);
-        assert.ok(doc.classified_at);
-      }
-    });
-
-    it('when two documents are moved by hand to a new topic "Taxes", then a third tax document is classified under "Taxes"', async () => {
-      topicId.Taxes = await c.topic(u.token, 'Taxes');
-      const examples = [
-        await c.upload(u.token, 'return-2023.txt', 'text/plain', TAX_1),
-        await c.upload(u.token, 'assessment-2022.txt', 'text/plain', TAX_2),
-      ];
-      for (const id of examples) {
-        await c.settled(u.token, id);
-        const r: { status: number; text: string; body: any } = await c.req('PATCH', `/api/documents/${id}`, {
-          token: u.token,
-          json: { topic_ids: [topicId.Taxes] },
-        });
-        assert.equal(r.status, 200, r.text);
-        assert.deepEqual(
-          r.body.topics.map((t: { name: string; source: string }) => [t.name, t.source]),
-          [['Taxes', 'manual']],
-          'manual replaces automatic',
-        );
-      }
-      const { rows } = await app.runtime.db.query<{ examples: number }>(
-        'SELECT examples FROM classifier_topic_stats WHERE topic_id = $1',
-        [topicId.Taxes],
-      );
-      assert.equal(rows[0]?.examples, 2, 'both examples learned');
-      const third = await c.settled(u.token, await c.upload(u.token, 'tax-letter-2024.txt', 'text/plain', TAX_3));
-      assert.equal(third.status, 'classified');
-      assert.equal(third.topics[0]?.name, 'Taxes', JSON.stringify(third.topics));
-    });
-
-    it('when a document is classified again, then the result is the same (idempotent) and manual topics are kept without automatic ones', async () => {
-      const id = await c.upload(u.token, 'acme-invoice-2.txt', 'text/plain', FINANCE_TXT);
-      const first = await c.settled(u.token, id);
-      const again = await c.req('POST', `/api/documents/${id}/classify`, { token: u.token });
-      assert.equal(again.status, 202);
-      const second = await c.settled(u.token, id, { after: first.classified_at });
-      assert.deepEqual(second.topics, first.topics);
-      assert.equal(second.status, 'classified');
-
-      await c.req('PATCH', `/api/documents/${id}`, { token: u.token, json: { topic_ids: [topicId.Health] } });
-      const manualAt = (await c.doc(u.token, id)).classified_at;
-      await c.req('POST', `/api/documents/${id}/classify`, { token: u.token });
-      const third = await c.settled(u.token, id, { after: manualAt });
-      assert.deepEqual(
-        third.topics.map((t: { name: string; source: string }) => [t.name, t.source]),
-        [['Health', 'manual']],
-      );
-    });
-
-    it('when a document matches none of the topics, then it is classified with no topic', async () => {
-      const id = await c.upload(
-        u.token,
-        'poem.txt',
-        'text/plain',
-        'The quiet owl sings beneath silver branches while the river hums an old tune.',
-      );
-      const doc = await c.settled(u.token, id);
-      assert.equal(doc.status, 'classified');
-      assert.deepEqual(doc.topics, []);
-    });
-
-    it('when an empty file, a zip, an exe and an mp4 with meaningless names are uploaded, then they are left unfiled (classified, no topic) while a real-length letter is filed', async () => {
-      // A new user: a vault of these files alone, with the three topics (bench/classifier-floor's "new vault").
-      const v = await c.user('nothing');
-      for (const [name, description] of FHT_TOPICS) await c.topic(v.token, name, description);
-      const ids = [];
-      for (const [name, type, bytes] of NO_TEXT_FILES) ids.push([name, await c.upload(v.token, name, type, bytes())] as const);
-      const letter = await c.upload(v.token, 'northfield-2024.txt', 'text/plain', STATEMENT_LETTER);
-      for (const [name, id] of ids) {
-        const doc = await c.settled(v.token, id);
-        assert.equal(doc.status, 'classified', `${name}: ${doc.error}`);
-        assert.deepEqual(doc.topics, [], `${name} is not guessed into a topic`);
-      }
-      const filed = await c.settled(v.token, letter);
-      assert.equal(filed.status, 'classified');
-      assert.deepEqual(c.topicNames(filed), ['Finance']);
-    });
-
-    it('when the provider is none or auto-classify is off, then uploads stay uploaded but searchable; POST /classify classifies when auto-classify is off', async () => {
-      const v = await c.user('none');
-      const fin = await c.topic(v.token, 'Finance', FHT_TOPICS[0]![1]);
-      await c.settings(v.token, { provider: 'none' });
-      const a = await c.upload(v.token, 'invoice.txt', 'text/plain', FINANCE_TXT);
-      await app.runtime.jobs.idle(['extract-and-classify']);
-      let doc = await c.doc(v.token, a);
-      assert.equal(doc.status, 'uploaded');
-      assert.deepEqual(doc.topics, []);
-      const found = await c.req('GET', '/api/documents?q=outstanding', { token: v.token });
-      assert.deepEqual(
-        found.body.items.map((d: { id: string }) => d.id),
-        [a],
-        'text extracted all the same',
-      );
-
-      await c.settings(v.token, { provider: 'local', auto_classify: false });
-      const b = await c.upload(v.token, 'invoice-2.txt', 'text/plain', FINANCE_TXT);
-      await app.runtime.jobs.idle(['extract-and-classify']);
-      assert.equal((await c.doc(v.token, b)).status, 'uploaded');
-      assert.equal((await c.req('POST', `/api/documents/${b}/classify`, { token: v.token })).status, 202);
-      doc = await c.settled(v.token, b);
-      assert.deepEqual(
-        doc.topics.map((t: { id: string }) => t.id),
-        [fin],
-      );
-    });
+  before(async () => {
+    app = await startTestApp({ db: dbKind });
+    c = vaultClient(app);
+    u = await c.user();
+    for (const [name, description] of FHT_TOPICS) topicId[name] = await c.topic(u.token, name, description);
   });
-}
+  after(() => app.close());
+
+  it('when a .txt, a .pdf and a .docx are uploaded to a user with only topic names and descriptions, then each is classified under the right topic', async () => {
+    const txt = await c.upload(u.token, 'acme-invoice.txt', 'text/plain', FINANCE_TXT);
+    const pdf = await c.upload(u.token, 'letter-0404.pdf', 'application/pdf', makePdf([HEALTH_PDF.flat()]));
+    const docx = await c.upload(u.token, 'booking.docx', DOCX_TYPE, makeDocx(TRAVEL_DOCX));
+    for (const [id, expected] of [
+      [txt, 'Finance'],
+      [pdf, 'Health'],
+      [docx, 'Travel'],
+    ] as const) {
+      const doc = await c.settled(u.token, id);
+      assert.equal(doc.status, 'classified', `${expected}: ${doc.error}`);
+      assert.deepEqual(c.topicNames(doc), [expected], JSON.stringify(doc.topics));
+      const t = doc.topics[0];
+      assert.equal(t.source, 'auto');
+      assert.ok(t.confidence > 0 && t.confidence <= 1, String(t.confidence));
+      assert.equal(doc.error, null);
+      assert.ok(doc.classified_at);
+    }
+  });
+
+  it('when two documents are moved by hand to a new topic "Taxes", then a third tax document is classified under "Taxes"', async () => {
+    topicId.Taxes = await c.topic(u.token, 'Taxes');
+    const examples = [
+      await c.upload(u.token, 'return-2023.txt', 'text/plain', TAX_1),
+      await c.upload(u.token, 'assessment-2022.txt', 'text/plain', TAX_2),
+    ];
+    for (const id of examples) {
+      await c.settled(u.token, id);
+      const r: { status: number; text: string; body: any } = await c.req('PATCH', `/api/documents/${id}`, {
+        token: u.token,
+        json: { topic_ids: [topicId.Taxes] },
+      });
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual(
+        r.body.topics.map((t: { name: string; source: string }) => [t.name, t.source]),
+        [['Taxes', 'manual']],
+        'manual replaces automatic',
+      );
+    }
+    const { rows } = await app.runtime.db.query<{ examples: number }>(
+      'SELECT examples FROM classifier_topic_stats WHERE topic_id = $1',
+      [topicId.Taxes],
+    );
+    assert.equal(rows[0]?.examples, 2, 'both examples learned');
+    const third = await c.settled(u.token, await c.upload(u.token, 'tax-letter-2024.txt', 'text/plain', TAX_3));
+    assert.equal(third.status, 'classified');
+    assert.equal(third.topics[0]?.name, 'Taxes', JSON.stringify(third.topics));
+  });
+
+  it('when a document is classified again, then the result is the same (idempotent) and manual topics are kept without automatic ones', async () => {
+    const id = await c.upload(u.token, 'acme-invoice-2.txt', 'text/plain', FINANCE_TXT);
+    const first = await c.settled(u.token, id);
+    const again = await c.req('POST', `/api/documents/${id}/classify`, { token: u.token });
+    assert.equal(again.status, 202);
+    const second = await c.settled(u.token, id, { after: first.classified_at });
+    assert.deepEqual(second.topics, first.topics);
+    assert.equal(second.status, 'classified');
+
+    await c.req('PATCH', `/api/documents/${id}`, { token: u.token, json: { topic_ids: [topicId.Health] } });
+    const manualAt = (await c.doc(u.token, id)).classified_at;
+    await c.req('POST', `/api/documents/${id}/classify`, { token: u.token });
+    const third = await c.settled(u.token, id, { after: manualAt });
+    assert.deepEqual(
+      third.topics.map((t: { name: string; source: string }) => [t.name, t.source]),
+      [['Health', 'manual']],
+    );
+  });
+
+  it('when a document matches none of the topics, then it is classified with no topic', async () => {
+    const id = await c.upload(
+      u.token,
+      'poem.txt',
+      'text/plain',
+      'The quiet owl sings beneath silver branches while the river hums an old tune.',
+    );
+    const doc = await c.settled(u.token, id);
+    assert.equal(doc.status, 'classified');
+    assert.deepEqual(doc.topics, []);
+  });
+
+  it('when an empty file, a zip, an exe and an mp4 with meaningless names are uploaded, then they are left unfiled (classified, no topic) while a real-length letter is filed', async () => {
+    // A new user: a vault of these files alone, with the three topics (bench/classifier-floor's "new vault").
+    const v = await c.user('nothing');
+    for (const [name, description] of FHT_TOPICS) await c.topic(v.token, name, description);
+    const ids = [];
+    for (const [name, type, bytes] of NO_TEXT_FILES) ids.push([name, await c.upload(v.token, name, type, bytes())] as const);
+    const letter = await c.upload(v.token, 'northfield-2024.txt', 'text/plain', STATEMENT_LETTER);
+    for (const [name, id] of ids) {
+      const doc = await c.settled(v.token, id);
+      assert.equal(doc.status, 'classified', `${name}: ${doc.error}`);
+      assert.deepEqual(doc.topics, [], `${name} is not guessed into a topic`);
+    }
+    const filed = await c.settled(v.token, letter);
+    assert.equal(filed.status, 'classified');
+    assert.deepEqual(c.topicNames(filed), ['Finance']);
+  });
+
+  it('when the provider is none or auto-classify is off, then uploads stay uploaded but searchable; POST /classify classifies when auto-classify is off', async () => {
+    const v = await c.user('none');
+    const fin = await c.topic(v.token, 'Finance', FHT_TOPICS[0]![1]);
+    await c.settings(v.token, { provider: 'none' });
+    const a = await c.upload(v.token, 'invoice.txt', 'text/plain', FINANCE_TXT);
+    await app.runtime.jobs.idle(['extract-and-classify']);
+    let doc = await c.doc(v.token, a);
+    assert.equal(doc.status, 'uploaded');
+    assert.deepEqual(doc.topics, []);
+    const found = await c.req('GET', '/api/documents?q=outstanding', { token: v.token });
+    assert.deepEqual(
+      found.body.items.map((d: { id: string }) => d.id),
+      [a],
+      'text extracted all the same',
+    );
+
+    await c.settings(v.token, { provider: 'local', auto_classify: false });
+    const b = await c.upload(v.token, 'invoice-2.txt', 'text/plain', FINANCE_TXT);
+    await app.runtime.jobs.idle(['extract-and-classify']);
+    assert.equal((await c.doc(v.token, b)).status, 'uploaded');
+    assert.equal((await c.req('POST', `/api/documents/${b}/classify`, { token: v.token })).status, 202);
+    doc = await c.settled(v.token, b);
+    assert.deepEqual(
+      doc.topics.map((t: { id: string }) => t.id),
+      [fin],
+    );
+  });
+});

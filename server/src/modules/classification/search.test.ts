@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { RANK_WINDOW } from '../documents/document-search.js';
-import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
+import { forEachDatabase, startTestApp, type TestApp } from '../../test-support/test-app.js';
 import { vaultClient, type TestUser } from '../../test-support/classification-fixtures.js';
 import { makePdf } from '../../test-support/file-fixtures.js';
 
@@ -21,218 +21,216 @@ function longText(length: number, word: string, at: number): string {
   return prose(at - 1) + ' ' + word + ' ' + prose(length - at - word.length - 1);
 }
 
-for (const dbKind of databaseKinds()) {
-  describe(`full-text search (${dbKind})`, () => {
-    let app: TestApp;
-    let c: ReturnType<typeof vaultClient>;
-    let alice: TestUser;
-    let bob: TestUser;
-    const d: Record<string, string> = {};
+forEachDatabase('full-text search', (dbKind) => {
+  let app: TestApp;
+  let c: ReturnType<typeof vaultClient>;
+  let alice: TestUser;
+  let bob: TestUser;
+  const d: Record<string, string> = {};
 
+  before(async () => {
+    app = await startTestApp({ db: dbKind });
+    c = vaultClient(app);
+    alice = await c.user('alice');
+    bob = await c.user('bob');
+    d.pdf = await c.upload(
+      alice.token,
+      'scan-0007.pdf',
+      'application/pdf',
+      makePdf([
+        ['Certificate of the xylophone competition, first prize.'],
+        ['Signed by the jury chair & the mayor, <b>rank</b> < 3.'],
+      ]),
+    );
+    d.strong = await c.upload(
+      alice.token,
+      'allotment-notes.txt',
+      'text/plain',
+      'Compost, compost and more compost: turning compost weekly keeps the compost heap warm. Compost tea.',
+    );
+    d.weak = await c.upload(
+      alice.token,
+      'recipes.txt',
+      'text/plain',
+      'Bread, soup, salads. The garden gives herbs; leftover peels go to the compost at the end of a long list of kitchen chores and recipes for every season of the year.',
+    );
+    d.bobs = await c.upload(bob.token, 'bob-compost.txt', 'text/plain', 'Bob also writes about compost and the xylophone.');
+    for (const [, id] of Object.entries(d))
+      await c.settled(id === d.bobs ? bob.token : alice.token, id, {
+        statuses: ['classified', 'uploaded', 'classification_failed'],
+      });
+    await app.runtime.jobs.idle(['extract-and-classify']);
+  });
+  after(() => app.close());
+
+  it('when a word is only inside a PDF, then search finds that document with a highlighted snippet', async () => {
+    const r = await c.req('GET', '/api/documents?q=xylophone', { token: alice.token });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(ids(r.body), [d.pdf]);
+    assert.equal(r.body.total, 1);
+    assert.match(shown(r.body.items[0].snippet), /\[xylophone\] competition/);
+    const plain = await c.req('GET', '/api/documents?q=jury', { token: alice.token });
+    assert.match(
+      shown(plain.body.items[0].snippet),
+      /\[jury\] chair & the mayor, <b>rank<\/b> < 3/,
+      'snippets are the text itself, not HTML',
+    );
+    assert.ok(
+      !('snippet' in (await c.req('GET', '/api/documents', { token: alice.token })).body.items[0]),
+      'no snippet without q',
+    );
+  });
+
+  it('when several documents match, then the better match comes first', async () => {
+    const r = await c.req('GET', '/api/documents?q=compost', { token: alice.token });
+    assert.deepEqual(ids(r.body), [d.strong, d.weak]);
+    const byName = await c.req('GET', '/api/documents?q=allotment', { token: alice.token });
+    assert.deepEqual(ids(byName.body), [d.strong], 'filename words are searched');
+    for (const q of ['allotment-notes', 'allotment-notes.txt', 'allotment_notes', 'scan-0007', 'scan 0007.pdf']) {
+      const asShown = await c.req('GET', `/api/documents?q=${encodeURIComponent(q)}`, { token: alice.token });
+      assert.equal(ids(asShown.body).length, 1, `a filename typed as shown finds it: ${q}`);
+    }
+    const stemmed = await c.req('GET', '/api/documents?q=certificates', { token: alice.token });
+    assert.deepEqual(ids(stemmed.body), [d.pdf]);
+    const phrase = await c.req('GET', `/api/documents?q=${encodeURIComponent('"compost heap" -recipes')}`, {
+      token: alice.token,
+    });
+    assert.deepEqual(ids(phrase.body), [d.strong]);
+  });
+
+  it('when another user searches, then they never see this user’s documents', async () => {
+    const r = await c.req('GET', '/api/documents?q=xylophone', { token: bob.token });
+    assert.deepEqual(ids(r.body), [d.bobs]);
+    const mine = await c.req('GET', '/api/documents?q=bob', { token: alice.token });
+    assert.deepEqual(ids(mine.body), []);
+  });
+
+  it('when the query is hostile or malformed, then 200 and no error', async () => {
+    for (const q of [
+      "'); DROP TABLE documents;--",
+      'a & | ! ( :* <->',
+      '"',
+      '!!!',
+      '(((',
+      ':*',
+      '\\',
+      "O'Reilly",
+      'x'.repeat(500),
+      '<script>alert(1)</script>',
+      '-',
+      'or',
+      '%00',
+    ]) {
+      const r = await c.req('GET', `/api/documents?q=${encodeURIComponent(q)}`, { token: alice.token });
+      assert.equal(r.status, 200, `${q}: ${r.status} ${r.text.slice(0, 200)}`);
+      assert.ok(Array.isArray(r.body.items));
+    }
+    const { rows } = await app.runtime.db.query<{ n: number }>('SELECT count(*)::int AS n FROM documents WHERE user_id = $1', [
+      alice.id,
+    ]);
+    assert.equal(rows[0]!.n, 3, 'the table is still there');
+  });
+
+  it('when search is combined with status and paging, then total counts every hit and pages keep the rank order', async () => {
+    const all = await c.req('GET', '/api/documents?q=compost&limit=1', { token: alice.token });
+    assert.equal(all.body.total, 2);
+    assert.deepEqual(ids(all.body), [d.strong]);
+    const second = await c.req('GET', '/api/documents?q=compost&limit=1&offset=1', { token: alice.token });
+    assert.deepEqual(ids(second.body), [d.weak]);
+    const none = await c.req('GET', '/api/documents?q=compost&status=pending', { token: alice.token });
+    assert.deepEqual(none.body, { items: [], total: 0 });
+  });
+
+  it('when a word is in more documents than one rank window, then total is exact, every hit is on one page and each window is ranked', async () => {
+    const carol = await c.user('carol');
+    const hits = RANK_WINDOW + 150;
+    // Document i is i minutes old; the strongest matches sit in the middle of each window.
+    const strongNew = 500;
+    const strongOld = RANK_WINDOW + 100;
+    await app.runtime.db.query(
+      `INSERT INTO documents (id, user_id, filename, content_type, size_bytes, storage_backend, object_key, status, extracted_text, created_at)
+       SELECT gen_random_uuid(), $1::uuid, 'page-' || i || '.txt', 'text/plain', 0, 'local', $1::text || '/search-window/' || i, 'classified',
+              CASE WHEN i IN ($3, $4) THEN 'ledger ledger ledger ledger: the ledger of ledgers'
+                   ELSE 'one ledger line among many other words about the month and its accounts' END,
+              now() - make_interval(mins => i)
+         FROM generate_series(1, $2::int) AS i`,
+      [carol.id, hits, strongNew, strongOld],
+    );
+    const seen: string[] = [];
+    const names: string[] = [];
+    for (let offset = 0; offset < hits + 200; offset += 200) {
+      const r = await c.req('GET', `/api/documents?q=ledger&limit=200&offset=${offset}`, { token: carol.token });
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.body.total, hits, 'the total counts every hit');
+      seen.push(...ids(r.body));
+      names.push(...r.body.items.map((x: { filename: string }) => x.filename));
+    }
+    assert.equal(seen.length, hits, 'every hit is listed');
+    assert.equal(new Set(seen).size, hits, 'no hit is listed twice');
+    assert.equal(names[0], `page-${strongNew}.txt`, 'the best match of the newest window comes first');
+    assert.equal(names[RANK_WINDOW], `page-${strongOld}.txt`, 'the best match of the next window leads it');
+    assert.equal(names[1], 'page-1.txt', 'equal matches: newest first');
+  });
+
+  describe('long texts, partial words, other languages, inexact filenames', () => {
+    let dana: TestUser;
+    const e = {} as Record<'long' | 'invoice' | 'german' | 'named' | 'quoted', string>;
     before(async () => {
-      app = await startTestApp({ db: dbKind });
-      c = vaultClient(app);
-      alice = await c.user('alice');
-      bob = await c.user('bob');
-      d.pdf = await c.upload(
-        alice.token,
-        'scan-0007.pdf',
-        'application/pdf',
-        makePdf([
-          ['Certificate of the xylophone competition, first prize.'],
-          ['Signed by the jury chair & the mayor, <b>rank</b> < 3.'],
-        ]),
-      );
-      d.strong = await c.upload(
-        alice.token,
-        'allotment-notes.txt',
-        'text/plain',
-        'Compost, compost and more compost: turning compost weekly keeps the compost heap warm. Compost tea.',
-      );
-      d.weak = await c.upload(
-        alice.token,
-        'recipes.txt',
-        'text/plain',
-        'Bread, soup, salads. The garden gives herbs; leftover peels go to the compost at the end of a long list of kitchen chores and recipes for every season of the year.',
-      );
-      d.bobs = await c.upload(bob.token, 'bob-compost.txt', 'text/plain', 'Bob also writes about compost and the xylophone.');
-      for (const [, id] of Object.entries(d))
-        await c.settled(id === d.bobs ? bob.token : alice.token, id, {
-          statuses: ['classified', 'uploaded', 'classification_failed'],
-        });
+      dana = await c.user('dana');
+      e.long = await c.upload(dana.token, 'long-report.txt', 'text/plain', longText(500_000, 'zanzibarite', 400_000));
+      e.invoice = await c.upload(dana.token, 'march.txt', 'text/plain', 'Please find the invoice for March attached.');
+      e.german = await c.upload(dana.token, 'post.txt', 'text/plain', 'Die Rechnungen für März liegen bei.');
+      e.named = await c.upload(dana.token, 'invoice_2026-01.pdf', 'application/pdf', makePdf([['Amount due: 120 EUR.']]));
+      e.quoted = await c.upload(dana.token, 'quotes.txt', 'text/plain', `A note: don't "quoted" & <b> stays as typed.`);
+      for (const id of Object.values(e))
+        await c.settled(dana.token, id, { statuses: ['classified', 'uploaded', 'classification_failed'] });
       await app.runtime.jobs.idle(['extract-and-classify']);
     });
-    after(() => app.close());
 
-    it('when a word is only inside a PDF, then search finds that document with a highlighted snippet', async () => {
-      const r = await c.req('GET', '/api/documents?q=xylophone', { token: alice.token });
+    it('when the only match is at character 400,000 of a 500 KB text, then the document is found and its snippet shows the match', async () => {
+      const r = await c.req('GET', '/api/documents?q=zanzibarite', { token: dana.token });
       assert.equal(r.status, 200, r.text);
-      assert.deepEqual(ids(r.body), [d.pdf]);
+      assert.deepEqual(ids(r.body), [e.long]);
       assert.equal(r.body.total, 1);
-      assert.match(shown(r.body.items[0].snippet), /\[xylophone\] competition/);
-      const plain = await c.req('GET', '/api/documents?q=jury', { token: alice.token });
-      assert.match(
-        shown(plain.body.items[0].snippet),
-        /\[jury\] chair & the mayor, <b>rank<\/b> < 3/,
-        'snippets are the text itself, not HTML',
-      );
-      assert.ok(
-        !('snippet' in (await c.req('GET', '/api/documents', { token: alice.token })).body.items[0]),
-        'no snippet without q',
-      );
+      const snippet = shown(r.body.items[0].snippet);
+      assert.match(snippet, /\[zanzibarite\]/, snippet);
+      assert.ok(snippet.length < 400, `a snippet is a passage, not the text: ${snippet.length} characters`);
     });
 
-    it('when several documents match, then the better match comes first', async () => {
-      const r = await c.req('GET', '/api/documents?q=compost', { token: alice.token });
-      assert.deepEqual(ids(r.body), [d.strong, d.weak]);
-      const byName = await c.req('GET', '/api/documents?q=allotment', { token: alice.token });
-      assert.deepEqual(ids(byName.body), [d.strong], 'filename words are searched');
-      for (const q of ['allotment-notes', 'allotment-notes.txt', 'allotment_notes', 'scan-0007', 'scan 0007.pdf']) {
-        const asShown = await c.req('GET', `/api/documents?q=${encodeURIComponent(q)}`, { token: alice.token });
-        assert.equal(ids(asShown.body).length, 1, `a filename typed as shown finds it: ${q}`);
+    it('when the last word is typed partly, then it matches as a prefix', async () => {
+      const r = await c.req('GET', '/api/documents?q=invoi', { token: dana.token });
+      assert.ok(ids(r.body).includes(e.invoice), r.text);
+      assert.match(shown(r.body.items.find((x: { id: string }) => x.id === e.invoice).snippet), /\[invoice\] for March/);
+      const two = await c.req('GET', '/api/documents?q=march%20invoi', { token: dana.token });
+      assert.deepEqual(ids(two.body), [e.invoice], 'earlier words are whole words, the last a prefix');
+    });
+
+    it('when a word of another language is typed, then the document holding it is found as typed', async () => {
+      const r = await c.req('GET', '/api/documents?q=Rechnungen', { token: dana.token });
+      assert.deepEqual(ids(r.body), [e.german]);
+      assert.match(shown(r.body.items[0].snippet), /\[Rechnungen\] für März/);
+      const die = await c.req('GET', '/api/documents?q=die%20Rechnungen', { token: dana.token });
+      assert.deepEqual(ids(die.body), [e.german]);
+    });
+
+    it('when part of a filename is typed, then the file is found by its name', async () => {
+      for (const q of ['nvoice_2026', 'invoice_2026-01.pdf', 'invoce_2026']) {
+        const r = await c.req('GET', `/api/documents?q=${encodeURIComponent(q)}`, { token: dana.token });
+        assert.deepEqual(ids(r.body), [e.named], q);
       }
-      const stemmed = await c.req('GET', '/api/documents?q=certificates', { token: alice.token });
-      assert.deepEqual(ids(stemmed.body), [d.pdf]);
-      const phrase = await c.req('GET', `/api/documents?q=${encodeURIComponent('"compost heap" -recipes')}`, {
-        token: alice.token,
-      });
-      assert.deepEqual(ids(phrase.body), [d.strong]);
+      const other = await c.req('GET', '/api/documents?q=nvoice_2026', { token: alice.token });
+      assert.deepEqual(ids(other.body), [], 'another user’s filenames stay theirs');
     });
 
-    it('when another user searches, then they never see this user’s documents', async () => {
-      const r = await c.req('GET', '/api/documents?q=xylophone', { token: bob.token });
-      assert.deepEqual(ids(r.body), [d.bobs]);
-      const mine = await c.req('GET', '/api/documents?q=bob', { token: alice.token });
-      assert.deepEqual(ids(mine.body), []);
-    });
-
-    it('when the query is hostile or malformed, then 200 and no error', async () => {
-      for (const q of [
-        "'); DROP TABLE documents;--",
-        'a & | ! ( :* <->',
-        '"',
-        '!!!',
-        '(((',
-        ':*',
-        '\\',
-        "O'Reilly",
-        'x'.repeat(500),
-        '<script>alert(1)</script>',
-        '-',
-        'or',
-        '%00',
-      ]) {
-        const r = await c.req('GET', `/api/documents?q=${encodeURIComponent(q)}`, { token: alice.token });
-        assert.equal(r.status, 200, `${q}: ${r.status} ${r.text.slice(0, 200)}`);
-        assert.ok(Array.isArray(r.body.items));
-      }
-      const { rows } = await app.runtime.db.query<{ n: number }>('SELECT count(*)::int AS n FROM documents WHERE user_id = $1', [
-        alice.id,
-      ]);
-      assert.equal(rows[0]!.n, 3, 'the table is still there');
-    });
-
-    it('when search is combined with status and paging, then total counts every hit and pages keep the rank order', async () => {
-      const all = await c.req('GET', '/api/documents?q=compost&limit=1', { token: alice.token });
-      assert.equal(all.body.total, 2);
-      assert.deepEqual(ids(all.body), [d.strong]);
-      const second = await c.req('GET', '/api/documents?q=compost&limit=1&offset=1', { token: alice.token });
-      assert.deepEqual(ids(second.body), [d.weak]);
-      const none = await c.req('GET', '/api/documents?q=compost&status=pending', { token: alice.token });
-      assert.deepEqual(none.body, { items: [], total: 0 });
-    });
-
-    it('when a word is in more documents than one rank window, then total is exact, every hit is on one page and each window is ranked', async () => {
-      const carol = await c.user('carol');
-      const hits = RANK_WINDOW + 150;
-      // Document i is i minutes old; the strongest matches sit in the middle of each window.
-      const strongNew = 500;
-      const strongOld = RANK_WINDOW + 100;
-      await app.runtime.db.query(
-        `INSERT INTO documents (id, user_id, filename, content_type, size_bytes, storage_backend, object_key, status, extracted_text, created_at)
-         SELECT gen_random_uuid(), $1::uuid, 'page-' || i || '.txt', 'text/plain', 0, 'local', $1::text || '/search-window/' || i, 'classified',
-                CASE WHEN i IN ($3, $4) THEN 'ledger ledger ledger ledger: the ledger of ledgers'
-                     ELSE 'one ledger line among many other words about the month and its accounts' END,
-                now() - make_interval(mins => i)
-           FROM generate_series(1, $2::int) AS i`,
-        [carol.id, hits, strongNew, strongOld],
+    it('when the text holds quotes, ampersands and tags, then the snippet shows exactly those characters', async () => {
+      const r = await c.req('GET', '/api/documents?q=quoted', { token: dana.token });
+      assert.deepEqual(ids(r.body), [e.quoted]);
+      const snippet = r.body.items[0].snippet;
+      assert.equal(shown(snippet), `A note: don't "[quoted]" & <b> stays as typed.`);
+      assert.deepEqual(
+        snippet.filter((x: { match: boolean }) => x.match),
+        [{ text: 'quoted', match: true }],
       );
-      const seen: string[] = [];
-      const names: string[] = [];
-      for (let offset = 0; offset < hits + 200; offset += 200) {
-        const r = await c.req('GET', `/api/documents?q=ledger&limit=200&offset=${offset}`, { token: carol.token });
-        assert.equal(r.status, 200, r.text);
-        assert.equal(r.body.total, hits, 'the total counts every hit');
-        seen.push(...ids(r.body));
-        names.push(...r.body.items.map((x: { filename: string }) => x.filename));
-      }
-      assert.equal(seen.length, hits, 'every hit is listed');
-      assert.equal(new Set(seen).size, hits, 'no hit is listed twice');
-      assert.equal(names[0], `page-${strongNew}.txt`, 'the best match of the newest window comes first');
-      assert.equal(names[RANK_WINDOW], `page-${strongOld}.txt`, 'the best match of the next window leads it');
-      assert.equal(names[1], 'page-1.txt', 'equal matches: newest first');
-    });
-
-    describe('long texts, partial words, other languages, inexact filenames', () => {
-      let dana: TestUser;
-      const e = {} as Record<'long' | 'invoice' | 'german' | 'named' | 'quoted', string>;
-      before(async () => {
-        dana = await c.user('dana');
-        e.long = await c.upload(dana.token, 'long-report.txt', 'text/plain', longText(500_000, 'zanzibarite', 400_000));
-        e.invoice = await c.upload(dana.token, 'march.txt', 'text/plain', 'Please find the invoice for March attached.');
-        e.german = await c.upload(dana.token, 'post.txt', 'text/plain', 'Die Rechnungen für März liegen bei.');
-        e.named = await c.upload(dana.token, 'invoice_2026-01.pdf', 'application/pdf', makePdf([['Amount due: 120 EUR.']]));
-        e.quoted = await c.upload(dana.token, 'quotes.txt', 'text/plain', `A note: don't "quoted" & <b> stays as typed.`);
-        for (const id of Object.values(e))
-          await c.settled(dana.token, id, { statuses: ['classified', 'uploaded', 'classification_failed'] });
-        await app.runtime.jobs.idle(['extract-and-classify']);
-      });
-
-      it('when the only match is at character 400,000 of a 500 KB text, then the document is found and its snippet shows the match', async () => {
-        const r = await c.req('GET', '/api/documents?q=zanzibarite', { token: dana.token });
-        assert.equal(r.status, 200, r.text);
-        assert.deepEqual(ids(r.body), [e.long]);
-        assert.equal(r.body.total, 1);
-        const snippet = shown(r.body.items[0].snippet);
-        assert.match(snippet, /\[zanzibarite\]/, snippet);
-        assert.ok(snippet.length < 400, `a snippet is a passage, not the text: ${snippet.length} characters`);
-      });
-
-      it('when the last word is typed partly, then it matches as a prefix', async () => {
-        const r = await c.req('GET', '/api/documents?q=invoi', { token: dana.token });
-        assert.ok(ids(r.body).includes(e.invoice), r.text);
-        assert.match(shown(r.body.items.find((x: { id: string }) => x.id === e.invoice).snippet), /\[invoice\] for March/);
-        const two = await c.req('GET', '/api/documents?q=march%20invoi', { token: dana.token });
-        assert.deepEqual(ids(two.body), [e.invoice], 'earlier words are whole words, the last a prefix');
-      });
-
-      it('when a word of another language is typed, then the document holding it is found as typed', async () => {
-        const r = await c.req('GET', '/api/documents?q=Rechnungen', { token: dana.token });
-        assert.deepEqual(ids(r.body), [e.german]);
-        assert.match(shown(r.body.items[0].snippet), /\[Rechnungen\] für März/);
-        const die = await c.req('GET', '/api/documents?q=die%20Rechnungen', { token: dana.token });
-        assert.deepEqual(ids(die.body), [e.german]);
-      });
-
-      it('when part of a filename is typed, then the file is found by its name', async () => {
-        for (const q of ['nvoice_2026', 'invoice_2026-01.pdf', 'invoce_2026']) {
-          const r = await c.req('GET', `/api/documents?q=${encodeURIComponent(q)}`, { token: dana.token });
-          assert.deepEqual(ids(r.body), [e.named], q);
-        }
-        const other = await c.req('GET', '/api/documents?q=nvoice_2026', { token: alice.token });
-        assert.deepEqual(ids(other.body), [], 'another user’s filenames stay theirs');
-      });
-
-      it('when the text holds quotes, ampersands and tags, then the snippet shows exactly those characters', async () => {
-        const r = await c.req('GET', '/api/documents?q=quoted', { token: dana.token });
-        assert.deepEqual(ids(r.body), [e.quoted]);
-        const snippet = r.body.items[0].snippet;
-        assert.equal(shown(snippet), `A note: don't "[quoted]" & <b> stays as typed.`);
-        assert.deepEqual(
-          snippet.filter((x: { match: boolean }) => x.match),
-          [{ text: 'quoted', match: true }],
-        );
-      });
     });
   });
-}
+});

@@ -8,7 +8,7 @@ import type { Queryable } from '../../db/database.js';
 import { createPostgresDatabase } from '../../db/postgres-database.js';
 import { createTestDatabaseUrl, dropTestDatabase } from '../../test-support/postgres-server.js';
 import { buildOnce, spawnServer, waitHealthy, type ServerProcess } from '../../test-support/spawn-server.js';
-import { databaseKinds, startTestApp, type JsonResponse, type TestApp } from '../../test-support/test-app.js';
+import { forEachDatabase, type JsonResponse, startTestApp, type TestApp } from '../../test-support/test-app.js';
 import { docsClient, documentRow, usedBytes } from '../../test-support/document-fixtures.js';
 
 /**
@@ -72,74 +72,72 @@ async function raceTwentyAtTheLimit(opts: { db: Queryable; clients: ReturnType<t
   assert.ok(await invariantHolds(opts.db, u.id));
 }
 
-for (const dbKind of databaseKinds()) {
-  describe(`quota under concurrency (${dbKind})`, () => {
-    let app: TestApp;
-    let c: ReturnType<typeof docsClient>;
+forEachDatabase('quota under concurrency', (dbKind) => {
+  let app: TestApp;
+  let c: ReturnType<typeof docsClient>;
 
-    before(async () => {
-      app = await startTestApp({ db: dbKind });
-      c = docsClient({ baseUrl: app.baseUrl, db: app.runtime.db, blobs: app.runtime.blobs });
-    });
-    after(() => app.close());
-
-    it('when twenty 300-byte upload-url requests race at a 1000-byte limit, then exactly 3 reserve (17 × 413), and the three confirm to used_bytes 900', async () => {
-      await raceTwentyAtTheLimit({ db: app.runtime.db, clients: [c] });
-    });
-
-    it('when the limit was lowered below a reservation before confirm, then 413, the row, object and reservation are gone, nothing charged', async () => {
-      const u = await c.user({ limitBytes: 1000 });
-      const { id } = await c.upload(u.token, { bytes: Buffer.alloc(600, 0x61), sizeBytes: 600, confirm: false });
-      const key = (await documentRow(app.runtime.db, id))!.object_key;
-      await app.runtime.db.query('UPDATE quotas SET limit_bytes = 500 WHERE user_id = $1', [u.id]);
-      const r = await c.confirm(u.token, id);
-      assert.equal(r.status, 413, r.text);
-      assert.deepEqual(r.body.detail, { used_bytes: 0, reserved_bytes: 0, limit_bytes: 500, rejected_bytes: 600 });
-      assert.equal(await documentRow(app.runtime.db, id), null);
-      assert.equal(await app.runtime.blobs.stat({ key }), null);
-      assert.ok(await invariantHolds(app.runtime.db, u.id));
-      const { rows } = await app.runtime.db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'extract-and-classify' AND data->>'documentId' = $1`,
-        [id],
-      );
-      assert.equal(rows[0]!.n, 0, 'nothing queued');
-    });
-
-    it('when one document is confirmed 20 times at once, then it is charged once and every answer is the same', async () => {
-      const u = await c.user();
-      const { id } = await c.upload(u.token, { bytes: Buffer.alloc(777, 0x62), confirm: false });
-      const results = await Promise.all(Array.from({ length: 20 }, () => c.confirm(u.token, id)));
-      for (const r of results) {
-        assert.equal(r.status, 200, r.text);
-        assert.deepEqual(r.body, { id, size_bytes: 777, used_bytes: 777, status: 'uploaded' });
-      }
-      assert.equal(await usedBytes(app.runtime.db, u.id), 777);
-      const { rows } = await app.runtime.db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'extract-and-classify' AND data->>'documentId' = $1`,
-        [id],
-      );
-      assert.equal(rows[0]!.n, 1, 'classification queued once');
-    });
-
-    it('when confirms and deletes of the same documents race, then the quota still equals what remains', async () => {
-      const u = await c.user();
-      const ids: string[] = [];
-      for (let i = 0; i < 12; i++) ids.push((await c.upload(u.token, { bytes: Buffer.alloc(100 + i, 0x63), confirm: false })).id);
-      await Promise.all(
-        ids.flatMap((id, i) => [
-          c.confirm(u.token, id),
-          i % 2 === 0 ? c.req('DELETE', `/api/documents/${id}`, { token: u.token }) : c.confirm(u.token, id),
-        ]),
-      );
-      assert.ok(await invariantHolds(app.runtime.db, u.id));
-      const left = await app.runtime.db.query<{ n: number }>('SELECT count(*)::int AS n FROM documents WHERE user_id = $1', [
-        u.id,
-      ]);
-      assert.equal(left.rows[0]!.n, 6, 'every deleted document is gone, confirmed first or not');
-      assert.equal((await c.quota(u.token)).reserved_bytes, 0, 'no reservation outlives its upload');
-    });
+  before(async () => {
+    app = await startTestApp({ db: dbKind });
+    c = docsClient({ baseUrl: app.baseUrl, db: app.runtime.db, blobs: app.runtime.blobs });
   });
-}
+  after(() => app.close());
+
+  it('when twenty 300-byte upload-url requests race at a 1000-byte limit, then exactly 3 reserve (17 × 413), and the three confirm to used_bytes 900', async () => {
+    await raceTwentyAtTheLimit({ db: app.runtime.db, clients: [c] });
+  });
+
+  it('when the limit was lowered below a reservation before confirm, then 413, the row, object and reservation are gone, nothing charged', async () => {
+    const u = await c.user({ limitBytes: 1000 });
+    const { id } = await c.upload(u.token, { bytes: Buffer.alloc(600, 0x61), sizeBytes: 600, confirm: false });
+    const key = (await documentRow(app.runtime.db, id))!.object_key;
+    await app.runtime.db.query('UPDATE quotas SET limit_bytes = 500 WHERE user_id = $1', [u.id]);
+    const r = await c.confirm(u.token, id);
+    assert.equal(r.status, 413, r.text);
+    assert.deepEqual(r.body.detail, { used_bytes: 0, reserved_bytes: 0, limit_bytes: 500, rejected_bytes: 600 });
+    assert.equal(await documentRow(app.runtime.db, id), null);
+    assert.equal(await app.runtime.blobs.stat({ key }), null);
+    assert.ok(await invariantHolds(app.runtime.db, u.id));
+    const { rows } = await app.runtime.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'extract-and-classify' AND data->>'documentId' = $1`,
+      [id],
+    );
+    assert.equal(rows[0]!.n, 0, 'nothing queued');
+  });
+
+  it('when one document is confirmed 20 times at once, then it is charged once and every answer is the same', async () => {
+    const u = await c.user();
+    const { id } = await c.upload(u.token, { bytes: Buffer.alloc(777, 0x62), confirm: false });
+    const results = await Promise.all(Array.from({ length: 20 }, () => c.confirm(u.token, id)));
+    for (const r of results) {
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual(r.body, { id, size_bytes: 777, used_bytes: 777, status: 'uploaded' });
+    }
+    assert.equal(await usedBytes(app.runtime.db, u.id), 777);
+    const { rows } = await app.runtime.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'extract-and-classify' AND data->>'documentId' = $1`,
+      [id],
+    );
+    assert.equal(rows[0]!.n, 1, 'classification queued once');
+  });
+
+  it('when confirms and deletes of the same documents race, then the quota still equals what remains', async () => {
+    const u = await c.user();
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push((await c.upload(u.token, { bytes: Buffer.alloc(100 + i, 0x63), confirm: false })).id);
+    await Promise.all(
+      ids.flatMap((id, i) => [
+        c.confirm(u.token, id),
+        i % 2 === 0 ? c.req('DELETE', `/api/documents/${id}`, { token: u.token }) : c.confirm(u.token, id),
+      ]),
+    );
+    assert.ok(await invariantHolds(app.runtime.db, u.id));
+    const left = await app.runtime.db.query<{ n: number }>('SELECT count(*)::int AS n FROM documents WHERE user_id = $1', [
+      u.id,
+    ]);
+    assert.equal(left.rows[0]!.n, 6, 'every deleted document is gone, confirmed first or not');
+    assert.equal((await c.quota(u.token)).reserved_bytes, 0, 'no reservation outlives its upload');
+  });
+});
 
 describe('reservation race across two API processes on one PostgreSQL', () => {
   let servers: ServerProcess[] = [];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createDatabase } from '../../db/create-database.js';
 import { migrate, readMigrations } from '../../db/migrate.js';
-import { databaseKinds } from '../../test-support/test-app.js';
+import { forEachDatabase } from '../../test-support/test-app.js';
 import { createTestDatabaseUrl, dropTestDatabase } from '../../test-support/postgres-server.js';
 import { searchDocuments } from './document-search.js';
 import { cutPassages, PASSAGE_CHARS } from './search-passages.js';
@@ -34,48 +34,46 @@ describe('cutting a text into search passages', () => {
   });
 });
 
-for (const kind of databaseKinds()) {
-  describe(`migration 0010 on a vault with documents (${kind})`, () => {
-    it('when a database with stored texts is upgraded, then their passages exist and search finds and quotes a late word', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'dv-search-migration-'));
-      const url = kind === 'postgres' ? await createTestDatabaseUrl() : undefined;
-      const db = await createDatabase({ databaseUrl: url, dataDir: dir });
-      try {
-        const all = readMigrations();
-        await migrate(
-          db,
-          all.filter((m) => m.version < 10),
-        );
-        const { rows } = await db.query<{ id: string }>(
-          `INSERT INTO users (email, password_hash) VALUES ('old@example.com', 'x') RETURNING id`,
-        );
-        const userId = rows[0]!.id;
-        const text = `${'ordinary words of an older letter. '.repeat(3000)}the quarterly zanzibarite report ${'closing words. '.repeat(200)}`;
-        await db.query(
-          `INSERT INTO documents (id, user_id, filename, content_type, size_bytes, storage_backend, object_key, status, extracted_text)
-           VALUES (gen_random_uuid(), $1, 'old-letter.txt', 'text/plain', 1, 'local', 'k/1', 'classified', $2),
-                  (gen_random_uuid(), $1, 'no-text.pdf', 'application/pdf', 1, 'local', 'k/2', 'classification_failed', NULL)`,
-          [userId, text],
-        );
-        assert.deepEqual(
-          await migrate(db, all),
-          all.filter((m) => m.version >= 10).map((m) => m.version),
-        );
-        const passages = await db.query<{ body: string }>('SELECT body FROM document_passages ORDER BY seq');
-        assert.ok(passages.rows.length >= text.length / 2100, `${passages.rows.length} passages`);
-        assert.ok(passages.rows.every((p) => p.body.length <= 4000));
-        assert.equal(squash(passages.rows.map((p) => p.body).join('')), squash(text), 'the passages hold the whole text');
-        const scope = { params: [userId], filters: [] };
-        const found = await searchDocuments(db, scope, 'zanzibarite', { limit: 50, offset: 0, columns: ['id', 'filename'] });
-        assert.equal(found.total, 1);
-        assert.match(found.hits[0]!.snippet, /quarterly \u0001zanzibarite\u0002 report/);
-        const byName = await searchDocuments(db, scope, 'no-text', { limit: 50, offset: 0, columns: ['id', 'filename'] });
-        assert.equal(byName.total, 1, 'a document without text is found by its name');
-      } finally {
-        await db.close();
-        rmSync(dir, { recursive: true, force: true });
-        if (url) await dropTestDatabase(url);
-      }
-    });
+forEachDatabase('migration 0010 on a vault with documents', (kind) => {
+  it('when a database with stored texts is upgraded, then their passages exist and search finds and quotes a late word', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dv-search-migration-'));
+    const url = kind === 'postgres' ? await createTestDatabaseUrl() : undefined;
+    const db = await createDatabase({ databaseUrl: url, dataDir: dir });
+    try {
+      const all = readMigrations();
+      await migrate(
+        db,
+        all.filter((m) => m.version < 10),
+      );
+      const { rows } = await db.query<{ id: string }>(
+        `INSERT INTO users (email, password_hash) VALUES ('old@example.com', 'x') RETURNING id`,
+      );
+      const userId = rows[0]!.id;
+      const text = `${'ordinary words of an older letter. '.repeat(3000)}the quarterly zanzibarite report ${'closing words. '.repeat(200)}`;
+      await db.query(
+        `INSERT INTO documents (id, user_id, filename, content_type, size_bytes, storage_backend, object_key, status, extracted_text)
+         VALUES (gen_random_uuid(), $1, 'old-letter.txt', 'text/plain', 1, 'local', 'k/1', 'classified', $2),
+                (gen_random_uuid(), $1, 'no-text.pdf', 'application/pdf', 1, 'local', 'k/2', 'classification_failed', NULL)`,
+        [userId, text],
+      );
+      assert.deepEqual(
+        await migrate(db, all),
+        all.filter((m) => m.version >= 10).map((m) => m.version),
+      );
+      const passages = await db.query<{ body: string }>('SELECT body FROM document_passages ORDER BY seq');
+      assert.ok(passages.rows.length >= text.length / 2100, `${passages.rows.length} passages`);
+      assert.ok(passages.rows.every((p) => p.body.length <= 4000));
+      assert.equal(squash(passages.rows.map((p) => p.body).join('')), squash(text), 'the passages hold the whole text');
+      const scope = { params: [userId], filters: [] };
+      const found = await searchDocuments(db, scope, 'zanzibarite', { limit: 50, offset: 0, columns: ['id', 'filename'] });
+      assert.equal(found.total, 1);
+      assert.match(found.hits[0]!.snippet, /quarterly \u0001zanzibarite\u0002 report/);
+      const byName = await searchDocuments(db, scope, 'no-text', { limit: 50, offset: 0, columns: ['id', 'filename'] });
+      assert.equal(byName.total, 1, 'a document without text is found by its name');
+    } finally {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+      if (url) await dropTestDatabase(url);
+    }
   });
-}
+});

@@ -10,14 +10,16 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ service: SettingsServic
   const tags = ['settings'];
   const security = [{ bearer: [] }];
 
+  // '' (the prefix itself), not '/': that would also serve a trailing-slash twin, and the
+  // OpenAPI document (so the web client) would name the twin instead of the SPEC's path.
   app.get(
-    '/',
+    '',
     { schema: { tags, security, summary: 'Classification settings', response: { 200: Settings, ...errorsOf(401) } } },
     async (request) => service.get(currentUser(request)),
   );
 
   app.put(
-    '/',
+    '',
     {
       schema: {
         tags,

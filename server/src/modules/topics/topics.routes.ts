@@ -12,8 +12,10 @@ export const topicsRoutes: FastifyPluginAsyncTypebox<{ service: TopicService }> 
   const tags = ['topics'];
   const security = [{ bearer: [] }];
 
+  // '' (the prefix itself), not '/': that would also serve a trailing-slash twin, and the
+  // OpenAPI document (so the web client) would name the twin instead of the SPEC's path.
   app.get(
-    '/',
+    '',
     {
       schema: { tags, security, summary: 'The caller’s topics, by name', response: { 200: TopicList, ...errorsOf(401) } },
     },
@@ -21,7 +23,7 @@ export const topicsRoutes: FastifyPluginAsyncTypebox<{ service: TopicService }> 
   );
 
   app.post(
-    '/',
+    '',
     {
       schema: {
         tags,

@@ -2752,7 +2752,7 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
-    "/api/topics/": {
+    "/api/topics": {
         parameters: {
             query?: never;
             header?: never;
@@ -3007,7 +3007,7 @@ export type paths = {
         };
         trace?: never;
     };
-    "/api/settings/": {
+    "/api/settings": {
         parameters: {
             query?: never;
             header?: never;

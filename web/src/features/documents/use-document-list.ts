@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../api/api-error';
 import { documentsApi } from '../../api/documents.api';
-import type { DocumentItem, DocumentQuery, Page } from '../../api/types';
+import type { DocumentItem, DocumentPage, DocumentQuery } from '../../api/types';
 import { queryOf, viewOf } from './list-view';
 
 const FIRST_POLL_MS = 1000;
@@ -15,7 +15,7 @@ const POLL_PATIENCE_MS = 5 * 60_000;
  * app's start): that render takes the request already in flight instead of making its own.
  * Only the latest is kept, and only for a few seconds.
  */
-let ahead: { key: string; at: number; page: Promise<Page<DocumentItem>> } | null = null;
+let ahead: { key: string; at: number; page: Promise<DocumentPage> } | null = null;
 const AHEAD_MS = 5_000;
 
 export function prefetchDocumentList(query: DocumentQuery): void {
@@ -29,14 +29,14 @@ export function prefetchListAt(location: { pathname: string; search: string }): 
   if (location.pathname === '/') prefetchDocumentList(queryOf(viewOf(new URLSearchParams(location.search))));
 }
 
-function takeAhead(key: string): Promise<Page<DocumentItem>> | null {
+function takeAhead(key: string): Promise<DocumentPage> | null {
   const a = ahead;
   ahead = null;
   return a && a.key === key && Date.now() - a.at < AHEAD_MS ? a.page : null;
 }
 
 interface ListState {
-  page: Page<DocumentItem> | null;
+  page: DocumentPage | null;
   error: string | null;
   loading: boolean;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import type { Queryable } from '../../../db/database.js';
-import { databaseKinds, startTestApp, type TestApp } from '../../../test-support/test-app.js';
+import { forEachDatabase, startTestApp, type TestApp } from '../../../test-support/test-app.js';
 import { vaultClient, type TestUser } from '../../../test-support/classification-fixtures.js';
 
 /** Per (topic, term), the summed weights of one channel over the manually filed documents. */
@@ -107,62 +107,60 @@ function assertSameSums(k: Awaited<ReturnType<typeof kept>>, r: Awaited<ReturnTy
   }
 }
 
-for (const dbKind of databaseKinds()) {
-  describe(`the local classifier's incremental statistics (${dbKind})`, () => {
-    let app: TestApp;
-    let c: ReturnType<typeof vaultClient>;
-    let u: TestUser;
+forEachDatabase("the local classifier's incremental statistics", (dbKind) => {
+  let app: TestApp;
+  let c: ReturnType<typeof vaultClient>;
+  let u: TestUser;
 
-    before(async () => {
-      app = await startTestApp({ db: dbKind });
-      c = vaultClient(app);
-      u = await c.user();
-    });
-    after(() => app.close());
-
-    it('when documents are filed, refiled, unfiled, re-extracted and deleted, and topics deleted, then the kept sums equal a full recomputation', async () => {
-      const [a, b, t3] = [await c.topic(u.token, 'Alpha'), await c.topic(u.token, 'Beta'), await c.topic(u.token, 'Gamma')];
-      const texts = [
-        'invoice bank payment salary',
-        'doctor blood test hospital',
-        'flight hotel boarding pass',
-        'tax return refund deduction',
-        'bank loan mortgage payment',
-      ];
-      const docs: string[] = [];
-      for (const [i, text] of texts.entries()) docs.push(await c.upload(u.token, `d${i}.txt`, 'text/plain', text));
-      for (const id of docs) await c.settled(u.token, id);
-      const check = async (step: string) => {
-        try {
-          assertSameSums(await kept(app.runtime.db, u.id), await recomputed(app.runtime.db, u.id));
-        } catch (e) {
-          throw new Error(`after "${step}": ${(e as Error).message}`);
-        }
-      };
-      await check('extracted');
-      const patch = (id: string, topic_ids: string[]) =>
-        c.req('PATCH', `/api/documents/${id}`, { token: u.token, json: { topic_ids } });
-      await patch(docs[0]!, [a]);
-      await patch(docs[1]!, [a, b]);
-      await patch(docs[2]!, [b, t3]);
-      await patch(docs[4]!, [a]);
-      await check('filed');
-      await patch(docs[1]!, [b]);
-      await patch(docs[2]!, []);
-      await check('refiled and unfiled');
-      const classifiedAt = (await c.doc(u.token, docs[0]!)).classified_at;
-      await c.req('POST', `/api/documents/${docs[0]}/classify`, { token: u.token });
-      await c.settled(u.token, docs[0]!, { after: classifiedAt });
-      await check('re-extracted');
-      assert.equal((await c.req('DELETE', `/api/documents/${docs[4]}`, { token: u.token })).status, 204);
-      await check('document deleted');
-      assert.equal((await c.req('DELETE', `/api/topics/${b}`, { token: u.token })).status, 204);
-      await check('topic deleted');
-      const stats = await kept(app.runtime.db, u.id);
-      assert.deepEqual(
-        stats.topics.map((t) => [t.topic_id, t.examples]),
-        [[a, 1]],
-      );
-    });
+  before(async () => {
+    app = await startTestApp({ db: dbKind });
+    c = vaultClient(app);
+    u = await c.user();
   });
-}
+  after(() => app.close());
+
+  it('when documents are filed, refiled, unfiled, re-extracted and deleted, and topics deleted, then the kept sums equal a full recomputation', async () => {
+    const [a, b, t3] = [await c.topic(u.token, 'Alpha'), await c.topic(u.token, 'Beta'), await c.topic(u.token, 'Gamma')];
+    const texts = [
+      'invoice bank payment salary',
+      'doctor blood test hospital',
+      'flight hotel boarding pass',
+      'tax return refund deduction',
+      'bank loan mortgage payment',
+    ];
+    const docs: string[] = [];
+    for (const [i, text] of texts.entries()) docs.push(await c.upload(u.token, `d${i}.txt`, 'text/plain', text));
+    for (const id of docs) await c.settled(u.token, id);
+    const check = async (step: string) => {
+      try {
+        assertSameSums(await kept(app.runtime.db, u.id), await recomputed(app.runtime.db, u.id));
+      } catch (e) {
+        throw new Error(`after "${step}": ${(e as Error).message}`);
+      }
+    };
+    await check('extracted');
+    const patch = (id: string, topic_ids: string[]) =>
+      c.req('PATCH', `/api/documents/${id}`, { token: u.token, json: { topic_ids } });
+    await patch(docs[0]!, [a]);
+    await patch(docs[1]!, [a, b]);
+    await patch(docs[2]!, [b, t3]);
+    await patch(docs[4]!, [a]);
+    await check('filed');
+    await patch(docs[1]!, [b]);
+    await patch(docs[2]!, []);
+    await check('refiled and unfiled');
+    const classifiedAt = (await c.doc(u.token, docs[0]!)).classified_at;
+    await c.req('POST', `/api/documents/${docs[0]}/classify`, { token: u.token });
+    await c.settled(u.token, docs[0]!, { after: classifiedAt });
+    await check('re-extracted');
+    assert.equal((await c.req('DELETE', `/api/documents/${docs[4]}`, { token: u.token })).status, 204);
+    await check('document deleted');
+    assert.equal((await c.req('DELETE', `/api/topics/${b}`, { token: u.token })).status, 204);
+    await check('topic deleted');
+    const stats = await kept(app.runtime.db, u.id);
+    assert.deepEqual(
+      stats.topics.map((t) => [t.topic_id, t.examples]),
+      [[a, 1]],
+    );
+  });
+});
