@@ -99,7 +99,7 @@ async function imageDocument(bytes: Buffer, limits: ExtractionLimits, hooks: Ext
   // While the OCR engine (its own process, or tesseract.js' thread) reads a page, this
   // process makes the thumbnail and prepares the next page: two cores at most, briefly.
   const prepare = (i: number) => {
-    const p = image.asIs && pages === 1 ? Promise.resolve(image.asIs) : pageForOcr(image.open(i), limits.ocr);
+    const p = image.asIs ? Promise.resolve(image.asIs) : pageForOcr(image.open(i), limits.ocr);
     p.catch(() => {}); // awaited below; this only keeps an abandoned one from being "unhandled"
     return p;
   };

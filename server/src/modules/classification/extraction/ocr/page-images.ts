@@ -19,8 +19,8 @@ export interface ImageSource {
   /** The page as sharp input, decoded lazily; only pages below OCR_MAX_PAGES are ever opened. */
   open(page: number): Sharp;
   /**
-   * The file itself when Tesseract reads it as well as the normalised page: one upright PNG
-   * or JPEG page, no transparency, large enough. Then the pixels are decoded once, by the
+   * The file itself when Tesseract reads it as well as the normalised page: a one-page,
+   * upright PNG or JPEG, no transparency, large enough. Then the pixels are decoded once, by the
    * engine, instead of here and there again (a 300 dpi page takes ~0.3 s to decode).
    */
   asIs: OcrImage | null;
