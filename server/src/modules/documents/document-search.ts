@@ -25,8 +25,8 @@ const TRIGRAM_MIN_CHARS = 3;
 const SNIPPET_WORDS = 16;
 
 /** A snippet: this many characters of the passage, starting this many before the first word found. */
-const SNIPPET_WINDOW = 360;
-const SNIPPET_LEAD = 100;
+const SNIPPET_WINDOW = 240;
+const SNIPPET_LEAD = 60;
 /**
  * ts_headline marks the words found with \u0001 … \u0002 (characters neither a filename nor
  * stored text can contain) and, with HighlightAll, keeps every other character of its input
@@ -103,7 +103,9 @@ export function excerpt(headline: string, cutBefore: boolean, cutAfter: boolean)
   return s;
 }
 
-interface PageRow extends SearchHit, Record<string, unknown> {
+interface SnippetRow {
+  id: string;
+  snippet: string;
   cut_before: boolean;
   cut_after: boolean;
 }
@@ -118,6 +120,10 @@ interface PageRow extends SearchHit, Record<string, unknown> {
  * matches among the newest RANK_WINDOW come first, then the next window's, and pages stay
  * consistent. Only the windows up to the requested page are read. The count needs no
  * vector and runs beside the page.
+ *
+ * Three statements, none long: the count, the ranked page, then the page's snippets. On the
+ * embedded database each holds its one session while it runs, so another user's request
+ * waits for one of them, not for a whole search.
  */
 export async function searchDocuments(
   db: Database,
@@ -125,25 +131,29 @@ export async function searchDocuments(
   raw: string,
   page: { limit: number; offset: number; columns: string[] },
 ): Promise<{ hits: SearchHit[]; total: number }> {
-  const { pageSql, params, countSql, countParams } = searchStatements(scope, raw, page);
-  const [rows, count] = await Promise.all([
-    searchStatement<PageRow>(db, pageSql, params),
-    searchStatement<{ n: number }>(db, countSql, countParams),
-  ]);
-  const hits = rows.map(({ cut_before, cut_after, snippet, ...row }) => ({
-    ...row,
-    snippet: excerpt(snippet, cut_before, cut_after),
-  }));
+  const { pageSql, params, countSql, countParams, snippets } = searchStatements(scope, raw, page);
+  const rankedPage = async () => {
+    const rows = await searchStatement<Record<string, unknown> & { id: string; filename: string }>(db, pageSql, params);
+    if (rows.length === 0) return [];
+    const found = snippets(rows.map((r) => r.id));
+    // Bounded by construction (one page of hits, passages by primary key): no settings needed.
+    const byId = new Map((await db.query<SnippetRow>(found.sql, found.params)).rows.map((r) => [r.id, r]));
+    return rows.map((row) => {
+      const s = byId.get(row.id);
+      // A hit deleted between the two statements keeps its name as its snippet.
+      return { ...row, snippet: s ? excerpt(s.snippet, s.cut_before, s.cut_after) : row.filename };
+    });
+  };
+  const [hits, count] = await Promise.all([rankedPage(), searchStatement<{ n: number }>(db, countSql, countParams)]);
   return { hits, total: count[0]!.n };
 }
 
-/** The two statements of a search: the page (with snippets) and the count. */
-export function searchStatements(scope: SearchScope, raw: string, page: { limit: number; offset: number; columns: string[] }) {
-  const params = [...scope.params];
-  const add = (v: unknown) => `$${params.push(v)}`;
-  const text = splitAtSeparators(raw);
-  // The page's own order and snippet need these whatever the caller reads.
-  const columns = [...new Set(['id', 'filename', 'created_at', ...page.columns])];
+/**
+ * The query's tsquery expressions over parameters added with `add`: `q` the query itself
+ * (with the last word as a prefix), `any` any one of its words (to pick a snippet's passage
+ * when no passage holds them all, and to mark them), `probes` the words as found by strpos.
+ */
+function queryExpressions(add: (v: unknown) => string, text: string) {
   const { head, last, words } = queryParts(text);
   // The queries are expressions of parameters only, so the planner uses them as index
   // conditions (computed once per scan), never as a filter run on every row.
@@ -157,6 +167,22 @@ export function searchStatements(scope: SearchScope, raw: string, page: { limit:
       ? ` || ((websearch_to_tsquery('english', ${add(head)}) || websearch_to_tsquery('simple', ${add(head)})) && to_tsquery('simple', ${lastPrefix}))`
       : ''
   })`;
+  const anyWords = () => add(words.map((w) => `'${w}'`).join(' | '));
+  const any = () => {
+    const a = anyWords();
+    return `(to_tsquery('english', ${a}) || to_tsquery('simple', ${a})${lastPrefix ? ` || to_tsquery('simple', ${lastPrefix})` : ''})`;
+  };
+  return { q, any, probes: () => add(words.map(probeOf)) };
+}
+
+/** The statements of a search: the ranked page, the count, and the page's snippets. */
+export function searchStatements(scope: SearchScope, raw: string, page: { limit: number; offset: number; columns: string[] }) {
+  const params = [...scope.params];
+  const add = (v: unknown) => `$${params.push(v)}`;
+  const text = splitAtSeparators(raw);
+  // The page's own order and snippet need these whatever the caller reads.
+  const columns = [...new Set(['id', 'filename', 'created_at', ...page.columns])];
+  const { q } = queryExpressions(add, text);
   // Fuzzy filenames for a query of one word (as a name is typed), not negated or quoted:
   // trigrams know nothing of websearch's operators.
   const fuzzy = raw.length >= TRIGRAM_MIN_CHARS && /^[^\s"-][^\s"]*$/u.test(raw) ? add(raw) : null;
@@ -181,40 +207,48 @@ export function searchStatements(scope: SearchScope, raw: string, page: { limit:
   const countSql = byName
     ? `SELECT count(*)::int AS n FROM (SELECT d.id ${byWords} UNION SELECT d.id ${byName}) AS u`
     : `SELECT count(*)::int AS n ${byWords}`;
-  // Any one of the query's words: picks a snippet's passage when no one passage holds them all, and marks them.
-  const anyWords = add(words.map((w) => `'${w}'`).join(' | '));
-  const any = `(to_tsquery('english', ${anyWords}) || to_tsquery('simple', ${anyWords})${lastPrefix ? ` || to_tsquery('simple', ${lastPrefix})` : ''})`;
   const windowRows = Math.ceil((page.offset + page.limit) / RANK_WINDOW) * RANK_WINDOW;
-  // A passage of this hit: the first holding the whole query, else any of its words, else
-  // the first. Read in order through the primary key until one matches: the first usually
-  // does, and the GIN index would gather every passage holding the word (or, for a prefix,
-  // every word it begins) to answer for one document.
+  // A page within the first window needs no window numbers: the newest RANK_WINDOW hits are
+  // a top-N sort. The rank window's rows are found again by their address (a TID scan).
+  const pageSql = `
+    SELECT ${columns.map((c) => `d.${c}`).join(', ')}
+      FROM (SELECT h.tid, h.id, h.name_rank, ${
+        windowRows > RANK_WINDOW ? 'row_number() OVER (ORDER BY h.created_at DESC, h.id DESC)' : '1'
+      } AS n
+              FROM (${hits}) AS h
+             ORDER BY h.created_at DESC, h.id DESC
+             LIMIT ${add(windowRows)}) AS c
+      JOIN documents d ON d.ctid = c.tid AND d.id = c.id AND d.user_id = $1
+     ORDER BY (c.n - 1) / ${RANK_WINDOW}, ts_rank(d.rank_vector, ${q}, 1) + c.name_rank DESC, d.created_at DESC, d.id DESC
+     LIMIT ${add(page.limit)} OFFSET ${add(page.offset)}`;
+  return { pageSql, params, countSql, countParams, snippets: (ids: string[]) => snippetStatement(scope, text, ids) };
+}
+
+/**
+ * The snippets of the page's hits: for each, a passage — the first holding the whole query,
+ * else any of its words, else the first — and ts_headline over SNIPPET_WINDOW characters of
+ * it from just before the first word found. Passages are read in order through the primary
+ * key until one matches: the first usually does, and the GIN index would gather every
+ * passage holding the word (or, for a prefix, every word it begins) to answer for one
+ * document. OFFSET 0 keeps each lateral step evaluated once per hit.
+ */
+function snippetStatement(scope: SearchScope, text: string, ids: string[]) {
+  const params: unknown[] = [scope.params[0]];
+  const add = (v: unknown) => `$${params.push(v)}`;
+  const { q, any: anyOf, probes: probesOf } = queryExpressions(add, text);
+  const any = anyOf();
+  const probes = probesOf();
   const passage = (query: string) =>
     `(SELECT p.body FROM document_passages p WHERE p.document_id = hit.id AND p.vector @@ ${query} ORDER BY p.seq LIMIT 1)`;
   const firstPassage = `(SELECT p.body FROM document_passages p WHERE p.document_id = hit.id ORDER BY p.seq LIMIT 1)`;
-  const probes = add(words.map(probeOf));
-  // OFFSET 0 keeps each lateral step evaluated once per row of the page. A page within the
-  // first window needs no window numbers: the newest RANK_WINDOW hits are a top-N sort.
-  const pageSql = `
-    SELECT ${columns.map((c) => `hit.${c}`).join(', ')}, w.start > 1 AS cut_before, w.start + ${SNIPPET_WINDOW} <= length(b.body) AS cut_after,
+  const sql = `
+    SELECT hit.id, w.start > 1 AS cut_before, w.start + ${SNIPPET_WINDOW} <= length(b.body) AS cut_after,
            ts_headline('english', replace(substr(b.body, w.start, ${SNIPPET_WINDOW}), '<', chr(3)), ${any}, ${HEADLINE_OPTIONS}) AS snippet
-      FROM (SELECT ${columns.map((c) => `d.${c}`).join(', ')},
-                   ts_rank(d.rank_vector, ${q}, 1) + c.name_rank AS rank, (c.n - 1) / ${RANK_WINDOW} AS window_no
-              FROM (SELECT h.tid, h.id, h.name_rank, ${
-                windowRows > RANK_WINDOW ? 'row_number() OVER (ORDER BY h.created_at DESC, h.id DESC)' : '1'
-              } AS n
-                      FROM (${hits}) AS h
-                     ORDER BY h.created_at DESC, h.id DESC
-                     LIMIT ${add(windowRows)}) AS c
-              JOIN documents d ON d.ctid = c.tid AND d.id = c.id AND d.user_id = $1
-             ORDER BY window_no, rank DESC, d.created_at DESC, d.id DESC
-             LIMIT ${add(page.limit)} OFFSET ${add(page.offset)}) AS hit
-     CROSS JOIN LATERAL (SELECT coalesce(${passage(q)}, ${passage(any)}, ${firstPassage},
-                                         hit.filename) AS body OFFSET 0) AS b
+      FROM (SELECT d.id, d.filename FROM documents d WHERE d.user_id = $1 AND d.id = ANY(${add(ids)}::uuid[])) AS hit
+     CROSS JOIN LATERAL (SELECT coalesce(${passage(q)}, ${passage(any)}, ${firstPassage}, hit.filename) AS body OFFSET 0) AS b
      CROSS JOIN LATERAL (SELECT greatest(1, coalesce((SELECT min(nullif(strpos(lower(b.body), x), 0)) FROM unnest(${probes}::text[]) AS x), 1)
-                                            - ${SNIPPET_LEAD}) AS start OFFSET 0) AS w
-     ORDER BY hit.window_no, hit.rank DESC, hit.created_at DESC, hit.id DESC`;
-  return { pageSql, params, countSql, countParams };
+                                            - ${SNIPPET_LEAD}) AS start OFFSET 0) AS w`;
+  return { sql, params };
 }
 
 /** A search statement that ran longer than SEARCH_STATEMENT_TIMEOUT_MS. */
