@@ -115,6 +115,10 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
         if (!jobs) throw new Error('the job queue is not started yet');
         return jobs.send(name, data, o);
       },
+      insertSql: (name, data, params, when) => {
+        if (!jobs) throw new Error('the job queue is not started yet');
+        return jobs.insertSql(name, data, params, when);
+      },
     };
     const log = { warn: (o: object, m?: string) => (app?.log ?? consoleLogger).warn(o, m) };
     const accounts = createAccountsModule({

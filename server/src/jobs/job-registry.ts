@@ -64,10 +64,13 @@ export interface JobQueue {
   send(
     name: JobName,
     data: object,
-    /**
-     * `fresh`: the caller knows no job of this key can be waiting (its document was pending
-     * until this transaction), so the job is inserted first and merged only on a conflict.
-     */
-    opts?: { tx?: Queryable; singletonKey?: string; startAfterSeconds?: number; fresh?: boolean },
+    opts?: { tx?: Queryable; singletonKey?: string; startAfterSeconds?: number },
   ): Promise<string | null>;
+  /**
+   * The job `send` would insert when none of its key is waiting, as an `INSERT … RETURNING id`
+   * to embed in one's own statement as a CTE: inserted when the CTE named `when` has a row,
+   * its values appended to `params`. No id back = a job of this key was already waiting
+   * (nothing is merged into it: `send` does that).
+   */
+  insertSql(name: JobName, data: object, params: unknown[], when: string): string;
 }

@@ -2,6 +2,7 @@ import PgBoss from 'pg-boss';
 import { AdvisoryLocks } from '../db/advisory-locks.js';
 import type { Database, Queryable } from '../db/database.js';
 import { startFairWorker } from './fair-worker.js';
+import { jobInsertSql } from './job-insert-sql.js';
 import { JOB_NAMES } from './job-names.js';
 import type { JobDefinition, JobQueue, JobRegistry } from './job-registry.js';
 
@@ -125,14 +126,8 @@ export class JobRunner implements JobQueue {
     if (unknown.length > 0) throw new UnknownJobTypeError(unknown);
   }
 
-  async send(
-    name: string,
-    data: object,
-    opts: { tx?: Queryable; singletonKey?: string; startAfterSeconds?: number; fresh?: boolean } = {},
-  ) {
-    const def = this.#opts.registry.get(name);
-    if (!def) throw new Error(`job "${name}" is not registered`);
-    const singletonKey = def.queuedOncePer ? def.queuedOncePer(data) : opts.singletonKey;
+  async send(name: string, data: object, opts: { tx?: Queryable; singletonKey?: string; startAfterSeconds?: number } = {}) {
+    const { def, singletonKey } = this.#keyed(name, data, opts.singletonKey);
     const q = opts.tx ?? this.#opts.db;
     // One waiting job per key: merge into it rather than queue another (see JobDefinition.queuedOncePer).
     const merge = async () =>
@@ -144,7 +139,7 @@ export class JobRunner implements JobQueue {
           [name, singletonKey, JSON.stringify(data)],
         )
       ).rows[0]?.id ?? null;
-    if (def.queuedOncePer && !opts.fresh) {
+    if (def.queuedOncePer) {
       const waiting = await merge();
       if (waiting) return waiting;
     }
@@ -155,6 +150,23 @@ export class JobRunner implements JobQueue {
     });
     // A concurrent send won the unique index: ours joins its job.
     return id ?? (def.queuedOncePer ? merge() : null);
+  }
+
+  /**
+   * The job `send(name, data)` would insert when none of its key is waiting, as a fragment
+   * of the caller's statement (see job-insert-sql.ts): inserted when the CTE `when` has a
+   * row, nothing merged; the fragment RETURNING no id means a job of this key was waiting.
+   */
+  insertSql(name: string, data: object, params: unknown[], when: string, opts: { singletonKey?: string } = {}): string {
+    const { singletonKey } = this.#keyed(name, data, opts.singletonKey);
+    return jobInsertSql({ schema: SCHEMA, name, data, singletonKey: singletonKey || null }, params, when);
+  }
+
+  /** The job's definition and the singleton key a send of this payload uses. */
+  #keyed(name: string, data: object, given: string | undefined) {
+    const def = this.#opts.registry.get(name);
+    if (!def) throw new Error(`job "${name}" is not registered`);
+    return { def, singletonKey: def.queuedOncePer ? def.queuedOncePer(data) : given };
   }
 
   /**

@@ -57,7 +57,7 @@ const COLUMN_NAMES = (
   'storage_backend object_key status error created_at confirmed_at classified_at trashed_at sha256 thumbnail_key'
 ).split(' ');
 export const COLUMNS = COLUMN_NAMES.join(', ');
-const D_COLUMNS = COLUMN_NAMES.map((c) => `d.${c}`).join(', ');
+export const D_COLUMNS = COLUMN_NAMES.map((c) => `d.${c}`).join(', ');
 
 /** The documents SQL. Every statement that reads or changes one document names its owner. */
 export const documentsRepository = {

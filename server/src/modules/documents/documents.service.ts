@@ -152,40 +152,39 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     throw errors.quotaExceeded({ ...quotaDetail(quota), rejected_bytes: u.declared ?? 0 });
   }
 
-  /** Flip + charge (one statement) and the classification job, in one transaction. */
+  /**
+   * Flip + charge + the classification job, in one statement (atomic on its own: no
+   * transaction, one round trip). Over the limit it writes nothing.
+   */
   async function chargeAndQueue(user: AuthUser, doc: DocumentRow, size: number): Promise<ConfirmAnswer> {
-    let outcome;
-    try {
-      outcome = await db.transaction(async (tx) => {
-        const result = await uploads.flipAndCharge(tx, { id: doc.id, userId: user.id, sizeBytes: size });
-        // Flipped but the charge no longer fits (the limit was lowered): undone by rollback.
-        if (result.kind === 'over') throw OVER_LIMIT;
-        if (result.kind === 'charged') {
-          // Pending until this transaction: no job of this document can be waiting.
-          await queueClassification(tx, result.doc, { fresh: true });
-          return result;
-        }
-        // A concurrent confirm won (same answer, nothing charged) or the row is gone.
-        const now = await documents.findOwned(tx, { id: doc.id, userId: user.id });
-        return now ? ({ kind: 'already', doc: now, quota: await quotaOf(tx, user.id) } as const) : ({ kind: 'gone' } as const);
-      });
-    } catch (err) {
-      if (err !== OVER_LIMIT) throw err;
+    const payload: ExtractAndClassifyPayload = { documentId: doc.id, userId: user.id };
+    const result = await uploads.confirmAndCharge(db, { id: doc.id, userId: user.id, sizeBytes: size }, (params, when) =>
+      queue.insertSql(JobNames.extractAndClassify, payload, params, when),
+    );
+    if (result.kind === 'over') {
       // A failed confirm: the upload, its reservation and its bytes go.
       await dropPending(user, doc);
       throw errors.quotaExceeded({ ...quotaDetail(await quotaOf(db, user.id)), rejected_bytes: size });
     }
-    if (outcome.kind === 'gone') throw errors.notFound('document');
-    return confirmedAnswer(outcome.doc, outcome.quota);
+    if (result.kind === 'not_pending') {
+      // A concurrent confirm won (same answer, nothing charged) or the row is gone.
+      const now = await documents.findOwned(db, { id: doc.id, userId: user.id });
+      if (!now) throw errors.notFound('document');
+      return confirmedAnswer(now, await quotaOf(db, user.id));
+    }
+    // Pending until this statement, so no job of this document can have been waiting; should
+    // one have been (the insert met the queue's one-waiting-job index), join it instead.
+    if (result.jobId === null) await queueClassification(db, result.doc);
+    return confirmedAnswer(result.doc, result.quota);
   }
 
-  function queueClassification(tx: Queryable, doc: DocumentRow, opts: { requested?: boolean; fresh?: boolean } = {}) {
+  function queueClassification(tx: Queryable, doc: DocumentRow, opts: { requested?: boolean } = {}) {
     const payload: ExtractAndClassifyPayload = {
       documentId: doc.id,
       userId: doc.user_id,
       ...(opts.requested ? { requested: true } : {}),
     };
-    return queue.send(JobNames.extractAndClassify, payload, { tx, fresh: opts.fresh });
+    return queue.send(JobNames.extractAndClassify, payload, { tx });
   }
 
   const multipart = createMultipartUploads({
@@ -352,8 +351,6 @@ export function createDocumentService(deps: DocumentServiceDeps) {
     },
   };
 }
-
-const OVER_LIMIT = Symbol('over the limit');
 
 /** What a 413 tells about the quota: used and reserved bytes, the limit. */
 function quotaDetail(quota: QuotaState) {

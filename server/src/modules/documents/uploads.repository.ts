@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/database.js';
-import { COLUMNS, type DocumentRow } from './documents.repository.js';
+import { COLUMNS, D_COLUMNS, type DocumentRow } from './documents.repository.js';
 
 export interface QuotaState {
   used_bytes: number;
@@ -25,9 +25,10 @@ export interface NewUpload {
 }
 
 export type ConfirmOutcome =
-  | { kind: 'charged'; doc: DocumentRow; quota: QuotaState }
-  /** The row was flipped but the charge no longer fits (the limit was lowered meanwhile). */
-  | { kind: 'over'; doc: DocumentRow }
+  /** Flipped, charged and (when the caller passed one) its job inserted; `jobId` null = none inserted. */
+  | { kind: 'charged'; doc: DocumentRow; quota: QuotaState; jobId: string | null }
+  /** Still pending, but the charge no longer fits (the limit was lowered meanwhile): nothing changed. */
+  | { kind: 'over' }
   /** Nothing pending under this id any more (a concurrent confirm, a delete, the sweep). */
   | { kind: 'not_pending' };
 
@@ -96,38 +97,60 @@ export const uploadsRepository = {
   },
 
   /**
-   * Confirm in one statement: pending → uploaded with the stored size, and the reservation
-   * turned into a charge of that size. The document row's lock makes concurrent confirms
-   * of one document meet: one flips, the others match nothing. The charge is conditional
-   * on the limit (only a limit lowered since the reservation can fail it).
+   * Confirm in one statement, with no transaction around it: pending → uploaded with the
+   * stored size, the reservation turned into a charge of that size, and (`job`) the job that
+   * follows, e.g. the document's classification. The document row is locked first (as every
+   * statement that moves a document and its quota together does), so concurrent confirms of
+   * one document meet: one goes on, the others match nothing. The charge is conditional on
+   * the limit (only a limit lowered since the reservation can fail it), and the flip and the
+   * job are made from the charge: over the limit, the statement writes nothing.
+   *
+   * `job(params, when)` returns an `INSERT … RETURNING id` to run when the CTE `when` has a
+   * row (JobQueue.insertSql), its values appended to `params`.
    */
-  async flipAndCharge(q: Queryable, where: { id: string; userId: string; sizeBytes: number }): Promise<ConfirmOutcome> {
-    const { rows } = await q.query<DocumentRow & { q_used: number | null; q_limit: number | null; q_reserved: number | null; q_pending: number | null }>(
-      `WITH flipped AS (
-         UPDATE documents SET status = 'uploaded', size_bytes = $3, confirmed_at = now()
-          WHERE id = $1 AND user_id = $2 AND status = 'pending'
-         RETURNING ${COLUMNS}),
+  async confirmAndCharge(
+    q: Queryable,
+    where: { id: string; userId: string; sizeBytes: number },
+    job?: (params: unknown[], when: string) => string,
+  ): Promise<ConfirmOutcome> {
+    const params: unknown[] = [where.id, where.userId, where.sizeBytes];
+    const queued = job ? `, queued AS (${job(params, 'flipped')})` : '';
+    const { rows } = await q.query<
+      DocumentRow & { q_used: number | null; q_limit: number | null; q_reserved: number | null; q_pending: number | null; job_id: string | null }
+    >(
+      `WITH doc AS (
+         SELECT id, user_id, reserved_bytes FROM documents
+          WHERE id = $1 AND user_id = $2 AND status = 'pending' FOR UPDATE),
        charged AS (
          UPDATE quotas q
             SET used_bytes = q.used_bytes + $3,
-                reserved_bytes = GREATEST(0, q.reserved_bytes - f.reserved_bytes),
+                reserved_bytes = GREATEST(0, q.reserved_bytes - d.reserved_bytes),
                 pending_uploads = GREATEST(0, q.pending_uploads - 1)
-           FROM flipped f
-          WHERE q.user_id = f.user_id
-            AND q.used_bytes + $3 + GREATEST(0, q.reserved_bytes - f.reserved_bytes) <= q.limit_bytes
-         RETURNING q.used_bytes, q.limit_bytes, q.reserved_bytes, q.pending_uploads)
-       SELECT f.*, c.used_bytes AS q_used, c.limit_bytes AS q_limit, c.reserved_bytes AS q_reserved, c.pending_uploads AS q_pending
-         FROM flipped f LEFT JOIN charged c ON true`,
-      [where.id, where.userId, where.sizeBytes],
+           FROM doc d
+          WHERE q.user_id = d.user_id
+            AND q.used_bytes + $3 + GREATEST(0, q.reserved_bytes - d.reserved_bytes) <= q.limit_bytes
+         RETURNING q.used_bytes, q.limit_bytes, q.reserved_bytes, q.pending_uploads),
+       flipped AS (
+         UPDATE documents d SET status = 'uploaded', size_bytes = $3, confirmed_at = now()
+           FROM doc, charged
+          WHERE d.id = doc.id AND d.user_id = doc.user_id
+         RETURNING ${D_COLUMNS})${queued}
+       SELECT f.*, c.used_bytes AS q_used, c.limit_bytes AS q_limit, c.reserved_bytes AS q_reserved,
+              c.pending_uploads AS q_pending, ${job ? '(SELECT id FROM queued LIMIT 1)' : 'NULL'} AS job_id
+         FROM doc LEFT JOIN flipped f ON true LEFT JOIN charged c ON true`,
+      params,
     );
     const row = rows[0];
     if (!row) return { kind: 'not_pending' };
-    const { q_used, q_limit, q_reserved, q_pending, ...doc } = row;
-    if (q_used === null) return { kind: 'over', doc: doc as DocumentRow };
+    const { q_used, q_limit, q_reserved, q_pending, job_id, ...doc } = row;
+    if (q_used === null) return { kind: 'over' };
+    // The flip is made from the charge on a row this statement holds locked: one without the other cannot be.
+    if (doc.id === null) throw new Error(`document ${where.id} was charged but not flipped`);
     return {
       kind: 'charged',
       doc: doc as DocumentRow,
       quota: { used_bytes: q_used, limit_bytes: q_limit!, reserved_bytes: q_reserved!, pending_uploads: q_pending! },
+      jobId: job_id,
     };
   },
 
