@@ -122,13 +122,15 @@ export const documentsRepository = {
       return { rows: found.hits as unknown as (DocumentRow & { snippet: string })[], total: found.total };
     }
     const whereSql = where.join(' AND ');
-    const count = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM documents d WHERE ${whereSql}`, params);
-    const page = await db.query<DocumentRow>(
-      `SELECT ${D_COLUMNS} FROM documents d WHERE ${whereSql}
-        ORDER BY ${orderBy(f.sort, { inTrash: placement.inTrash })}
-        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, f.limit, f.offset],
-    );
+    const [count, page] = await Promise.all([
+      db.query<{ n: number }>(`SELECT count(*)::int AS n FROM documents d WHERE ${whereSql}`, params),
+      db.query<DocumentRow>(
+        `SELECT ${D_COLUMNS} FROM documents d WHERE ${whereSql}
+          ORDER BY ${orderBy(f.sort, { inTrash: placement.inTrash })}
+          LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+        [...params, f.limit, f.offset],
+      ),
+    ]);
     return { rows: page.rows, total: count.rows[0]?.n ?? 0 };
   },
 

@@ -77,12 +77,14 @@ export function createDocumentService(deps: DocumentServiceDeps) {
   /** The rows as clients see them: with topics, duplicate flag and whether a job is at work on them. */
   async function withTopics(q: Queryable, userId: string, rows: DocumentRow[]): Promise<PresentedDocument[]> {
     const ids = rows.map((r) => r.id);
-    const [topics, flags, inFlight, shared] = [
-      await documents.topicsOf(q, userId, ids),
-      await sets.flagsOf(q, userId, ids),
-      await keysWithJobInFlight(q, { name: JobNames.extractAndClassify, field: 'documentId', values: ids }),
-      await sharesRepository.sharedDocumentIds(q, userId, ids),
-    ];
+    // Side by side: on PostgreSQL four pool connections at once (a transaction's one client
+    // queues them); on the embedded database they queue for its one session either way.
+    const [topics, flags, inFlight, shared] = await Promise.all([
+      documents.topicsOf(q, userId, ids),
+      sets.flagsOf(q, userId, ids),
+      keysWithJobInFlight(q, { name: JobNames.extractAndClassify, field: 'documentId', values: ids }),
+      sharesRepository.sharedDocumentIds(q, userId, ids),
+    ]);
     const topicsOf = (id: string) => topics.filter((t) => t.document_id === id);
     return rows.map((r) =>
       presentDocument(r, topicsOf(r.id), {
