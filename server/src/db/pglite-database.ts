@@ -29,11 +29,12 @@ function reviveError(s: SerializedError): Error {
  * initdb WebAssembly instance beside the first: ~450 MiB of WebAssembly memory that becomes
  * garbage once the cluster exists, but is reclaimed only when V8 next runs a full collection
  * in the database's thread, which does little JavaScript and so rarely collects. A server
- * started on an empty data directory held 583 MiB idle and 662 MiB at the peak of the
- * hostile-files test (`classification-bounds.test.ts`); initialised here, it holds what a
- * restart on an existing directory holds (figures in the README, "The embedded database off
- * the main thread"). The child runs the same `PGlite.create` as below (same package, same
- * options for initdb), so the cluster is the same; it runs once per data directory.
+ * started on an empty data directory held 581–596 MiB idle and 629–662 MiB at the peak of the
+ * hostile-files test (`classification-bounds.test.ts`), 454–461 and 511–519 MiB with the
+ * cluster created here: what a restart on an existing directory holds (README, "The embedded
+ * database's memory"). The child runs the same `PGlite.create` on the directory (the options
+ * the thread passes change no file initdb writes), so the cluster is the same; it runs once
+ * per data directory, and costs one more PGlite start-up (~1 s) on the first start.
  */
 async function initialiseCluster(dir: string): Promise<void> {
   const pglite = import.meta.resolve('@electric-sql/pglite');
