@@ -34,7 +34,7 @@ function reviveError(s: SerializedError): Error {
  * cluster created here: what a restart on an existing directory holds (README, "The embedded
  * database's memory"). The child runs the same `PGlite.create` on the directory (the options
  * the thread passes change no file initdb writes), so the cluster is the same; it runs once
- * per data directory, and costs one more PGlite start-up (~1 s) on the first start.
+ * per data directory, and costs one more PGlite start-up (1–2 s) on the first start.
  */
 async function initialiseCluster(dir: string): Promise<void> {
   const pglite = import.meta.resolve('@electric-sql/pglite');
