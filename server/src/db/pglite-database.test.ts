@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Database } from './database.js';
 import { createPgliteDatabase } from './pglite-database.js';
@@ -71,5 +74,36 @@ describe('the embedded database in its own thread', () => {
     );
     const left = await db.query('SELECT 1 FROM t WHERE x = 3');
     assert.equal(left.rows.length, 0);
+  });
+});
+
+describe('the embedded database on a data directory', () => {
+  let dir: string;
+  before(() => {
+    dir = join(mkdtempSync(join(tmpdir(), 'dv-pglite-')), 'db');
+  });
+  after(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
+
+  it('when the directory is new, then the cluster is created there (owner-only), kept across a restart, with a 32 MB buffer pool', async () => {
+    const first = await createPgliteDatabase({ dir });
+    try {
+      assert.ok(existsSync(join(dir, 'PG_VERSION')), 'the cluster is in the directory');
+      assert.equal(statSync(join(dir, 'PG_VERSION')).mode & 0o077, 0, 'no access for group or others');
+      const { rows } = await first.query<{ shared_buffers: string }>('SHOW shared_buffers');
+      assert.equal(rows[0]!.shared_buffers, '32MB');
+      await first.query('CREATE TABLE kept (x int)');
+      await first.query('INSERT INTO kept VALUES (42)');
+    } finally {
+      await first.close();
+    }
+    const again = await createPgliteDatabase({ dir });
+    try {
+      const { rows } = await again.query<{ x: number }>('SELECT x FROM kept');
+      assert.deepEqual(rows, [{ x: 42 }]);
+      const sb = await again.query<{ shared_buffers: string }>('SHOW shared_buffers');
+      assert.equal(sb.rows[0]!.shared_buffers, '32MB');
+    } finally {
+      await again.close();
+    }
   });
 });

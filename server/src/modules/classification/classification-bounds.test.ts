@@ -201,13 +201,11 @@ for (const dbKind of databaseKinds()) {
           peak.largestChildBytes < (DEFAULT_EXTRACTION_LIMITS.maxMemoryMb + 128) * 2 ** 20,
           `an extraction process reached ${mib(peak.largestChildBytes)} MiB`,
         );
-        // ...and the whole app stays under 1 GiB where the database is its own server. On the
-        // embedded default the server process also holds PGlite's WASM heap (680 MiB at the peak
-        // in CI), which puts the tree at ~1.0 GiB: issue 12 stays open on it, and the bound
-        // guarded there is 1.25 GiB, far below the 4+ GiB of an unbounded bomb.
-        const bound = dbKind === 'pglite' ? 1.25 * GiB : GiB;
+        // ...and the whole app stays under 1 GiB, on either database. On the embedded default
+        // the server process also holds PGlite (its WebAssembly memory and code): 402–427 MiB
+        // at the peak, the tree 605–658 MiB in four runs (README, "The embedded database's memory").
         assert.ok(
-          peak.peakBytes < bound,
+          peak.peakBytes < GiB,
           `the app's process tree peaked at ${Math.round(peak.peakBytes / 2 ** 20)} MiB (${peak.peakProcesses} processes: ${peak.breakdown} MiB)`,
         );
       });

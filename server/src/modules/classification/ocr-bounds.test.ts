@@ -248,11 +248,10 @@ for (const dbKind of databaseKinds()) {
         peak.largestChildBytes < processMemoryMb(DEFAULT_EXTRACTION_LIMITS, true) * 2 ** 20,
         `an extraction process reached ${mib(peak.largestChildBytes)} MiB`,
       );
-      // And the whole app stays under 1 GiB. On the embedded default the server process also
-      // holds PGlite's WASM heap (600–650 MiB at this point on a quiet machine, more under load),
-      // so the 1 GiB figure is asserted where the database is its own server.
-      if (dbKind === 'postgres')
-        assert.ok(peak.peakBytes < GiB, `the app's process tree peaked at ${mib(peak.peakBytes)} MiB (${peak.breakdown} MiB)`);
+      // And the whole app stays under 1 GiB, on either database. On the embedded default the
+      // server process also holds PGlite: the tree peaked at 588–603 MiB in three runs, the
+      // server 384–402 of it (README, "The embedded database's memory").
+      assert.ok(peak.peakBytes < GiB, `the app's process tree peaked at ${mib(peak.peakBytes)} MiB (${peak.breakdown} MiB)`);
     });
   });
 }
