@@ -118,12 +118,12 @@ interface SnippetRow {
  * within their window. A query with at most RANK_WINDOW hits — nearly every query of nearly
  * every vault — is ranked exactly; for a word in thousands of one user's documents the best
  * matches among the newest RANK_WINDOW come first, then the next window's, and pages stay
- * consistent. Only the windows up to the requested page are read. The count needs no
- * vector and runs beside the page.
+ * consistent. Only the windows up to the requested page are read. The total needs no
+ * vector and is counted over the same hits.
  *
- * Three statements, none long: the count, the ranked page, then the page's snippets. On the
- * embedded database each holds its one session while it runs, so another user's request
- * waits for one of them, not for a whole search.
+ * Two statements, neither long: the ranked page with the total, then the page's snippets.
+ * On the embedded database each holds its one session while it runs, so another user's
+ * request waits for one of them, not for a whole search.
  */
 export async function searchDocuments(
   db: Database,
@@ -132,20 +132,21 @@ export async function searchDocuments(
   page: { limit: number; offset: number; columns: string[] },
 ): Promise<{ hits: SearchHit[]; total: number }> {
   const { pageSql, params, countSql, countParams, snippets } = searchStatements(scope, raw, page);
-  const rankedPage = async () => {
-    const rows = await searchStatement<Record<string, unknown> & { id: string; filename: string }>(db, pageSql, params);
-    if (rows.length === 0) return [];
-    const found = snippets(rows.map((r) => r.id));
-    // Bounded by construction (one page of hits, passages by primary key): no settings needed.
-    const byId = new Map((await db.query<SnippetRow>(found.sql, found.params)).rows.map((r) => [r.id, r]));
-    return rows.map((row) => {
-      const s = byId.get(row.id);
-      // A hit deleted between the two statements keeps its name as its snippet.
-      return { ...row, snippet: s ? excerpt(s.snippet, s.cut_before, s.cut_after) : row.filename };
-    });
-  };
-  const [hits, count] = await Promise.all([rankedPage(), searchStatement<{ n: number }>(db, countSql, countParams)]);
-  return { hits, total: count[0]!.n };
+  const rows = await searchStatement<Record<string, unknown> & { id: string; filename: string; total: number }>(db, pageSql, params);
+  if (rows.length === 0) {
+    // No hit on this page: none at all, or a page past the last (then the count says how many).
+    const total = page.offset === 0 ? 0 : (await searchStatement<{ n: number }>(db, countSql, countParams))[0]!.n;
+    return { hits: [], total };
+  }
+  const found = snippets(rows.map((r) => r.id));
+  // Bounded by construction (one page of hits, passages by primary key): no settings needed.
+  const byId = new Map((await db.query<SnippetRow>(found.sql, found.params)).rows.map((r) => [r.id, r]));
+  const hits = rows.map(({ total: _total, ...row }) => {
+    const s = byId.get(row.id);
+    // A hit deleted between the two statements keeps its name as its snippet.
+    return { ...row, snippet: s ? excerpt(s.snippet, s.cut_before, s.cut_after) : row.filename };
+  });
+  return { hits, total: rows[0]!.total };
 }
 
 /**
@@ -175,7 +176,7 @@ function queryExpressions(add: (v: unknown) => string, text: string) {
   return { q, any, probes: () => add(words.map(probeOf)) };
 }
 
-/** The statements of a search: the ranked page, the count, and the page's snippets. */
+/** The statements of a search: the ranked page (with the total), the count alone, and the page's snippets. */
 export function searchStatements(scope: SearchScope, raw: string, page: { limit: number; offset: number; columns: string[] }) {
   const params = [...scope.params];
   const add = (v: unknown) => `$${params.push(v)}`;
@@ -202,19 +203,21 @@ export function searchStatements(scope: SearchScope, raw: string, page: { limit:
          FULL JOIN (SELECT d.ctid AS tid, d.id, d.created_at, 0.5 * word_similarity(${fuzzy}, d.filename) AS name_rank ${byName}) AS n
            ON n.id = w.id`
     : `SELECT d.ctid AS tid, d.id, d.created_at, 0::float8 AS name_rank ${byWords}`;
-  // The count reads the parameters so far; the page's come after.
+  // The count (for a page past the last hit) reads the parameters so far; the page's come after.
   const countParams = [...params];
   const countSql = byName
     ? `SELECT count(*)::int AS n FROM (SELECT d.id ${byWords} UNION SELECT d.id ${byName}) AS u`
     : `SELECT count(*)::int AS n ${byWords}`;
   const windowRows = Math.ceil((page.offset + page.limit) / RANK_WINDOW) * RANK_WINDOW;
-  // A page within the first window needs no window numbers: the newest RANK_WINDOW hits are
-  // a top-N sort. The rank window's rows are found again by their address (a TID scan).
+  // Every hit is read once, for the newest RANK_WINDOW and for the exact total beside them
+  // (a window count: the count statement runs only for a page past the last hit). A page
+  // within the first window needs no window numbers. The rank window's rows are found again
+  // by their address (a TID scan).
   const pageSql = `
-    SELECT ${columns.map((c) => `d.${c}`).join(', ')}
+    SELECT ${columns.map((c) => `d.${c}`).join(', ')}, c.total
       FROM (SELECT h.tid, h.id, h.name_rank, ${
         windowRows > RANK_WINDOW ? 'row_number() OVER (ORDER BY h.created_at DESC, h.id DESC)' : '1'
-      } AS n
+      } AS n, count(*) OVER ()::int AS total
               FROM (${hits}) AS h
              ORDER BY h.created_at DESC, h.id DESC
              LIMIT ${add(windowRows)}) AS c
