@@ -21,6 +21,8 @@ export const SEARCH_STATEMENT_TIMEOUT_MS = 5000;
 const PREFIX_MIN_CHARS = 4;
 /** A one-word query is also matched against filenames by trigrams once it has this many characters. */
 const TRIGRAM_MIN_CHARS = 3;
+/** Snippets made by one statement, at most (see `searchDocuments`). */
+const SNIPPETS_PER_STATEMENT = 10;
 /** Words of a query that pick a snippet's passage and are highlighted in it, at most. */
 const SNIPPET_WORDS = 16;
 
@@ -121,9 +123,9 @@ interface SnippetRow {
  * consistent. Only the windows up to the requested page are read. The total needs no
  * vector and is counted over the same hits.
  *
- * Two statements, neither long: the ranked page with the total, then the page's snippets.
- * On the embedded database each holds its one session while it runs, so another user's
- * request waits for one of them, not for a whole search.
+ * Short statements: the ranked page with the total, then the page's snippets a few at a
+ * time. On the embedded database each holds its one session while it runs, so another
+ * user's request waits for one of them, not for a whole search.
  */
 export async function searchDocuments(
   db: Database,
@@ -138,9 +140,15 @@ export async function searchDocuments(
     const total = page.offset === 0 ? 0 : (await searchStatement<{ n: number }>(db, countSql, countParams))[0]!.n;
     return { hits: [], total };
   }
-  const found = snippets(rows.map((r) => r.id));
-  // Bounded by construction (one page of hits, passages by primary key): no settings needed.
-  const byId = new Map((await db.query<SnippetRow>(found.sql, found.params)).rows.map((r) => [r.id, r]));
+  // A few hits per statement, side by side: on PostgreSQL they share the cores; on the
+  // embedded database another request's statement can run between them. Bounded by
+  // construction (a few hits, passages by primary key): no settings needed.
+  const ids = rows.map((r) => r.id);
+  const chunks = Array.from({ length: Math.ceil(ids.length / SNIPPETS_PER_STATEMENT) }, (_, i) =>
+    ids.slice(i * SNIPPETS_PER_STATEMENT, (i + 1) * SNIPPETS_PER_STATEMENT),
+  );
+  const found = await Promise.all(chunks.map((chunk) => snippets(chunk)).map((st) => db.query<SnippetRow>(st.sql, st.params)));
+  const byId = new Map(found.flatMap((r) => r.rows).map((r) => [r.id, r]));
   const hits = rows.map(({ total: _total, ...row }) => {
     const s = byId.get(row.id);
     // A hit deleted between the two statements keeps its name as its snippet.
