@@ -21,6 +21,8 @@ export const SEARCH_STATEMENT_TIMEOUT_MS = 5000;
 const PREFIX_MIN_CHARS = 4;
 /** A one-word query is also matched against filenames by trigrams once it has this many characters. */
 const TRIGRAM_MIN_CHARS = 3;
+/** A snippet's passage holds the whole query if one of a text's first this many does (~16 KB). */
+const WHOLE_QUERY_PASSAGES = 8;
 /** Snippets made by one statement, at most (see `searchDocuments`). */
 const SNIPPETS_PER_STATEMENT = 10;
 /** Words of a query that pick a snippet's passage and are highlighted in it, at most. */
@@ -168,20 +170,25 @@ function queryExpressions(add: (v: unknown) => string, text: string) {
   // conditions (computed once per scan), never as a filter run on every row.
   // websearch_to_tsquery accepts any text without a syntax error (unlike to_tsquery); text
   // with no searchable word is an empty query, which matches nothing. Words and the prefix
-  // reach to_tsquery quoted, letters and digits only.
-  const s = add(text);
+  // reach to_tsquery quoted, letters and digits only. Each expression adds its parameters
+  // when first asked for: a statement may send only parameters it uses.
   const lastPrefix = last ? add(`'${last}':*`) : null;
-  const q = `(websearch_to_tsquery('english', ${s}) || websearch_to_tsquery('simple', ${s})${
-    lastPrefix
-      ? ` || ((websearch_to_tsquery('english', ${add(head)}) || websearch_to_tsquery('simple', ${add(head)})) && to_tsquery('simple', ${lastPrefix}))`
-      : ''
-  })`;
-  const anyWords = () => add(words.map((w) => `'${w}'`).join(' | '));
+  let q: string | undefined;
+  const query = () => {
+    if (q) return q;
+    const s = add(text);
+    q = `(websearch_to_tsquery('english', ${s}) || websearch_to_tsquery('simple', ${s})${
+      lastPrefix
+        ? ` || ((websearch_to_tsquery('english', ${add(head)}) || websearch_to_tsquery('simple', ${add(head)})) && to_tsquery('simple', ${lastPrefix}))`
+        : ''
+    })`;
+    return q;
+  };
   const any = () => {
-    const a = anyWords();
+    const a = add(words.map((w) => `'${w}'`).join(' | '));
     return `(to_tsquery('english', ${a}) || to_tsquery('simple', ${a})${lastPrefix ? ` || to_tsquery('simple', ${lastPrefix})` : ''})`;
   };
-  return { q, any, probes: () => add(words.map(probeOf)) };
+  return { q: query, any, probes: () => add(words.map(probeOf)), words };
 }
 
 /** The statements of a search: the ranked page (with the total), the count alone, and the page's snippets. */
@@ -191,7 +198,7 @@ export function searchStatements(scope: SearchScope, raw: string, page: { limit:
   const text = splitAtSeparators(raw);
   // The page's own order and snippet need these whatever the caller reads.
   const columns = [...new Set(['id', 'filename', 'created_at', ...page.columns])];
-  const { q } = queryExpressions(add, text);
+  const q = queryExpressions(add, text).q();
   // Fuzzy filenames for a query of one word (as a name is typed), not negated or quoted:
   // trigrams know nothing of websearch's operators.
   const fuzzy = raw.length >= TRIGRAM_MIN_CHARS && /^[^\s"-][^\s"]*$/u.test(raw) ? add(raw) : null;
@@ -236,8 +243,8 @@ export function searchStatements(scope: SearchScope, raw: string, page: { limit:
 }
 
 /**
- * The snippets of the page's hits: for each, a passage — the first holding the whole query,
- * else any of its words, else the first — and ts_headline over SNIPPET_WINDOW characters of
+ * The snippets of the page's hits: for each, a passage — the first holding the whole query
+ * (among the first WHOLE_QUERY_PASSAGES), else any of its words, else the first — and ts_headline over SNIPPET_WINDOW characters of
  * it from just before the first word found. Passages are read in order through the primary
  * key until one matches: the first usually does, and the GIN index would gather every
  * passage holding the word (or, for a prefix, every word it begins) to answer for one
@@ -246,17 +253,21 @@ export function searchStatements(scope: SearchScope, raw: string, page: { limit:
 function snippetStatement(scope: SearchScope, text: string, ids: string[]) {
   const params: unknown[] = [scope.params[0]];
   const add = (v: unknown) => `$${params.push(v)}`;
-  const { q, any: anyOf, probes: probesOf } = queryExpressions(add, text);
-  const any = anyOf();
-  const probes = probesOf();
-  const passage = (query: string) =>
-    `(SELECT p.body FROM document_passages p WHERE p.document_id = hit.id AND p.vector @@ ${query} ORDER BY p.seq LIMIT 1)`;
+  const query = queryExpressions(add, text);
+  const any = query.any();
+  const probes = query.probes();
+  const passage = (query: string, within = '') =>
+    `(SELECT p.body FROM document_passages p WHERE p.document_id = hit.id${within} AND p.vector @@ ${query} ORDER BY p.seq LIMIT 1)`;
+  // The whole query in one passage is looked for among the first WHOLE_QUERY_PASSAGES only
+  // (any word is looked for in them all): words that never meet in one passage would
+  // otherwise have every passage of a long text read twice. One word: any word is the query.
+  const whole = query.words.length > 1 ? `${passage(query.q(), ` AND p.seq < ${WHOLE_QUERY_PASSAGES}`)}, ` : '';
   const firstPassage = `(SELECT p.body FROM document_passages p WHERE p.document_id = hit.id ORDER BY p.seq LIMIT 1)`;
   const sql = `
     SELECT hit.id, w.start > 1 AS cut_before, w.start + ${SNIPPET_WINDOW} <= length(b.body) AS cut_after,
            ts_headline('english', replace(substr(b.body, w.start, ${SNIPPET_WINDOW}), '<', chr(3)), ${any}, ${HEADLINE_OPTIONS}) AS snippet
       FROM (SELECT d.id, d.filename FROM documents d WHERE d.user_id = $1 AND d.id = ANY(${add(ids)}::uuid[])) AS hit
-     CROSS JOIN LATERAL (SELECT coalesce(${passage(q)}, ${passage(any)}, ${firstPassage}, hit.filename) AS body OFFSET 0) AS b
+     CROSS JOIN LATERAL (SELECT coalesce(${whole}${passage(any)}, ${firstPassage}, hit.filename) AS body OFFSET 0) AS b
      CROSS JOIN LATERAL (SELECT greatest(1, coalesce((SELECT min(nullif(strpos(lower(b.body), x), 0)) FROM unnest(${probes}::text[]) AS x), 1)
                                             - ${SNIPPET_LEAD}) AS start OFFSET 0) AS w`;
   return { sql, params };
