@@ -177,7 +177,6 @@ async function run(kind: 'pglite' | 'postgres', n: number, corpus: { prose: stri
     const owner = seeded
       ? { id: seeded.id, token: (await api('POST', '/api/auth/login', { body: { email: KEPT_OWNER, password } })).access_token as string }
       : await user(kept ? KEPT_OWNER : `owner-${Date.now()}@example.com`);
-    const bystander = await user(`bystander-${Date.now()}@example.com`);
     if (seeded) {
       n = seeded.n;
       console.log(`${kind}: the kept vault of ${n.toLocaleString()} documents`);
@@ -188,6 +187,10 @@ async function run(kind: 'pglite' | 'postgres', n: number, corpus: { prose: stri
         `${kind}: ${n.toLocaleString()} documents of one user, ${(chars / 1e6).toFixed(0)} MB of text (mean ${Math.round(chars / n / 1000)} KB), seeded in ${(ms(t0) / 1000).toFixed(0)} s`,
       );
     }
+    // Access tokens live 15 minutes, less than a large seeding takes: both users sign in now.
+    const ownerEmail = seeded ? KEPT_OWNER : ((await app.runtime.db.query<{ email: string }>('SELECT email FROM users WHERE id = $1', [owner.id])).rows[0]!.email);
+    owner.token = (await api('POST', '/api/auth/login', { body: { email: ownerEmail, password } })).access_token as string;
+    const bystander = await user(`bystander-${Date.now()}@example.com`);
     const w = corpus.words;
     const mid = w[800]!;
     const queries = [
