@@ -35,3 +35,18 @@ export interface Database extends Queryable {
 export const INT8_OID = 20;
 export const NUMERIC_OID = 1700;
 export const parseInt8 = (v: string): number => Number(v);
+
+/**
+ * Independent queries of one request: side by side on PostgreSQL (pool connections, both
+ * cores), one after another on the embedded database. Its one session runs them in turn
+ * anyway, and queued together they would all stand ahead of another request's statement.
+ */
+export async function independently<T extends readonly unknown[]>(
+  db: Database,
+  tasks: { [K in keyof T]: () => Promise<T[K]> },
+): Promise<T> {
+  if (db.kind === 'postgres') return (await Promise.all(tasks.map((t) => t()))) as unknown as T;
+  const out: unknown[] = [];
+  for (const t of tasks) out.push(await t());
+  return out as unknown as T;
+}

@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '../../db/database.js';
+import { independently, type Database, type Queryable } from '../../db/database.js';
 
 /**
  * Full-text search over a user's documents (SPEC §3 `q`, §7.5). Migration 0010 describes the
@@ -142,14 +142,17 @@ export async function searchDocuments(
     const total = page.offset === 0 ? 0 : (await searchStatement<{ n: number }>(db, countSql, countParams))[0]!.n;
     return { hits: [], total };
   }
-  // A few hits per statement, side by side: on PostgreSQL they share the cores; on the
-  // embedded database another request's statement can run between them. Bounded by
-  // construction (a few hits, passages by primary key): no settings needed.
+  // A few hits per statement (independently: side by side on PostgreSQL, where they share
+  // the cores; on the embedded database another request's statement runs between them).
+  // Bounded by construction (a few hits, passages by primary key): no settings needed.
   const ids = rows.map((r) => r.id);
   const chunks = Array.from({ length: Math.ceil(ids.length / SNIPPETS_PER_STATEMENT) }, (_, i) =>
     ids.slice(i * SNIPPETS_PER_STATEMENT, (i + 1) * SNIPPETS_PER_STATEMENT),
   );
-  const found = await Promise.all(chunks.map((chunk) => snippets(chunk)).map((st) => db.query<SnippetRow>(st.sql, st.params)));
+  const found = await independently(
+    db,
+    chunks.map((chunk) => snippets(chunk)).map((st) => () => db.query<SnippetRow>(st.sql, st.params)),
+  );
   const byId = new Map(found.flatMap((r) => r.rows).map((r) => [r.id, r]));
   const hits = rows.map(({ total: _total, ...row }) => {
     const s = byId.get(row.id);

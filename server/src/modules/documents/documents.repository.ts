@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '../../db/database.js';
+import { independently, type Database, type Queryable } from '../../db/database.js';
 import { listConditions, orderBy, type ListPlacement } from './document-list-filter.js';
 import { searchDocuments } from './document-search.js';
 
@@ -122,15 +122,16 @@ export const documentsRepository = {
       return { rows: found.hits as unknown as (DocumentRow & { snippet: string })[], total: found.total };
     }
     const whereSql = where.join(' AND ');
-    const [count, page] = await Promise.all([
-      db.query<{ n: number }>(`SELECT count(*)::int AS n FROM documents d WHERE ${whereSql}`, params),
-      db.query<DocumentRow>(
-        `SELECT ${D_COLUMNS} FROM documents d WHERE ${whereSql}
-          ORDER BY ${orderBy(f.sort, { inTrash: placement.inTrash })}
-          LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-        [...params, f.limit, f.offset],
-      ),
-    ]);
+    const [count, page] = await independently(db, [
+      () => db.query<{ n: number }>(`SELECT count(*)::int AS n FROM documents d WHERE ${whereSql}`, params),
+      () =>
+        db.query<DocumentRow>(
+          `SELECT ${D_COLUMNS} FROM documents d WHERE ${whereSql}
+            ORDER BY ${orderBy(f.sort, { inTrash: placement.inTrash })}
+            LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+          [...params, f.limit, f.offset],
+        ),
+    ] as const);
     return { rows: page.rows, total: count.rows[0]?.n ?? 0 };
   },
 

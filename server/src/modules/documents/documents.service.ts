@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Database, Queryable } from '../../db/database.js';
+import { independently, type Database, type Queryable } from '../../db/database.js';
 import type { AuthUser } from '../../http/auth-context.js';
 import { AppError, errors } from '../../http/errors.js';
 import { isUuid } from '../../http/schemas.js';
@@ -77,14 +77,13 @@ export function createDocumentService(deps: DocumentServiceDeps) {
   /** The rows as clients see them: with topics, duplicate flag and whether a job is at work on them. */
   async function withTopics(q: Queryable, userId: string, rows: DocumentRow[]): Promise<PresentedDocument[]> {
     const ids = rows.map((r) => r.id);
-    // Side by side: on PostgreSQL four pool connections at once (a transaction's one client
-    // queues them); on the embedded database they queue for its one session either way.
-    const [topics, flags, inFlight, shared] = await Promise.all([
-      documents.topicsOf(q, userId, ids),
-      sets.flagsOf(q, userId, ids),
-      keysWithJobInFlight(q, { name: JobNames.extractAndClassify, field: 'documentId', values: ids }),
-      sharesRepository.sharedDocumentIds(q, userId, ids),
-    ]);
+    // (A transaction's one client runs them in turn whatever the database.)
+    const [topics, flags, inFlight, shared] = await independently(db, [
+      () => documents.topicsOf(q, userId, ids),
+      () => sets.flagsOf(q, userId, ids),
+      () => keysWithJobInFlight(q, { name: JobNames.extractAndClassify, field: 'documentId', values: ids }),
+      () => sharesRepository.sharedDocumentIds(q, userId, ids),
+    ] as const);
     const topicsOf = (id: string) => topics.filter((t) => t.document_id === id);
     return rows.map((r) =>
       presentDocument(r, topicsOf(r.id), {
