@@ -73,6 +73,12 @@ try {
   ])
     await api('POST', '/api/topics', { token: alice, body: { name, description } });
 
+  // A user without topics has nothing to be filed under: her documents would stay `uploaded`.
+  await api('POST', '/api/topics', {
+    token: mallory,
+    body: { name: 'Bills', description: 'Electricity, gas and water bills, tariffs and meter readings.' },
+  });
+
   const rss = sampleTreeRss(server.child.pid!, 25);
   const t0 = performance.now();
   const hostile = await Promise.all([
