@@ -46,7 +46,10 @@ try {
     // Sizes declared, as the web client does: an undeclared upload reserves the user's whole
     // room until it is confirmed (SPEC §7.1), so mallory's concurrent uploads would refuse each other.
     const size_bytes = typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length;
-    const u = await api('POST', '/api/documents/upload-url', { token, body: { filename, content_type: contentType, size_bytes } });
+    const u = await api('POST', '/api/documents/upload-url', {
+      token,
+      body: { filename, content_type: contentType, size_bytes },
+    });
     const url = u.upload_url.startsWith('http') ? u.upload_url : server.baseUrl + u.upload_url;
     const headers = Object.keys(u.upload_headers ?? {}).length > 0 ? u.upload_headers : { 'content-type': contentType };
     const put = await fetch(url, { method: 'PUT', body: typeof bytes === 'string' ? bytes : new Uint8Array(bytes), headers });

@@ -153,9 +153,7 @@ async function timed(f: () => Promise<unknown>): Promise<number> {
 
 async function run(kind: 'pglite' | 'postgres', n: number, corpus: { prose: string; words: string[] }) {
   const keptAt =
-    kind === 'postgres'
-      ? KEPT_DATABASE && { databaseUrl: KEPT_DATABASE }
-      : KEPT_DATA_DIR && { env: { DATA_DIR: KEPT_DATA_DIR } };
+    kind === 'postgres' ? KEPT_DATABASE && { databaseUrl: KEPT_DATABASE } : KEPT_DATA_DIR && { env: { DATA_DIR: KEPT_DATA_DIR } };
   const kept = Boolean(keptAt);
   const app = await startTestApp({ db: kind, ...(keptAt || {}) });
   try {
@@ -175,7 +173,10 @@ async function run(kind: 'pglite' | 'postgres', n: number, corpus: { prose: stri
         ).rows[0]
       : undefined;
     const owner = seeded
-      ? { id: seeded.id, token: (await api('POST', '/api/auth/login', { body: { email: KEPT_OWNER, password } })).access_token as string }
+      ? {
+          id: seeded.id,
+          token: (await api('POST', '/api/auth/login', { body: { email: KEPT_OWNER, password } })).access_token as string,
+        }
       : await user(kept ? KEPT_OWNER : `owner-${Date.now()}@example.com`);
     if (seeded) {
       n = seeded.n;
@@ -188,7 +189,9 @@ async function run(kind: 'pglite' | 'postgres', n: number, corpus: { prose: stri
       );
     }
     // Access tokens live 15 minutes, less than a large seeding takes: both users sign in now.
-    const ownerEmail = seeded ? KEPT_OWNER : ((await app.runtime.db.query<{ email: string }>('SELECT email FROM users WHERE id = $1', [owner.id])).rows[0]!.email);
+    const ownerEmail = seeded
+      ? KEPT_OWNER
+      : (await app.runtime.db.query<{ email: string }>('SELECT email FROM users WHERE id = $1', [owner.id])).rows[0]!.email;
     owner.token = (await api('POST', '/api/auth/login', { body: { email: ownerEmail, password } })).access_token as string;
     const bystander = await user(`bystander-${Date.now()}@example.com`);
     const w = corpus.words;

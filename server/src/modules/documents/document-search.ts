@@ -8,9 +8,9 @@ import { independently, type Database, type Queryable } from '../../db/database.
  *   index, and from the filename's trigrams (pg_trgm) for names typed inexactly;
  * - ranking reads `rank_vector` (filename and the first 1,000 characters, kept in the row —
  *   migration 0020), so its cost does not grow with a document's length;
- * - a snippet is ts_headline over one passage of about 2,000 characters — the first that
- *   holds the whole query, else the first that holds any of its words — found through the
- *   passages' own index, never over the whole text.
+ * - a snippet is ts_headline over a window of one passage of about 2,000 characters — the
+ *   first that holds the whole query, else the first that holds any of its words — read in
+ *   order by the passages' primary key, never over the whole text.
  */
 
 /** Search hits ranked together: see `searchDocuments`. */
@@ -136,7 +136,11 @@ export async function searchDocuments(
   page: { limit: number; offset: number; columns: string[] },
 ): Promise<{ hits: SearchHit[]; total: number }> {
   const { pageSql, params, countSql, countParams, snippets } = searchStatements(scope, raw, page);
-  const rows = await searchStatement<Record<string, unknown> & { id: string; filename: string; total: number }>(db, pageSql, params);
+  const rows = await searchStatement<Record<string, unknown> & { id: string; filename: string; total: number }>(
+    db,
+    pageSql,
+    params,
+  );
   if (rows.length === 0) {
     // No hit on this page: none at all, or a page past the last (then the count says how many).
     const total = page.offset === 0 ? 0 : (await searchStatement<{ n: number }>(db, countSql, countParams))[0]!.n;
@@ -259,8 +263,8 @@ function snippetStatement(scope: SearchScope, text: string, ids: string[]) {
   const query = queryExpressions(add, text);
   const any = query.any();
   const probes = query.probes();
-  const passage = (query: string, within = '') =>
-    `(SELECT p.body FROM document_passages p WHERE p.document_id = hit.id${within} AND p.vector @@ ${query} ORDER BY p.seq LIMIT 1)`;
+  const passage = (matching: string, within = '') =>
+    `(SELECT p.body FROM document_passages p WHERE p.document_id = hit.id${within} AND p.vector @@ ${matching} ORDER BY p.seq LIMIT 1)`;
   // The whole query in one passage is looked for among the first WHOLE_QUERY_PASSAGES only
   // (any word is looked for in them all): words that never meet in one passage would
   // otherwise have every passage of a long text read twice. One word: any word is the query.

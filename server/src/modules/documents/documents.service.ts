@@ -202,10 +202,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
      * Step 1: a pending row holding its reservation, and a URL that accepts exactly what
      * was reserved: the declared size, or (undeclared) up to the room reserved for it.
      */
-    async requestUploadUrl(
-      user: AuthUser,
-      input: UploadUrlInput,
-    ): Promise<UploadUrlAnswer | MultipartTicket> {
+    async requestUploadUrl(user: AuthUser, input: UploadUrlInput): Promise<UploadUrlAnswer | MultipartTicket> {
       const filename = displayFilename(input.filename);
       const contentType = checkContentType(input.content_type);
       const declared = input.size_bytes ?? null;
@@ -235,11 +232,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
      * queues its classification. An object that breaks its URL's bound is refused and the
      * reservation released.
      */
-    async confirmUpload(
-      user: AuthUser,
-      id: string,
-      input: ConfirmInput = {},
-    ): Promise<ConfirmAnswer> {
+    async confirmUpload(user: AuthUser, id: string, input: ConfirmInput = {}): Promise<ConfirmAnswer> {
       const doc = await ownedOrNotFound(db, user, id);
       if (doc.status !== 'pending') return confirmedAnswer(doc, await quotaOf(db, user.id));
       if (doc.multipart_upload_id !== null) return chargeAndQueue(user, doc, await multipart.complete(user, doc, input.parts));
