@@ -80,7 +80,7 @@ async function load(db: Database, opts: { total: number; big: number; users: num
   );
   const ids = users.map((u) => u.id);
   // Bulk load without the index, then build it once (as one would restore a dump).
-  await db.query('DROP INDEX IF EXISTS documents_search_idx');
+  await db.query('DROP INDEX IF EXISTS document_search_idx');
   for (let from = 1; from <= opts.total; from += BATCH) {
     const to = Math.min(opts.total, from + BATCH - 1);
     // Document i belongs to the big user while i <= big, then round-robin to the others.
@@ -105,8 +105,11 @@ async function load(db: Database, opts: { total: number; big: number; users: num
   }
   const ti = performance.now();
   if (db.kind === 'postgres') await db.query(`SET maintenance_work_mem = '1GB'`);
-  await db.query('CREATE INDEX documents_search_idx ON documents USING gin (search_vector)'); // as migration 0010
+  await db.query(
+    'CREATE INDEX document_search_idx ON document_search USING gin (search_vector, created_at) WITH (gin_pending_list_limit = 1024)',
+  ); // as migration 0023
   await db.query('ANALYZE documents');
+  await db.query('ANALYZE document_search');
   console.log(`\n  GIN index built in ${(ms(ti) / 1000).toFixed(0)} s; load total ${(ms(t0) / 1000).toFixed(0)} s`);
   return ids;
 }

@@ -172,6 +172,58 @@ forEachDatabase('full-text search', (dbKind) => {
     assert.equal(names[1], 'page-1.txt', 'equal matches: newest first');
   });
 
+  it('when a vault is larger than the first look for the newest hits, then totals stay exact and every page is the one a whole ranking gives', async () => {
+    // 7,000 documents, document i being i minutes old. A search first looks for its newest
+    // hits among the newest 2 × RANK_WINDOW documents, then over a wider span, then among all:
+    // "alpha" (in every document) is answered by the first look, "beta" (every third) by the
+    // second, "gamma" (every fifth) by all. Each word has one strong match in its second window.
+    const erin = await c.user('erin');
+    const n = 7000;
+    const words = [
+      { word: 'alpha', every: 1, strong: 1500 },
+      { word: 'beta', every: 3, strong: 4500 },
+      { word: 'gamma', every: 5, strong: 6000 },
+    ];
+    // Every text has as many words (a word absent is "filler"), so equal matches rank equally.
+    const contains = words.map(
+      (w, k) =>
+        `CASE WHEN i % ${w.every} = 0 THEN ' ${w.word}' ELSE ' filler' END || repeat(CASE WHEN i = $${k + 3} THEN ' ${w.word}' ELSE ' filler' END, 4)`,
+    );
+    await app.runtime.db.query(
+      `INSERT INTO documents (id, user_id, filename, content_type, size_bytes, storage_backend, object_key, status, extracted_text, created_at)
+       SELECT gen_random_uuid(), $1::uuid, 'page-' || i || '.txt', 'text/plain', 0, 'local', $1::text || '/large-vault/' || i, 'classified',
+              'a line of the ledger' || ${contains.join(' || ')} || ' among many other words about the month', now() - make_interval(mins => i)
+         FROM generate_series(1, $2::int) AS i`,
+      [erin.id, n, ...words.map((w) => w.strong)],
+    );
+    for (const { word, every, strong } of words) {
+      const hits = Array.from({ length: n }, (_, k) => k + 1).filter((i) => i % every === 0);
+      const first = await c.req('GET', `/api/documents?q=${word}&limit=50`, { token: erin.token });
+      assert.equal(first.status, 200, first.text);
+      assert.equal(first.body.total, hits.length, `${word}: the total counts every hit`);
+      assert.deepEqual(
+        first.body.items.map((x: { filename: string }) => x.filename),
+        hits.slice(0, 50).map((i) => `page-${i}.txt`),
+        `${word}: the newest window, equal matches newest first`,
+      );
+      // The second window starts with its strong match, then the rest newest first.
+      const second = await c.req('GET', `/api/documents?q=${word}&limit=50&offset=${RANK_WINDOW}`, { token: erin.token });
+      assert.equal(second.body.total, hits.length, `${word}: the same total on a later page`);
+      const rest = hits.slice(RANK_WINDOW, 2 * RANK_WINDOW).filter((i) => i !== strong);
+      assert.ok(
+        rest.length < hits.slice(RANK_WINDOW, 2 * RANK_WINDOW).length,
+        `${word}: its strong match is in its second window`,
+      );
+      assert.deepEqual(
+        second.body.items.map((x: { filename: string }) => x.filename),
+        [strong, ...rest].slice(0, 50).map((i) => `page-${i}.txt`),
+        `${word}: the second window, best first`,
+      );
+    }
+    const past = await c.req('GET', `/api/documents?q=gamma&limit=50&offset=${n}`, { token: erin.token });
+    assert.deepEqual(past.body, { items: [], total: n / 5 }, 'a page past the last hit still has the total');
+  });
+
   describe('long texts, partial words, other languages, inexact filenames', () => {
     let dana: TestUser;
     const e = {} as Record<'long' | 'invoice' | 'german' | 'named' | 'quoted', string>;

@@ -36,9 +36,16 @@ export interface ListPlacement {
   before?: Date;
 }
 
-/** Conditions for `d` appended to `where`, their values to `params` (numbered after what is there). */
+/** Where `d` is: in the list or in the trash. */
+export function trashCondition(p: ListPlacement): string {
+  return p.inTrash ? 'd.trashed_at IS NOT NULL' : 'd.trashed_at IS NULL';
+}
+
+/**
+ * Conditions for `d` by type family and creation date appended to `where`, their values to
+ * `params` (numbered after what is there).
+ */
 export function listConditions(p: ListPlacement, where: string[], params: unknown[]): void {
-  where.push(p.inTrash ? 'd.trashed_at IS NOT NULL' : 'd.trashed_at IS NULL');
   const mediaType = `lower(split_part(d.content_type, ';', 1))`;
   if (p.family === 'other') {
     params.push(`(${Object.values(FAMILY_PATTERNS).join('|')})`);

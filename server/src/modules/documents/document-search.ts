@@ -3,11 +3,12 @@ import { independently, type Database, type Queryable } from '../../db/database.
 /**
  * Full-text search over a user's documents (SPEC §3 `q`, §7.5). Migration 0010 describes the
  * structures; in short:
- * - which documents match, and how many, comes from `search_vector` (filename weight A, the
- *   whole text weight B, each word English-stemmed and as typed) through the per-user GIN
- *   index, and from the filename's trigrams (pg_trgm) for names typed inexactly;
- * - ranking reads `rank_vector` (filename and the first 1,000 characters, kept in the row —
- *   migration 0020), so its cost does not grow with a document's length;
+ * - which documents match, and how many, comes from `search_vector` (the owner's key, the
+ *   filename weight A, the whole text weight B, each word English-stemmed and as typed) in
+ *   search's own narrow table `document_search` (migration 0023) through its GIN index, and
+ *   from the documents' filename trigrams (pg_trgm) for names typed inexactly;
+ * - ranking reads the document's `rank_vector` (filename and the first 1,000 characters, kept
+ *   in the row — migration 0020), so its cost does not grow with a document's length;
  * - a snippet is ts_headline over a window of one passage of about 2,000 characters — the
  *   first that holds the whole query, else the first that holds any of its words — read in
  *   order by the passages' primary key, never over the whole text.
@@ -39,11 +40,13 @@ const SNIPPET_LEAD = 60;
 const HEADLINE_OPTIONS = `'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', HighlightAll=true'`;
 
 /**
- * Whose documents, and which of them: `params[0]` is the owner's id ($1); `filters` are
- * further conditions in SQL over `d` (documents) with $n placeholders into `params`.
+ * Whose documents, and which of them: `params[0]` is the owner's id ($1); `inTrash` the trash
+ * instead of the list; `filters` further conditions in SQL over `d` (documents) with $n
+ * placeholders into `params`.
  */
 export interface SearchScope {
   params: unknown[];
+  inTrash: boolean;
   filters: string[];
 }
 
@@ -122,12 +125,17 @@ interface SnippetRow {
  * within their window. A query with at most RANK_WINDOW hits — nearly every query of nearly
  * every vault — is ranked exactly; for a word in thousands of one user's documents the best
  * matches among the newest RANK_WINDOW come first, then the next window's, and pages stay
- * consistent. Only the windows up to the requested page are read. The total needs no
- * vector and is counted over the same hits.
+ * consistent. Only the windows up to the requested page are read.
  *
- * Short statements: the ranked page with the total, then the page's snippets a few at a
- * time. On the embedded database each holds its one session while it runs, so another
- * user's request waits for one of them, not for a whole search.
+ * The newest hits are looked for among the owner's newest documents first (`newestHits`),
+ * so a common word in a large vault costs the same as in a small one; the exact total is
+ * counted beside them from search's narrow table (migration 0023), whose rows are all a count
+ * reads. A vault with fewer documents than that first look is ranked and counted in one
+ * statement.
+ *
+ * Short statements: the ranked page, the total, then the page's snippets a few at a time. On
+ * the embedded database each holds its one session while it runs, so another user's request
+ * waits for one of them, not for a whole search.
  */
 export async function searchDocuments(
   db: Database,
@@ -135,35 +143,88 @@ export async function searchDocuments(
   raw: string,
   page: { limit: number; offset: number; columns: string[] },
 ): Promise<{ hits: SearchHit[]; total: number }> {
-  const { pageSql, params, countSql, countParams, snippets } = searchStatements(scope, raw, page);
-  const rows = await searchStatement<Record<string, unknown> & { id: string; filename: string; total: number }>(
-    db,
-    pageSql,
-    params,
+  const st = searchStatements(scope, raw, page);
+  const bound = await newestBound(db, scope, NEWEST_FIRST * st.windowRows);
+  let total: number | undefined;
+  const [count, hits] = await independently(db, [
+    // A vault smaller than the first look: the page's statement counts every hit itself.
+    async () => (bound ? (await searchStatement<{ n: number }>(db, st.count.sql, st.count.params))[0]!.n : undefined),
+    async () => {
+      const rows = await newestHits(db, scope, st, bound);
+      if (rows.all) total = rows.rows[0]?.found;
+      return withSnippets(db, st, rows.rows);
+    },
+  ] as const);
+  if (count !== undefined) total = count;
+  // No hit on the page: none at all, or a page past the last (then the count says how many).
+  if (total === undefined)
+    total = page.offset === 0 ? 0 : (await searchStatement<{ n: number }>(db, st.count.sql, st.count.params))[0]!.n;
+  return { hits, total };
+}
+
+/** The first look for the newest hits spans this many of the newest documents per hit wanted. */
+const NEWEST_FIRST = 2;
+
+type PageRow = Record<string, unknown> & { id: string; filename: string; found: number };
+
+/** The created_at of the owner's `n`-th newest document (null when they have no more than `n`). */
+async function newestBound(db: Database, scope: SearchScope, n: number): Promise<Date | null> {
+  const { rows } = await db.query<{ created_at: Date }>(
+    'SELECT created_at FROM documents WHERE user_id = $1 ORDER BY created_at DESC OFFSET $2 LIMIT 1',
+    [scope.params[0], n],
   );
-  if (rows.length === 0) {
-    // No hit on this page: none at all, or a page past the last (then the count says how many).
-    const total = page.offset === 0 ? 0 : (await searchStatement<{ n: number }>(db, countSql, countParams))[0]!.n;
-    return { hits: [], total };
+  return rows[0]?.created_at ?? null;
+}
+
+/**
+ * The ranked page from the newest `windowRows` hits. Those are first looked for among the
+ * documents created since `bound` (the index answers `created_at >= bound` beside the words);
+ * if fewer hits are there than the window needs, again over a span scaled by how many were
+ * found, and else among all. `all` says the rows' `found` counts every hit.
+ */
+async function newestHits(
+  db: Database,
+  scope: SearchScope,
+  st: ReturnType<typeof searchStatements>,
+  bound: Date | null,
+): Promise<{ rows: PageRow[]; all: boolean }> {
+  for (let span = NEWEST_FIRST * st.windowRows; bound;) {
+    const s = st.page(bound);
+    const rows = await searchStatement<PageRow>(db, s.sql, s.params);
+    const found = rows[0]?.found ?? 0;
+    if (found >= st.windowRows) return { rows, all: false };
+    if (found === 0 || span >= NEWEST_LAST) break;
+    span = Math.min(NEWEST_LAST, span * Math.ceil((1.5 * st.windowRows) / found));
+    bound = await newestBound(db, scope, span);
   }
-  // A few hits per statement (independently: side by side on PostgreSQL, where they share
-  // the cores; on the embedded database another request's statement runs between them).
-  // Bounded by construction (a few hits, passages by primary key): no settings needed.
+  const s = st.page(null);
+  return { rows: await searchStatement<PageRow>(db, s.sql, s.params), all: true };
+}
+
+/** Beyond this many of the newest documents, the newest hits are looked for among all. */
+const NEWEST_LAST = 50_000;
+
+/**
+ * The page's hits with their snippets, a few hits per statement (independently: side by side
+ * on PostgreSQL, where they share the cores; on the embedded database another request's
+ * statement runs between them). Bounded by construction (a few hits, passages by primary
+ * key): no settings needed.
+ */
+async function withSnippets(db: Database, st: ReturnType<typeof searchStatements>, rows: PageRow[]): Promise<SearchHit[]> {
   const ids = rows.map((r) => r.id);
   const chunks = Array.from({ length: Math.ceil(ids.length / SNIPPETS_PER_STATEMENT) }, (_, i) =>
     ids.slice(i * SNIPPETS_PER_STATEMENT, (i + 1) * SNIPPETS_PER_STATEMENT),
   );
   const found = await independently(
     db,
-    chunks.map((chunk) => snippets(chunk)).map((st) => () => db.query<SnippetRow>(st.sql, st.params)),
+    chunks.map((chunk) => st.snippets(chunk)).map((s) => () => db.query<SnippetRow>(s.sql, s.params)),
   );
   const byId = new Map(found.flatMap((r) => r.rows).map((r) => [r.id, r]));
-  const hits = rows.map(({ total: _total, ...row }) => {
+  return rows.map(({ found: _found, ...row }) => {
     const s = byId.get(row.id);
     // A hit deleted between the two statements keeps its name as its snippet.
     return { ...row, snippet: s ? excerpt(s.snippet, s.cut_before, s.cut_after) : row.filename };
   });
-  return { hits, total: rows[0]!.total };
 }
 
 /**
@@ -198,55 +259,75 @@ function queryExpressions(add: (v: unknown) => string, text: string) {
   return { q: query, any, probes: () => add(words.map(probeOf)), words };
 }
 
-/** The statements of a search: the ranked page (with the total), the count alone, and the page's snippets. */
+/**
+ * The statements of a search: the ranked page (`page(bound)`: from the hits created since
+ * `bound`, or from all), the exact count, and the page's snippets.
+ */
 export function searchStatements(scope: SearchScope, raw: string, page: { limit: number; offset: number; columns: string[] }) {
-  const params = [...scope.params];
-  const add = (v: unknown) => `$${params.push(v)}`;
   const text = splitAtSeparators(raw);
   // The page's own order and snippet need these whatever the caller reads.
   const columns = [...new Set(['id', 'filename', 'created_at', ...page.columns])];
-  const q = queryExpressions(add, text).q();
-  // Fuzzy filenames for a query of one word (as a name is typed), not negated or quoted:
-  // trigrams know nothing of websearch's operators.
-  const fuzzy = raw.length >= TRIGRAM_MIN_CHARS && /^[^\s"-][^\s"]*$/u.test(raw) ? add(raw) : null;
-  // An empty query (no searchable word) matches nothing, not every document of the owner.
-  const owned = `(CASE WHEN numnode(${q}) = 0 THEN ''::tsquery ELSE ${q} && ${key('owner', '$1')} END)`;
-  const base = [OWNER, ...scope.filters].join(' AND ');
-  const byWords = `FROM documents d WHERE ${base} AND d.search_vector @@ ${owned}`;
-  const byName = fuzzy ? `FROM documents d WHERE ${base} AND d.filename %> ${fuzzy}` : null;
-  // The hits (row address, order, and a filename's similarity to the query): those of the
-  // words, and of the name by trigrams, each through its own index. One bitmap for both (an
-  // OR) would recheck whole heap pages the trigram index marks, de-TOASTing each row's
-  // search_vector there; and the similarity is computed for the few name matches only.
-  const hits = byName
-    ? `SELECT coalesce(w.tid, n.tid) AS tid, coalesce(w.id, n.id) AS id, coalesce(w.created_at, n.created_at) AS created_at,
-              coalesce(n.name_rank, 0) AS name_rank
-         FROM (SELECT d.ctid AS tid, d.id, d.created_at ${byWords}) AS w
-         FULL JOIN (SELECT d.ctid AS tid, d.id, d.created_at, 0.5 * word_similarity(${fuzzy}, d.filename) AS name_rank ${byName}) AS n
-           ON n.id = w.id`
-    : `SELECT d.ctid AS tid, d.id, d.created_at, 0::float8 AS name_rank ${byWords}`;
-  // The count (for a page past the last hit) reads the parameters so far; the page's come after.
-  const countParams = [...params];
-  const countSql = byName
-    ? `SELECT count(*)::int AS n FROM (SELECT d.id ${byWords} UNION SELECT d.id ${byName}) AS u`
-    : `SELECT count(*)::int AS n ${byWords}`;
   const windowRows = Math.ceil((page.offset + page.limit) / RANK_WINDOW) * RANK_WINDOW;
-  // Every hit is read once, for the newest RANK_WINDOW and for the exact total beside them
-  // (a window count: the count statement runs only for a page past the last hit). A page
-  // within the first window needs no window numbers. The rank window's rows are found again
-  // by their address (a TID scan).
-  const pageSql = `
-    SELECT ${columns.map((c) => `d.${c}`).join(', ')}, c.total
-      FROM (SELECT h.tid, h.id, h.name_rank, ${
+  const trash = scope.inTrash ? 'd.trashed_at IS NOT NULL' : 'd.trashed_at IS NULL';
+  const filters = scope.filters.map((f) => ` AND ${f}`).join('');
+  // Each statement numbers its own parameters after the scope's.
+  const statement = (build: (add: (v: unknown) => string) => string) => {
+    const params = [...scope.params];
+    const sql = build((v) => `$${params.push(v)}`);
+    return { sql, params };
+  };
+  const hitsOf = (add: (v: unknown) => string, bound: Date | null) => {
+    const q = queryExpressions(add, text).q();
+    // Fuzzy filenames for a query of one word (as a name is typed), not negated or quoted:
+    // trigrams know nothing of websearch's operators.
+    const fuzzy = raw.length >= TRIGRAM_MIN_CHARS && /^[^\s"-][^\s"]*$/u.test(raw) ? add(raw) : null;
+    // An empty query (no searchable word) matches nothing, not every document of the owner.
+    const owned = `(CASE WHEN numnode(${q}) = 0 THEN ''::tsquery ELSE ${q} && ${key('owner', '$1')} END)`;
+    // The words' hits from the narrow table; a filter on other columns reads each hit's document.
+    const byWords = `FROM document_search s${filters ? ` JOIN documents d ON d.id = s.document_id AND ${OWNER}${filters}` : ''}
+      WHERE s.search_vector @@ ${owned} AND ${scope.inTrash ? '' : 'NOT '}s.trashed${bound ? ` AND s.created_at >= ${add(bound)}` : ''}`;
+    const byName = fuzzy ? `FROM documents d WHERE ${OWNER} AND ${trash}${filters} AND d.filename %> ${fuzzy}` : null;
+    return { q, fuzzy, byWords, byName };
+  };
+  const count = statement((add) => {
+    const { byWords, byName } = hitsOf(add, null);
+    return byName
+      ? `SELECT count(*)::int AS n FROM (SELECT s.document_id AS id ${byWords}) AS w FULL JOIN (SELECT d.id ${byName}) AS n ON n.id = w.id`
+      : `SELECT count(*)::int AS n ${byWords}`;
+  });
+  // The hits (id, order, a filename's similarity to the query, found by the words or the name
+  // only): those of the words, and of the name by trigrams, each through its own index. One
+  // bitmap for both (an OR) would recheck whole heap pages the trigram index marks,
+  // de-TOASTing each row's search_vector there; and the similarity is computed for the few
+  // name matches only. Every hit by name is taken, however old: with a bound, a name match
+  // older than it stands for itself.
+  //
+  // The newest `windowRows` of them, and `found`: the words' hits taken (with a bound) or
+  // all hits (without one, the exact total). A page within the first window needs no window
+  // numbers. Then the page, ranked within its window from the documents' rank vectors.
+  const pageOf = (bound: Date | null) =>
+    statement((add) => {
+      const { q, fuzzy, byWords, byName } = hitsOf(add, bound);
+      const hits = byName
+        ? `SELECT coalesce(w.id, n.id) AS id, coalesce(w.created_at, n.created_at) AS created_at,
+                  coalesce(n.name_rank, 0) AS name_rank, w.id IS NOT NULL AS by_words
+             FROM (SELECT s.document_id AS id, s.created_at ${byWords}) AS w
+             FULL JOIN (SELECT d.id, d.created_at, 0.5 * word_similarity(${fuzzy}, d.filename) AS name_rank ${byName}) AS n
+               ON n.id = w.id`
+        : `SELECT s.document_id AS id, s.created_at, 0::float8 AS name_rank, true AS by_words ${byWords}`;
+      return `
+    SELECT ${columns.map((c) => `d.${c}`).join(', ')}, c.found
+      FROM (SELECT h.id, h.name_rank, ${
         windowRows > RANK_WINDOW ? 'row_number() OVER (ORDER BY h.created_at DESC, h.id DESC)' : '1'
-      } AS n, count(*) OVER ()::int AS total
+      } AS n, ${bound ? 'count(*) FILTER (WHERE h.by_words) OVER ()' : 'count(*) OVER ()'}::int AS found
               FROM (${hits}) AS h
              ORDER BY h.created_at DESC, h.id DESC
              LIMIT ${add(windowRows)}) AS c
-      JOIN documents d ON d.ctid = c.tid AND d.id = c.id AND d.user_id = $1
+      JOIN documents d ON d.id = c.id AND d.user_id = $1
      ORDER BY (c.n - 1) / ${RANK_WINDOW}, ts_rank(d.rank_vector, ${q}, 1) + c.name_rank DESC, d.created_at DESC, d.id DESC
      LIMIT ${add(page.limit)} OFFSET ${add(page.offset)}`;
-  return { pageSql, params, countSql, countParams, snippets: (ids: string[]) => snippetStatement(scope, text, ids) };
+    });
+  return { windowRows, count, page: pageOf, snippets: (ids: string[]) => snippetStatement(scope, text, ids) };
 }
 
 /**

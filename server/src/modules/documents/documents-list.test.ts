@@ -180,6 +180,9 @@ forEachDatabase('listing, reading and editing documents', (dbKind) => {
     const dl = await c.req('GET', `/api/documents/${doc}/download-url`, { token: u.token });
     const file = await fetch(c.abs(dl.body.url));
     assert.equal(file.headers.get('content-disposition'), 'attachment; filename="Q3 report (final).txt"');
+    // Two words, so by the words search keeps for the name (one word also matches names by trigrams).
+    const byName = await c.req('GET', `/api/documents?q=${encodeURIComponent('q3 final')}`, { token: u.token });
+    assert.deepEqual(ids(byName.body), [doc], 'search finds it by its new name');
     const empty = await c.req('PATCH', `/api/documents/${doc}`, { token: u.token, json: {} });
     assert.equal(empty.status, 200, 'an empty PATCH changes nothing');
     assert.equal(empty.body.filename, 'Q3 report (final).txt');

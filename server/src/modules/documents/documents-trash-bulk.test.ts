@@ -40,6 +40,9 @@ forEachDatabase('trash and bulk actions', (dbKind) => {
     assert.deepEqual(ids((await list(u)).body), [keep]);
     assert.equal((await list(u)).body.total, 1);
     assert.deepEqual(ids((await list(u, '?q=lease')).body), [keep], 'search leaves it out');
+    // Two words: found by its words only (one word is also matched against filenames).
+    assert.deepEqual(ids((await list(u, '?q=lease%20original')).body), [], 'by its words too');
+    assert.deepEqual(ids((await list(u, '?in=trash&q=lease%20original')).body), [gone], 'search in the trash finds it');
     assert.deepEqual(ids((await list(u, `?topic_id=${t}`)).body), []);
     const topics = await c.req('GET', '/api/topics', { token: u.token });
     assert.equal(topics.body.find((x: { id: string }) => x.id === t).document_count, 0);
@@ -48,7 +51,10 @@ forEachDatabase('trash and bulk actions', (dbKind) => {
     assert.equal((await c.quota(u.token)).used_bytes, usedBefore, 'a trashed document still counts');
     const reclassify = await c.req('POST', `/api/documents/${gone}/classify`, { token: u.token });
     assert.equal(reclassify.status, 409, 'no classification in the trash');
-    const bulkReclassify = await c.req('POST', '/api/documents/bulk', { token: u.token, json: { ids: [gone], action: 'reclassify' } });
+    const bulkReclassify = await c.req('POST', '/api/documents/bulk', {
+      token: u.token,
+      json: { ids: [gone], action: 'reclassify' },
+    });
     assert.deepEqual(bulkReclassify.body, { action: 'reclassify', affected: 0 });
 
     const restored = await c.req('POST', `/api/documents/${gone}/restore`, { token: u.token });
@@ -57,6 +63,8 @@ forEachDatabase('trash and bulk actions', (dbKind) => {
     assert.deepEqual(ids((await list(u)).body).sort(), [keep, gone].sort());
     assert.deepEqual(ids((await list(u, '?in=trash')).body), []);
     assert.deepEqual(ids((await list(u, `?topic_id=${t}`)).body), [gone], 'its topics came back with it');
+    assert.deepEqual(ids((await list(u, '?q=lease%20original')).body), [gone], 'search finds it again');
+    assert.deepEqual(ids((await list(u, '?in=trash&q=lease%20original')).body), []);
   });
 
   it('when another user trashes or restores my document, then 404 and it stays where it was', async () => {
@@ -116,7 +124,8 @@ forEachDatabase('trash and bulk actions', (dbKind) => {
     const a = await topic(u, 'A');
     const b = await topic(u, 'B');
     const docs: string[] = [];
-    for (let i = 0; i < 4; i++) docs.push((await c.upload(u.token, { filename: `d${i}.txt`, bytes: 'z'.repeat(100 * (i + 1)) })).id);
+    for (let i = 0; i < 4; i++)
+      docs.push((await c.upload(u.token, { filename: `d${i}.txt`, bytes: 'z'.repeat(100 * (i + 1)) })).id);
     const bulk = (json: object) => c.req('POST', '/api/documents/bulk', { token: u.token, json });
 
     assert.deepEqual((await bulk({ ids: docs.slice(0, 2), action: 'trash' })).body, { action: 'trash', affected: 2 });
@@ -167,7 +176,16 @@ forEachDatabase('trash and bulk actions', (dbKind) => {
     assert.equal(await usedBytes(app.runtime.db, u.id), 250);
     assert.deepEqual(ids((await list(u, '?in=trash')).body), [recent]);
     assert.deepEqual(ids((await list(u)).body), [kept]);
-    assert.equal((await purgeTrash({ db: app.runtime.db, blobs: app.runtime.blobs, settings: { trashRetentionDays: 1, cleanupIntervalSeconds: 60 } })).documents, 0);
+    assert.equal(
+      (
+        await purgeTrash({
+          db: app.runtime.db,
+          blobs: app.runtime.blobs,
+          settings: { trashRetentionDays: 1, cleanupIntervalSeconds: 60 },
+        })
+      ).documents,
+      0,
+    );
   });
 
   it('when sorting and filtering by type family and dates, then the list follows', async () => {
@@ -183,10 +201,19 @@ forEachDatabase('trash and bulk actions', (dbKind) => {
     for (const m of made) id[m.filename] = (await c.upload(u.token, m)).id;
     const names = async (q: string) => (await list(u, q)).body.items.map((d: { filename: string }) => d.filename);
 
-    assert.deepEqual(await names('?sort=filename'), ['A-photo.jpg', 'b-report.pdf', 'c-notes.txt', 'd-archive.zip', 'e-thing.bin']);
+    assert.deepEqual(await names('?sort=filename'), [
+      'A-photo.jpg',
+      'b-report.pdf',
+      'c-notes.txt',
+      'd-archive.zip',
+      'e-thing.bin',
+    ]);
     assert.deepEqual(await names('?sort=-size_bytes&limit=2'), ['b-report.pdf', 'c-notes.txt']);
     assert.deepEqual(await names('?sort=size_bytes&limit=2&offset=1'), ['d-archive.zip', 'A-photo.jpg']);
-    assert.deepEqual(await names('?sort=created_at'), made.map((m) => m.filename));
+    assert.deepEqual(
+      await names('?sort=created_at'),
+      made.map((m) => m.filename),
+    );
     assert.deepEqual(await names('?sort=-confirmed_at&limit=1'), ['e-thing.bin']);
     assert.deepEqual(await names('?content_type=pdf'), ['b-report.pdf']);
     assert.deepEqual(await names('?content_type=image'), ['A-photo.jpg']);
@@ -212,7 +239,9 @@ forEachDatabase('trash and bulk actions', (dbKind) => {
     const second = (await c.upload(u.token, { filename: 'contract (1).txt', bytes })).id;
     const other = (await c.upload(u.token, { filename: 'other.txt', bytes: bytes + '!' })).id;
     const doc = async (id: string) => (await c.req('GET', `/api/documents/${id}`, { token: u.token })).body;
-    assert.ok(await eventually(async () => (await Promise.all([first, second, other].map(doc))).every((d) => d.sha256 && !d.processing)));
+    assert.ok(
+      await eventually(async () => (await Promise.all([first, second, other].map(doc))).every((d) => d.sha256 && !d.processing)),
+    );
     const sha = createHash('sha256').update(bytes).digest('hex');
     assert.equal((await doc(first)).sha256, sha);
     assert.equal((await doc(first)).duplicate_of, null);

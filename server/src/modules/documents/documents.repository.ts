@@ -1,5 +1,5 @@
 import { independently, type Database, type Queryable } from '../../db/database.js';
-import { listConditions, orderBy, type ListPlacement } from './document-list-filter.js';
+import { listConditions, orderBy, trashCondition, type ListPlacement } from './document-list-filter.js';
 import { searchDocuments } from './document-search.js';
 
 export type DocumentStatus = 'pending' | 'uploaded' | 'classified' | 'classification_failed';
@@ -103,24 +103,26 @@ export const documentsRepository = {
   /** With `search`: best match first, each row with a highlighted snippet. */
   async list(db: Database, f: ListFilter): Promise<{ rows: (DocumentRow & { snippet?: string })[]; total: number }> {
     const params: unknown[] = [f.userId];
-    const where = ['d.user_id = $1'];
+    // Conditions beyond the owner ($1) and the trash.
+    const filters: string[] = [];
     if (f.status) {
       params.push(f.status);
-      where.push(`d.status = $${params.length}`);
+      filters.push(`d.status = $${params.length}`);
     }
     if (f.topicId) {
       params.push(f.topicId);
-      where.push(
+      filters.push(
         `EXISTS (SELECT 1 FROM document_topics dt WHERE dt.document_id = d.id AND dt.user_id = d.user_id AND dt.topic_id = $${params.length})`,
       );
     }
     const placement = f.placement ?? { inTrash: false };
-    listConditions(placement, where, params);
+    listConditions(placement, filters, params);
     if (f.search) {
-      const scope = { params, filters: where.slice(1) }; // where[0] names the owner, $1
+      const scope = { params, inTrash: placement.inTrash, filters };
       const found = await searchDocuments(db, scope, f.search, { limit: f.limit, offset: f.offset, columns: COLUMN_NAMES });
       return { rows: found.hits as unknown as (DocumentRow & { snippet: string })[], total: found.total };
     }
+    const where = ['d.user_id = $1', trashCondition(placement), ...filters];
     const whereSql = where.join(' AND ');
     const [count, page] = await independently(db, [
       () => db.query<{ n: number }>(`SELECT count(*)::int AS n FROM documents d WHERE ${whereSql}`, params),

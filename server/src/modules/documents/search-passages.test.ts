@@ -64,7 +64,7 @@ forEachDatabase('migration 0010 on a vault with documents', (kind) => {
       assert.ok(passages.rows.length >= text.length / 2100, `${passages.rows.length} passages`);
       assert.ok(passages.rows.every((p) => p.body.length <= 4000));
       assert.equal(squash(passages.rows.map((p) => p.body).join('')), squash(text), 'the passages hold the whole text');
-      const scope = { params: [userId], filters: [] };
+      const scope = { params: [userId], inTrash: false, filters: [] };
       const found = await searchDocuments(db, scope, 'zanzibarite', { limit: 50, offset: 0, columns: ['id', 'filename'] });
       assert.equal(found.total, 1);
       assert.match(found.hits[0]!.snippet, /quarterly \u0001zanzibarite\u0002 report/);
