@@ -166,7 +166,9 @@ async function measure(db: Database, label: string, userIds: string[], qs: { kin
       `    ${kind.padEnd(44)} p50 ${fmt(percentile(times, 50)).padStart(9)}  p95 ${fmt(percentile(times, 95)).padStart(9)}   (${total.toLocaleString()} hits for the last user)`,
     );
   }
-  console.log(`    ${'all queries'.padEnd(44)} p50 ${fmt(percentile(all, 50)).padStart(9)}  p95 ${fmt(percentile(all, 95)).padStart(9)}`);
+  console.log(
+    `    ${'all queries'.padEnd(44)} p50 ${fmt(percentile(all, 50)).padStart(9)}  p95 ${fmt(percentile(all, 95)).padStart(9)}`,
+  );
 }
 
 const words = vocabulary();
