@@ -144,65 +144,86 @@ export async function searchDocuments(
   page: { limit: number; offset: number; columns: string[] },
 ): Promise<{ hits: SearchHit[]; total: number }> {
   const st = searchStatements(scope, raw, page);
-  const bound = await newestBound(db, scope, NEWEST_FIRST * st.windowRows);
-  let total: number | undefined;
-  const [count, hits] = await independently(db, [
-    // A vault smaller than the first look: the page's statement counts every hit itself.
-    async () => (bound ? (await searchStatement<{ n: number }>(db, st.count.sql, st.count.params))[0]!.n : undefined),
-    async () => {
-      const rows = await newestHits(db, scope, st, bound);
-      if (rows.all) total = rows.rows[0]?.found;
-      return withSnippets(db, st, rows.rows);
-    },
-  ] as const);
-  if (count !== undefined) total = count;
-  // No hit on the page: none at all, or a page past the last (then the count says how many).
-  if (total === undefined)
-    total = page.offset === 0 ? 0 : (await searchStatement<{ n: number }>(db, st.count.sql, st.count.params))[0]!.n;
-  return { hits, total };
+  const bound = await newestBound(db, scope, NEWEST_FIRST * st.windowRows, SMALL_VAULT);
+  if (!bound) {
+    // A small vault: one statement ranks the page and counts every hit.
+    const whole = st.page(null);
+    const rows = await searchStatement<PageRow>(db, whole.sql, whole.params);
+    const total = rows[0]?.found ?? (page.offset === 0 ? 0 : await countOf(db, st));
+    return { hits: await withSnippets(db, st, rows), total };
+  }
+  // The count beside the page: on PostgreSQL on its own connection, started now (and caught
+  // here so a failure is reported where it is awaited); on the embedded database first.
+  const counting = db.kind === 'postgres' ? countOf(db, st) : Promise.resolve(await countOf(db, st));
+  counting.catch(() => {});
+  const rows = await newestHits(db, scope, st, bound, counting);
+  const hits = await withSnippets(db, st, rows);
+  return { hits, total: await counting };
+}
+
+/** The exact number of hits. */
+async function countOf(db: Database, st: ReturnType<typeof searchStatements>): Promise<number> {
+  return (await searchStatement<{ n: number }>(db, st.count.sql, st.count.params))[0]!.n;
 }
 
 /** The first look for the newest hits spans this many of the newest documents per hit wanted. */
 const NEWEST_FIRST = 2;
 
-type PageRow = Record<string, unknown> & { id: string; filename: string; found: number };
+type PageRow = Record<string, unknown> & { id: string; filename: string; found: number; taken: number };
 
-/** The created_at of the owner's `n`-th newest document (null when they have no more than `n`). */
-async function newestBound(db: Database, scope: SearchScope, n: number): Promise<Date | null> {
-  const { rows } = await db.query<{ created_at: Date }>(
-    'SELECT created_at FROM documents WHERE user_id = $1 ORDER BY created_at DESC OFFSET $2 LIMIT 1',
-    [scope.params[0], n],
+/** A vault of at most this many documents is searched in one statement (see `searchDocuments`). */
+const SMALL_VAULT = 10_000;
+
+/**
+ * The created_at of the owner's `n`-th newest document; null when they have no more than
+ * `n`, or no more than `atLeast`, documents.
+ */
+async function newestBound(db: Database, scope: SearchScope, n: number, atLeast = 0): Promise<Date | null> {
+  const nth = (p: string) => `(SELECT created_at FROM documents WHERE user_id = $1 ORDER BY created_at DESC OFFSET ${p} LIMIT 1)`;
+  // With the search settings: without them, an offset past a small vault's last document
+  // makes reading and sorting the whole table look cheaper than the index.
+  const rows = await searchStatement<{ bound: Date | null }>(
+    db,
+    `SELECT CASE WHEN ${nth('$3')} IS NOT NULL THEN ${nth('$2')} END AS bound`,
+    [scope.params[0], n, atLeast],
   );
-  return rows[0]?.created_at ?? null;
+  return rows[0]?.bound ?? null;
 }
 
 /**
  * The ranked page from the newest `windowRows` hits. Those are first looked for among the
  * documents created since `bound` (the index answers `created_at >= bound` beside the words);
- * if fewer hits are there than the window needs, again over a span scaled by how many were
- * found, and else among all. `all` says the rows' `found` counts every hit.
+ * if fewer hits are there than the window needs, and not every hit (`total`) is, again over a
+ * span scaled by how many were found, and else among all.
  */
 async function newestHits(
   db: Database,
   scope: SearchScope,
   st: ReturnType<typeof searchStatements>,
-  bound: Date | null,
-): Promise<{ rows: PageRow[]; all: boolean }> {
-  for (let span = NEWEST_FIRST * st.windowRows; bound;) {
-    const s = st.page(bound);
+  bound: Date,
+  total: Promise<number>,
+): Promise<PageRow[]> {
+  for (let span = NEWEST_FIRST * st.windowRows, at: Date | null = bound; at;) {
+    const s = st.page(at);
     const rows = await searchStatement<PageRow>(db, s.sql, s.params);
     const found = rows[0]?.found ?? 0;
-    if (found >= st.windowRows) return { rows, all: false };
-    if (found === 0 || span >= NEWEST_LAST) break;
+    if (found >= st.windowRows) return rows;
+    // Every hit was there (few hits, or none): the page is whole.
+    const taken = rows[0]?.taken ?? (st.offset === 0 ? 0 : undefined);
+    if (taken !== undefined && taken >= (await total)) return rows;
+    // Few hits in all: every one of them costs less than another look.
+    if (found === 0 || span >= NEWEST_LAST || (await total) <= NEWEST_LAST_HITS) break;
     span = Math.min(NEWEST_LAST, span * Math.ceil((1.5 * st.windowRows) / found));
-    bound = await newestBound(db, scope, span);
+    at = await newestBound(db, scope, span);
   }
   const s = st.page(null);
-  return { rows: await searchStatement<PageRow>(db, s.sql, s.params), all: true };
+  return searchStatement<PageRow>(db, s.sql, s.params);
 }
 
 /** Beyond this many of the newest documents, the newest hits are looked for among all. */
 const NEWEST_LAST = 50_000;
+/** With at most this many hits in all, they are all read after the first look. */
+const NEWEST_LAST_HITS = 5_000;
 
 /**
  * The page's hits with their snippets, a few hits per statement (independently: side by side
@@ -220,7 +241,7 @@ async function withSnippets(db: Database, st: ReturnType<typeof searchStatements
     chunks.map((chunk) => st.snippets(chunk)).map((s) => () => db.query<SnippetRow>(s.sql, s.params)),
   );
   const byId = new Map(found.flatMap((r) => r.rows).map((r) => [r.id, r]));
-  return rows.map(({ found: _found, ...row }) => {
+  return rows.map(({ found: _found, taken: _taken, ...row }) => {
     const s = byId.get(row.id);
     // A hit deleted between the two statements keeps its name as its snippet.
     return { ...row, snippet: s ? excerpt(s.snippet, s.cut_before, s.cut_after) : row.filename };
@@ -316,18 +337,25 @@ export function searchStatements(scope: SearchScope, raw: string, page: { limit:
                ON n.id = w.id`
         : `SELECT s.document_id AS id, s.created_at, 0::float8 AS name_rank, true AS by_words ${byWords}`;
       return `
-    SELECT ${columns.map((c) => `d.${c}`).join(', ')}, c.found
+    SELECT ${columns.map((c) => `d.${c}`).join(', ')}, c.found, c.taken
       FROM (SELECT h.id, h.name_rank, ${
         windowRows > RANK_WINDOW ? 'row_number() OVER (ORDER BY h.created_at DESC, h.id DESC)' : '1'
-      } AS n, ${bound ? 'count(*) FILTER (WHERE h.by_words) OVER ()' : 'count(*) OVER ()'}::int AS found
+      } AS n, ${bound ? 'count(*) FILTER (WHERE h.by_words) OVER ()' : 'count(*) OVER ()'}::int AS found,
+             count(*) OVER ()::int AS taken
               FROM (${hits}) AS h
              ORDER BY h.created_at DESC, h.id DESC
              LIMIT ${add(windowRows)}) AS c
-      JOIN documents d ON d.id = c.id AND d.user_id = $1
+      JOIN documents d ON d.id = c.id AND ${OWNER}
      ORDER BY (c.n - 1) / ${RANK_WINDOW}, ts_rank(d.rank_vector, ${q}, 1) + c.name_rank DESC, d.created_at DESC, d.id DESC
      LIMIT ${add(page.limit)} OFFSET ${add(page.offset)}`;
     });
-  return { windowRows, count, page: pageOf, snippets: (ids: string[]) => snippetStatement(scope, text, ids) };
+  return {
+    windowRows,
+    offset: page.offset,
+    count,
+    page: pageOf,
+    snippets: (ids: string[]) => snippetStatement(scope, text, ids),
+  };
 }
 
 /**
