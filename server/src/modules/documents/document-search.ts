@@ -208,11 +208,16 @@ async function newestHits(
     const rows = await searchStatement<PageRow>(db, s.sql, s.params);
     const found = rows[0]?.found ?? 0;
     if (found >= st.windowRows) return rows;
-    // Every hit was there (few hits, or none): the page is whole.
-    const taken = rows[0]?.taken ?? (st.offset === 0 ? 0 : undefined);
-    if (taken !== undefined && taken >= (await total)) return rows;
-    // Few hits in all: every one of them costs less than another look.
-    if (found === 0 || span >= NEWEST_LAST || (await total) <= NEWEST_LAST_HITS) break;
+    // Few found: perhaps few in all. The count (then awaited: it runs beside) says whether
+    // every hit was there, or so few that reading them all costs less than another look.
+    // Otherwise another look at once (waiting for the count would serialise the two).
+    if (found < st.windowRows / 4) {
+      const all = await total;
+      const taken = rows[0]?.taken ?? (st.offset === 0 ? 0 : undefined);
+      if (taken !== undefined && taken >= all) return rows;
+      if (found === 0 || all <= NEWEST_LAST_HITS) break;
+    }
+    if (span >= NEWEST_LAST) break;
     span = Math.min(NEWEST_LAST, span * Math.ceil((1.5 * st.windowRows) / found));
     at = await newestBound(db, scope, span);
   }
