@@ -128,10 +128,10 @@ interface SnippetRow {
  * consistent. Only the windows up to the requested page are read.
  *
  * The newest hits are looked for among the owner's newest documents first (`newestHits`),
- * so a common word in a large vault costs the same as in a small one; the exact total is
- * counted beside them from search's narrow table (migration 0023), whose rows are all a count
- * reads. A vault with fewer documents than that first look is ranked and counted in one
- * statement.
+ * so taking the window does not grow with the vault; the exact total is counted beside them
+ * from search's narrow table (migration 0023), and does grow with the number of hits (every
+ * hit's ~90-byte row is visited). A vault of at most SMALL_VAULT documents is ranked and
+ * counted in one statement.
  *
  * Short statements: the ranked page, the total, then the page's snippets a few at a time. On
  * the embedded database each holds its one session while it runs, so another user's request
