@@ -1,4 +1,5 @@
 import { independently, type Database, type Queryable } from '../../db/database.js';
+import { trashCondition } from './document-list-filter.js';
 
 /**
  * Full-text search over a user's documents (SPEC §3 `q`, §7.5). Migration 0010 describes the
@@ -184,8 +185,8 @@ async function newestBound(db: Database, scope: SearchScope, n: number, atLeast 
   // makes reading and sorting the whole table look cheaper than the index.
   const rows = await searchStatement<{ bound: Date | null }>(
     db,
-    `SELECT CASE WHEN ${nth('$3')} IS NOT NULL THEN ${nth('$2')} END AS bound`,
-    [scope.params[0], n, atLeast],
+    atLeast > n ? `SELECT CASE WHEN ${nth('$3')} IS NOT NULL THEN ${nth('$2')} END AS bound` : `SELECT ${nth('$2')} AS bound`,
+    atLeast > n ? [scope.params[0], n, atLeast] : [scope.params[0], n],
   );
   return rows[0]?.bound ?? null;
 }
@@ -294,7 +295,7 @@ export function searchStatements(scope: SearchScope, raw: string, page: { limit:
   // The page's own order and snippet need these whatever the caller reads.
   const columns = [...new Set(['id', 'filename', 'created_at', ...page.columns])];
   const windowRows = Math.ceil((page.offset + page.limit) / RANK_WINDOW) * RANK_WINDOW;
-  const trash = scope.inTrash ? 'd.trashed_at IS NOT NULL' : 'd.trashed_at IS NULL';
+  const trash = trashCondition(scope);
   const filters = scope.filters.map((f) => ` AND ${f}`).join('');
   // Each statement numbers its own parameters after the scope's.
   const statement = (build: (add: (v: unknown) => string) => string) => {
