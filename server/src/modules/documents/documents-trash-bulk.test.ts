@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { after, before, it } from 'node:test';
 import { forEachDatabase, startTestApp, type TestApp } from '../../test-support/test-app.js';
 import { allKeys, docsClient, documentRow, eventually, usedBytes, type TestUser } from '../../test-support/document-fixtures.js';
+import type { Database } from '../../db/database.js';
+import { createDocumentService } from './documents.service.js';
 import { purgeTrash } from './purge-trash.job.js';
 
 const ids = (body: { items: { id: string }[] }) => body.items.map((d) => d.id);
@@ -274,5 +276,51 @@ forEachDatabase('processing, from the job queue', (dbKind) => {
     assert.equal((await byId()).get(id), false);
     await app.runtime.db.query(`UPDATE pgboss.job SET state = 'retry' WHERE data->>'documentId' = $1`, [id]);
     assert.equal((await byId()).get(id), true, 'waiting for a retry is still processing');
+  });
+  it('when the job finishes between the read of the rows and the read of the jobs, then the document is not left "uploaded, not processing"', async () => {
+    const u = await c.user();
+    const id = (await c.upload(u.token, {})).id;
+    const db = app.runtime.db;
+    // The worker's last steps (status written, then the job completed) land just before
+    // the service asks which jobs are in flight: the rows it holds are from before.
+    let finished = false;
+    const finishFirst = async (sql: string) => {
+      if (finished || !/FROM pgboss\.job/.test(sql)) return;
+      finished = true;
+      await db.query(`UPDATE documents SET status = 'classified', classified_at = now() WHERE id = $1`, [id]);
+      await db.query(`UPDATE pgboss.job SET state = 'completed' WHERE data->>'documentId' = $1`, [id]);
+    };
+    const racing: Database = {
+      ...db,
+      kind: db.kind,
+      query: async (sql, params) => {
+        await finishFirst(sql);
+        return db.query(sql, params);
+      },
+    };
+    const cfg = app.runtime.config;
+    const service = createDocumentService({
+      db: racing,
+      blobs: app.runtime.blobs,
+      queue: app.runtime.jobs,
+      settings: {
+        uploadUrlTtlSeconds: cfg.uploadUrlTtlSeconds,
+        pendingUploadTtlSeconds: cfg.pendingUploadTtlSeconds,
+        maxPendingUploads: cfg.maxPendingUploads,
+        maxUploadBytes: cfg.maxUploadBytes,
+        undeclaredUploadMaxBytes: cfg.undeclaredUploadMaxBytes,
+      },
+    });
+    const user = { id: u.id, role: 'user' as const };
+    const listed = (await service.list(user, {})).items.find((d) => d.id === id)!;
+    assert.ok(finished, 'the job finished during the list');
+    assert.deepEqual({ status: listed.status, processing: listed.processing }, { status: 'classified', processing: false });
+    // The same race on a single document's read.
+    finished = false;
+    await db.query(`UPDATE documents SET status = 'uploaded', classified_at = NULL WHERE id = $1`, [id]);
+    await db.query(`UPDATE pgboss.job SET state = 'created' WHERE data->>'documentId' = $1`, [id]);
+    const read = await service.get(user, id);
+    assert.ok(finished, 'the job finished during the read');
+    assert.deepEqual({ status: read.status, processing: read.processing }, { status: 'classified', processing: false });
   });
 });

@@ -150,6 +150,16 @@ export const documentsRepository = {
     return rows;
   },
 
+  /** The owner's rows with these ids, by id; an id missing from the map names none of them. */
+  async findOwnedMany(q: Queryable, userId: string, ids: string[]): Promise<Map<string, DocumentRow>> {
+    if (ids.length === 0) return new Map();
+    const { rows } = await q.query<DocumentRow>(`SELECT ${COLUMNS} FROM documents WHERE user_id = $1 AND id = ANY($2::uuid[])`, [
+      userId,
+      ids,
+    ]);
+    return new Map(rows.map((r) => [r.id, r]));
+  },
+
   /** The rows that hold these object keys, by key; a key missing from the map has no row. */
   async rowsByObjectKey(q: Queryable, keys: string[]): Promise<Map<string, DocumentRow>> {
     if (keys.length === 0) return new Map();

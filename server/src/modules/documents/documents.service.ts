@@ -75,7 +75,12 @@ export function createDocumentService(deps: DocumentServiceDeps) {
   }
 
   /** The rows as clients see them: with topics, duplicate flag and whether a job is at work on them. */
-  async function withTopics(q: Queryable, userId: string, rows: DocumentRow[]): Promise<PresentedDocument[]> {
+  async function withTopics<R extends DocumentRow>(
+    q: Queryable,
+    userId: string,
+    rows: R[],
+    reread = true,
+  ): Promise<PresentedDocument[]> {
     const ids = rows.map((r) => r.id);
     // (A transaction's one client runs them in turn whatever the database.)
     const [topics, flags, inFlight, shared] = await independently(db, [
@@ -84,6 +89,21 @@ export function createDocumentService(deps: DocumentServiceDeps) {
       () => keysWithJobInFlight(q, { name: JobNames.extractAndClassify, field: 'documentId', values: ids }),
       () => sharesRepository.sharedDocumentIds(q, userId, ids),
     ] as const);
+    // The rows were read before the jobs: a job that finished in between left its row
+    // "uploaded" here but is no longer in flight, and a page told "uploaded, not processing"
+    // stops polling for good. Such rows are read again, now that their job is over.
+    const unsettled = rows.filter((r) => r.status === 'uploaded' && !inFlight.has(r.id)).map((r) => r.id);
+    if (reread && unsettled.length > 0) {
+      const fresh = await documents.findOwnedMany(q, userId, unsettled);
+      if ([...fresh.values()].some((f) => f.status !== 'uploaded')) {
+        return withTopics(
+          q,
+          userId,
+          rows.map((r) => ({ ...r, ...fresh.get(r.id) })),
+          false,
+        );
+      }
+    }
     const topicsOf = (id: string) => topics.filter((t) => t.document_id === id);
     return rows.map((r) =>
       presentDocument(r, topicsOf(r.id), {
