@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { RANK_WINDOW } from '../documents/document-search.js';
+import { RANK_WINDOW, searchStatements } from '../documents/document-search.js';
 import { forEachDatabase, startTestApp, type TestApp } from '../../test-support/test-app.js';
 import { vaultClient, type TestUser } from '../../test-support/classification-fixtures.js';
 import { makePdf } from '../../test-support/file-fixtures.js';
@@ -20,6 +20,10 @@ function longText(length: number, word: string, at: number): string {
   };
   return prose(at - 1) + ' ' + word + ' ' + prose(length - at - word.length - 1);
 }
+
+type PlanNode = Record<string, unknown> & { Plans?: PlanNode[] };
+/** Every node of a plan. */
+const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
 
 forEachDatabase('full-text search', (dbKind) => {
   let app: TestApp;
@@ -170,6 +174,49 @@ forEachDatabase('full-text search', (dbKind) => {
     assert.equal(names[0], `page-${strongNew}.txt`, 'the best match of the newest window comes first');
     assert.equal(names[RANK_WINDOW], `page-${strongOld}.txt`, 'the best match of the next window leads it');
     assert.equal(names[1], 'page-1.txt', 'equal matches: newest first');
+  });
+
+  it('when the search index has new entries not yet vacuumed, then the words are matched by the index, never vector by vector', async () => {
+    // New entries wait in the GIN index's pending list until a VACUUM (never, on the embedded
+    // database); meanwhile the planner costs the index high and once chose to walk the table
+    // by primary key instead, testing each row's search vector — de-TOASTing every long text's
+    // vector, 250 ms on 5,000 documents. The words' hits must come from the index in every
+    // statement a search sends.
+    const frank = await c.user('frank');
+    // Texts of a few hundred distinct words, as real ones have.
+    const words = Array.from({ length: 300 }, (_, k) => `word${k % 97} can${k % 13}`).join(' ');
+    await app.runtime.db.query(
+      `INSERT INTO documents (id, user_id, filename, content_type, size_bytes, storage_backend, object_key, status, extracted_text, created_at)
+       SELECT gen_random_uuid(), $1::uuid, CASE WHEN i % 50 = 0 THEN 'can-' ELSE 'page-' END || i || '.txt', 'text/plain', 0, 'local',
+              $1::text || '/pending/' || i, 'classified', 'you can see the ledger of the month ' || $2 || ' ' || i,
+              now() - make_interval(mins => i)
+         FROM generate_series(1, 300) AS i`,
+      [frank.id, words],
+    );
+    const scope = { params: [frank.id], inTrash: false, filters: [] };
+    for (const q of ['can', 'ledger month']) {
+      const st = searchStatements(scope, q, { limit: 50, offset: 0, columns: ['id'] });
+      const statements = { whole: st.page(null), 'newest look': st.page(new Date(Date.now() - 3_600_000)), count: st.count };
+      for (const [name, s] of Object.entries(statements)) {
+        const plan = await app.runtime.db.transaction(async (tx) => {
+          // The settings every search statement runs with (document-search.ts).
+          await tx.query(`SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`);
+          const { rows } = await tx.query<Record<string, unknown>>(`EXPLAIN (FORMAT JSON) ${s.sql}`, s.params);
+          const json = Object.values(rows[0]!)[0];
+          return (typeof json === 'string' ? JSON.parse(json) : json) as { Plan: PlanNode }[];
+        });
+        const testedOneByOne = nodes(plan[0]!.Plan).filter(
+          (n) => n['Relation Name'] === 'document_search' && /@@/.test(String(n.Filter ?? '')),
+        );
+        assert.deepEqual(
+          testedOneByOne.map((n) => `${n['Node Type']} on ${n['Index Name'] ?? 'the table'}: ${n.Filter}`),
+          [],
+          `${q}, ${name}`,
+        );
+      }
+      const r = await c.req('GET', `/api/documents?q=${encodeURIComponent(q)}&limit=5`, { token: frank.token });
+      assert.equal(r.body.total, 300, r.text);
+    }
   });
 
   it('when a vault is larger than the first look for the newest hits, then totals stay exact and every page is the one a whole ranking gives', async () => {
