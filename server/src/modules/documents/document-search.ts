@@ -176,11 +176,14 @@ type PageRow = Record<string, unknown> & { id: string; filename: string; found: 
 const SMALL_VAULT = 10_000;
 
 /**
- * The created_at of the owner's `n`-th newest document; null when they have no more than
- * `n`, or no more than `atLeast`, documents.
+ * The created_at of the owner's `n`-th newest document where the search looks (kept, or in
+ * the trash); null when they have no more than `n`, or no more than `atLeast`, there.
  */
 async function newestBound(db: Database, scope: SearchScope, n: number, atLeast = 0): Promise<Date | null> {
-  const nth = (p: string) => `(SELECT created_at FROM documents WHERE user_id = $1 ORDER BY created_at DESC OFFSET ${p} LIMIT 1)`;
+  // From search's narrow table, through its (user_id, trashed, created_at) index (0024).
+  const nth = (p: string) =>
+    `(SELECT created_at FROM document_search WHERE user_id = $1 AND ${scope.inTrash ? '' : 'NOT '}trashed
+       ORDER BY created_at DESC OFFSET ${p} LIMIT 1)`;
   // With the search settings: without them, an offset past a small vault's last document
   // makes reading and sorting the whole table look cheaper than the index.
   const rows = await searchStatement<{ bound: Date | null }>(
