@@ -193,8 +193,12 @@ forEachDatabase('full-text search', (dbKind) => {
          FROM generate_series(1, 300) AS i`,
       [frank.id, words],
     );
-    const scope = { params: [frank.id], inTrash: false, filters: [] };
-    for (const q of ['can', 'ledger month']) {
+    // Unfiltered, and with a filter on the documents' own columns (then each hit's row is joined).
+    const scopes = [
+      { params: [frank.id], inTrash: false, filters: [] },
+      { params: [frank.id, 'classified'], inTrash: false, filters: ['d.status = $2'] },
+    ];
+    for (const [q, scope] of ['can', 'ledger month'].flatMap((q) => scopes.map((sc) => [q, sc] as const))) {
       const st = searchStatements(scope, q, { limit: 50, offset: 0, columns: ['id'] });
       const statements = { whole: st.page(null), 'newest look': st.page(new Date(Date.now() - 3_600_000)), count: st.count };
       for (const [name, s] of Object.entries(statements)) {
@@ -211,7 +215,7 @@ forEachDatabase('full-text search', (dbKind) => {
         assert.deepEqual(
           testedOneByOne.map((n) => `${n['Node Type']} on ${n['Index Name'] ?? 'the table'}: ${n.Filter}`),
           [],
-          `${q}, ${name}`,
+          `${q}, ${name}, ${scope.filters.join(' ') || 'no filter'}`,
         );
       }
       const r = await c.req('GET', `/api/documents?q=${encodeURIComponent(q)}&limit=5`, { token: frank.token });

@@ -314,21 +314,23 @@ export function searchStatements(scope: SearchScope, raw: string, page: { limit:
     // An empty query (no searchable word) matches nothing, not every document of the owner.
     const owned = `(CASE WHEN numnode(${q}) = 0 THEN ''::tsquery ELSE ${q} && ${key('owner', '$1')} END)`;
     // The words' hits from the narrow table; a filter on other columns reads each hit's document.
-    const byWords = `FROM document_search s${filters ? ` JOIN documents d ON d.id = s.document_id AND ${OWNER}${filters}` : ''}
-      WHERE s.search_vector @@ ${owned} AND ${scope.inTrash ? '' : 'NOT '}s.trashed${bound ? ` AND s.created_at >= ${add(bound)}` : ''}`;
+    // They are fenced (`OFFSET 0`): planned on their own, they come from the GIN index. Inside
+    // a join, a walk of document_search's primary key gives them in the join's order, and
+    // while the index has a pending list of new entries (until a VACUUM; never, on the
+    // embedded database) the planner priced that walk lower — testing each row's search
+    // vector, which it does not cost, de-TOASTs every long text's (250 ms on 5,000 documents
+    // instead of 10). search.test.ts checks the plans.
+    const words = `(SELECT s.document_id, s.created_at FROM document_search s
+      WHERE s.search_vector @@ ${owned} AND ${scope.inTrash ? '' : 'NOT '}s.trashed${bound ? ` AND s.created_at >= ${add(bound)}` : ''}
+      OFFSET 0) AS s`;
+    const byWords = `FROM ${words}${filters ? ` JOIN documents d ON d.id = s.document_id AND ${OWNER}${filters}` : ''}`;
     const byName = fuzzy ? `FROM documents d WHERE ${OWNER} AND ${trash}${filters} AND d.filename %> ${fuzzy}` : null;
     return { q, fuzzy, byWords, byName };
   };
-  // The words' hits joined to the names' are fenced (`OFFSET 0`): planned on their own, they
-  // come from the GIN index. Inside the join, a walk of document_search's primary key gives
-  // them in the join's order, and while the index has a pending list of new entries (until a
-  // VACUUM; never, on the embedded database) the planner priced that walk lower — testing
-  // each row's search vector, which it does not cost, de-TOASTs every long text's (250 ms on
-  // 5,000 documents instead of 10).
   const count = statement((add) => {
     const { byWords, byName } = hitsOf(add, null);
     return byName
-      ? `SELECT count(*)::int AS n FROM (SELECT s.document_id AS id ${byWords} OFFSET 0) AS w FULL JOIN (SELECT d.id ${byName}) AS n ON n.id = w.id`
+      ? `SELECT count(*)::int AS n FROM (SELECT s.document_id AS id ${byWords}) AS w FULL JOIN (SELECT d.id ${byName}) AS n ON n.id = w.id`
       : `SELECT count(*)::int AS n ${byWords}`;
   });
   // The hits (id, order, a filename's similarity to the query, found by the words or the name
@@ -347,7 +349,7 @@ export function searchStatements(scope: SearchScope, raw: string, page: { limit:
       const hits = byName
         ? `SELECT coalesce(w.id, n.id) AS id, coalesce(w.created_at, n.created_at) AS created_at,
                   coalesce(n.name_rank, 0) AS name_rank, w.id IS NOT NULL AS by_words
-             FROM (SELECT s.document_id AS id, s.created_at ${byWords} OFFSET 0) AS w
+             FROM (SELECT s.document_id AS id, s.created_at ${byWords}) AS w
              FULL JOIN (SELECT d.id, d.created_at, 0.5 * word_similarity(${fuzzy}, d.filename) AS name_rank ${byName}) AS n
                ON n.id = w.id`
         : `SELECT s.document_id AS id, s.created_at, 0::float8 AS name_rank, true AS by_words ${byWords}`;
