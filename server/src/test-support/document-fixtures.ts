@@ -7,10 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Queryable } from '../db/database.js';
+import type { Database, Queryable } from '../db/database.js';
+import { createDocumentService } from '../modules/documents/documents.service.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { REPO_ROOT } from './spawn-server.js';
-import { httpClient, signUp, type JsonResponse, type TestUser } from './test-app.js';
+import { httpClient, signUp, type JsonResponse, type TestApp, type TestUser } from './test-app.js';
 
 export { PASSWORD, randomEmail, type TestUser } from './test-app.js';
 
@@ -141,4 +142,21 @@ export function runReconcileCli(env: Record<string, string>, args: string[] = []
   const drifted = /^drifted users: (\d+)$/m.exec(r.stdout)?.[1];
   const repaired = /^repaired users: (\d+)/m.exec(r.stdout)?.[1];
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, drifted: Number(drifted), repaired: Number(repaired) };
+}
+
+/** The app's document service, as the app builds it, over `db` (the app's own, or one wrapped to watch it). */
+export function documentService(app: TestApp, db: Database = app.runtime.db) {
+  const cfg = app.runtime.config;
+  return createDocumentService({
+    db,
+    blobs: app.runtime.blobs,
+    queue: app.runtime.jobs,
+    settings: {
+      uploadUrlTtlSeconds: cfg.uploadUrlTtlSeconds,
+      pendingUploadTtlSeconds: cfg.pendingUploadTtlSeconds,
+      maxPendingUploads: cfg.maxPendingUploads,
+      maxUploadBytes: cfg.maxUploadBytes,
+      undeclaredUploadMaxBytes: cfg.undeclaredUploadMaxBytes,
+    },
+  });
 }

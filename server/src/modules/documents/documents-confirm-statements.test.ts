@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Database } from '../../db/database.js';
 import { JobNames } from '../../jobs/job-names.js';
-import { docsClient, documentRow, jobsFor, usedBytes } from '../../test-support/document-fixtures.js';
+import { docsClient, documentRow, documentService, jobsFor, usedBytes } from '../../test-support/document-fixtures.js';
 import { databaseKinds, startTestApp, type TestApp } from '../../test-support/test-app.js';
-import { createDocumentService } from './documents.service.js';
 import { uploadsRepository } from './uploads.repository.js';
 
 /**
@@ -55,19 +54,7 @@ for (const kind of databaseKinds()) {
       const u = await c.user();
       const { id } = await c.upload(u.token, { bytes: Buffer.alloc(2048, 0x61), sizeBytes: 2048, confirm: false });
       const { db, sent } = counted(app.runtime.db);
-      const cfg = app.runtime.config;
-      const service = createDocumentService({
-        db,
-        blobs: app.runtime.blobs,
-        queue: app.runtime.jobs,
-        settings: {
-          uploadUrlTtlSeconds: cfg.uploadUrlTtlSeconds,
-          pendingUploadTtlSeconds: cfg.pendingUploadTtlSeconds,
-          maxPendingUploads: cfg.maxPendingUploads,
-          maxUploadBytes: cfg.maxUploadBytes,
-          undeclaredUploadMaxBytes: cfg.undeclaredUploadMaxBytes,
-        },
-      });
+      const service = documentService(app, db);
       const answer = await service.confirmUpload({ id: u.id, role: 'user' }, id);
       assert.deepEqual(answer, { id, size_bytes: 2048, used_bytes: 2048, status: 'uploaded' });
       assert.equal(sent.length, 2, sent.join('\n---\n'));

@@ -2,9 +2,16 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, it } from 'node:test';
 import { forEachDatabase, startTestApp, type TestApp } from '../../test-support/test-app.js';
-import { allKeys, docsClient, documentRow, eventually, usedBytes, type TestUser } from '../../test-support/document-fixtures.js';
+import {
+  allKeys,
+  docsClient,
+  documentRow,
+  documentService,
+  eventually,
+  usedBytes,
+  type TestUser,
+} from '../../test-support/document-fixtures.js';
 import type { Database } from '../../db/database.js';
-import { createDocumentService } from './documents.service.js';
 import { purgeTrash } from './purge-trash.job.js';
 
 const ids = (body: { items: { id: string }[] }) => body.items.map((d) => d.id);
@@ -299,19 +306,7 @@ forEachDatabase('processing, from the job queue', (dbKind) => {
         return db.query(sql, params);
       },
     };
-    const cfg = app.runtime.config;
-    const service = createDocumentService({
-      db: racing,
-      blobs: app.runtime.blobs,
-      queue: app.runtime.jobs,
-      settings: {
-        uploadUrlTtlSeconds: cfg.uploadUrlTtlSeconds,
-        pendingUploadTtlSeconds: cfg.pendingUploadTtlSeconds,
-        maxPendingUploads: cfg.maxPendingUploads,
-        maxUploadBytes: cfg.maxUploadBytes,
-        undeclaredUploadMaxBytes: cfg.undeclaredUploadMaxBytes,
-      },
-    });
+    const service = documentService(app, racing);
     const user = { id: u.id, role: 'user' as const };
     const listed = (await service.list(user, {})).items.find((d) => d.id === id)!;
     assert.ok(finished, 'the job finished during the list');
