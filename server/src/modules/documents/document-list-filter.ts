@@ -41,6 +41,11 @@ export function trashCondition(p: ListPlacement): string {
   return p.inTrash ? 'd.trashed_at IS NOT NULL' : 'd.trashed_at IS NULL';
 }
 
+/** The same placement on search's narrow table (migration 0023), whose `trashed` mirrors it. */
+export function trashedCondition(p: { inTrash: boolean }, column = 'trashed'): string {
+  return `${p.inTrash ? '' : 'NOT '}${column}`;
+}
+
 /**
  * Conditions for `d` by type family and creation date appended to `where`, their values to
  * `params` (numbered after what is there).

@@ -1,5 +1,5 @@
 import { independently, type Database, type Queryable } from '../../db/database.js';
-import { trashCondition } from './document-list-filter.js';
+import { trashCondition, trashedCondition } from './document-list-filter.js';
 
 /**
  * Full-text search over a user's documents (SPEC §3 `q`, §7.5). Migration 0010 describes the
@@ -182,7 +182,7 @@ const SMALL_VAULT = 10_000;
 async function newestBound(db: Database, scope: SearchScope, n: number, atLeast = 0): Promise<Date | null> {
   // From search's narrow table, through its (user_id, trashed, created_at) index (0024).
   const nth = (p: string) =>
-    `(SELECT created_at FROM document_search WHERE user_id = $1 AND ${scope.inTrash ? '' : 'NOT '}trashed
+    `(SELECT created_at FROM document_search WHERE user_id = $1 AND ${trashedCondition(scope)}
        ORDER BY created_at DESC OFFSET ${p} LIMIT 1)`;
   // With the search settings: without them, an offset past a small vault's last document
   // makes reading and sorting the whole table look cheaper than the index.
@@ -321,7 +321,7 @@ export function searchStatements(scope: SearchScope, raw: string, page: { limit:
     // vector, which it does not cost, de-TOASTs every long text's (250 ms on 5,000 documents
     // instead of 10). search.test.ts checks the plans.
     const words = `(SELECT s.document_id, s.created_at FROM document_search s
-      WHERE s.search_vector @@ ${owned} AND ${scope.inTrash ? '' : 'NOT '}s.trashed${bound ? ` AND s.created_at >= ${add(bound)}` : ''}
+      WHERE s.search_vector @@ ${owned} AND ${trashedCondition(scope, 's.trashed')}${bound ? ` AND s.created_at >= ${add(bound)}` : ''}
       OFFSET 0) AS s`;
     const byWords = `FROM ${words}${filters ? ` JOIN documents d ON d.id = s.document_id AND ${OWNER}${filters}` : ''}`;
     const byName = fuzzy ? `FROM documents d WHERE ${OWNER} AND ${trash}${filters} AND d.filename %> ${fuzzy}` : null;

@@ -1,5 +1,5 @@
 import { independently, type Database, type Queryable } from '../../db/database.js';
-import { listConditions, orderBy, trashCondition, type ListPlacement } from './document-list-filter.js';
+import { listConditions, orderBy, trashCondition, trashedCondition, type ListPlacement } from './document-list-filter.js';
 import { searchDocuments } from './document-search.js';
 
 export type DocumentStatus = 'pending' | 'uploaded' | 'classified' | 'classification_failed';
@@ -129,7 +129,7 @@ export const documentsRepository = {
     // by visiting every wide row: 100,000 documents took ~90 ms.
     const countSql =
       filters.length === 0
-        ? `SELECT count(*)::int AS n FROM document_search WHERE user_id = $1 AND ${placement.inTrash ? '' : 'NOT '}trashed`
+        ? `SELECT count(*)::int AS n FROM document_search WHERE user_id = $1 AND ${trashedCondition(placement)}`
         : `SELECT count(*)::int AS n FROM documents d WHERE ${whereSql}`;
     const [count, page] = await independently(db, [
       () => db.query<{ n: number }>(countSql, params),
