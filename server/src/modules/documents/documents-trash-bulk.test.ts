@@ -21,7 +21,7 @@ forEachDatabase('trash and bulk actions', (dbKind) => {
   let c: ReturnType<typeof docsClient>;
 
   before(async () => {
-    app = await startTestApp({ db: dbKind, env: { TRASH_RETENTION_DAYS: '1' } });
+    app = await startTestApp({ db: dbKind, env: { TRASH_RETENTION_DAYS: '2' } });
     c = docsClient({ baseUrl: app.baseUrl, db: app.runtime.db, blobs: app.runtime.blobs });
   });
   after(() => app.close());
@@ -164,23 +164,26 @@ forEachDatabase('trash and bulk actions', (dbKind) => {
     assert.equal((await list(u)).body.total, 2);
   });
 
-  it('when a trashed document is older than TRASH_RETENTION_DAYS, then the purge deletes it for good and gives its bytes back; a newer one stays', async () => {
+  it('when a trashed document is older than the retention, then the purge deletes it for good and gives its bytes back; a newer one stays', async () => {
     const u = await quietUser();
     const old = (await c.upload(u.token, { filename: 'old.txt', bytes: 'o'.repeat(700) })).id;
     const recent = (await c.upload(u.token, { filename: 'recent.txt', bytes: 'r'.repeat(200) })).id;
     const kept = (await c.upload(u.token, { filename: 'kept.txt', bytes: 'k'.repeat(50) })).id;
     await c.req('POST', '/api/documents/bulk', { token: u.token, json: { ids: [old, recent], action: 'trash' } });
-    // The retention is 1 day: the first was trashed two days ago.
-    await app.runtime.db.query(`UPDATE documents SET trashed_at = now() - interval '2 days' WHERE id = $1`, [old]);
+    // The first was trashed a day and a half ago. The purge below keeps one day; the app's own
+    // schedule keeps TRASH_RETENTION_DAYS (2), so a scheduled purge that happens to run now (a
+    // new period of CLEANUP_INTERVAL_SECONDS began) cannot take the document from this one.
+    assert.equal(app.runtime.config.trashRetentionDays, 2);
+    await app.runtime.db.query(`UPDATE documents SET trashed_at = now() - interval '36 hours' WHERE id = $1`, [old]);
     const oldKey = (await documentRow(app.runtime.db, old))!.object_key;
     assert.equal(await usedBytes(app.runtime.db, u.id), 950);
 
     const r = await purgeTrash({
       db: app.runtime.db,
       blobs: app.runtime.blobs,
-      settings: { trashRetentionDays: app.runtime.config.trashRetentionDays, cleanupIntervalSeconds: 60 },
+      settings: { trashRetentionDays: 1, cleanupIntervalSeconds: 60 },
     });
-    assert.ok(r.documents >= 1);
+    assert.equal(r.documents, 1);
     assert.equal(await documentRow(app.runtime.db, old), null);
     assert.ok(!(await allKeys(app.runtime.blobs)).includes(oldKey));
     assert.equal(await usedBytes(app.runtime.db, u.id), 250);
