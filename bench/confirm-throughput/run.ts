@@ -3,7 +3,9 @@
  * documents of 200 users through the real server (its own process, ROLE=api so no worker
  * competes), beside the bare SQL a confirm sends (the row read, then one statement that
  * flips pending → uploaded, charges the quota conditionally and inserts the
- * extract-and-classify job) from a plain `pg` loop with the same concurrency. Prints confirms/s, p50 and p99 of both and their ratio; no assertions.
+ * extract-and-classify job) sent by a loop through the app's own PostgreSQL adapter (prepared
+ * as the app prepares them) with the same concurrency, and beside the bare transaction issue
+ * 12 measured against. Prints confirms/s, p50 and p99 of each and the ratios; no assertions.
  * Run from the repository root:
  *
  *   TEST_DATABASE_URL=postgres://user:pass@127.0.0.1:5432/postgres node --import tsx bench/confirm-throughput/run.ts
@@ -17,7 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { Queryable } from '../../server/src/db/database.js';
+import { createPostgresDatabase } from '../../server/src/db/postgres-database.js';
 import { jobInsertSql } from '../../server/src/jobs/job-insert-sql.js';
 import { hashPassword } from '../../server/src/modules/auth/password.js';
 import { documentsRepository } from '../../server/src/modules/documents/documents.repository.js';
@@ -129,6 +131,9 @@ async function main() {
       if (r.status !== 'uploaded') throw new Error(`confirm answered ${JSON.stringify(r)}`);
     });
 
+    // The server's connections go, so the loops below can have as many.
+    await server.stop();
+
     // The same SQL, bare: pending rows made directly, then what a confirm sends.
     const pendingRows = async () => {
       const rows: { id: string; userId: string }[] = [];
@@ -150,12 +155,8 @@ async function main() {
     // the object key and the reservation before it can stat the object), then flip + charge +
     // the job in one statement (no BEGIN/COMMIT). By default the second only: the bare work of
     // a confirm, the baseline issue 12 set; BENCH_BARE_READ=1 adds the read.
-    const bareDb: Queryable = {
-      query: async <T>(sql: string, params?: readonly unknown[]) => {
-        const r = await pool.query(sql, params ? [...params] : undefined);
-        return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
-      },
-    };
+    // Sent as the app sends them: through its own PostgreSQL adapter (prepared where the app prepares).
+    const bareDb = await createPostgresDatabase({ url, max: CONCURRENCY });
     const bare = await drive(bareDocs, CONCURRENCY, async (d) => {
       if (BARE_READ) {
         const row = await documentsRepository.findOwned(bareDb, { id: d.id, userId: d.userId });
@@ -170,6 +171,7 @@ async function main() {
       );
       if (outcome.kind !== 'charged' || outcome.jobId === null) throw new Error('bare confirm did not apply');
     });
+    await bareDb.close();
 
     // The bare transaction issue 12 measured its ratio against (0.36 then): BEGIN, the flip,
     // the charge, the job row, COMMIT — five round trips, as a confirm was before it became

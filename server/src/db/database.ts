@@ -10,8 +10,19 @@ export interface QueryResult<T> {
   rowCount: number;
 }
 
+export interface QueryOptions {
+  /**
+   * A statement of fixed text sent often (e.g. on every upload's confirm): on PostgreSQL each
+   * connection parses it once, as a named prepared statement, and from then on only binds and
+   * runs it — its plan cached too (PostgreSQL's plan_cache_mode decides when a generic plan
+   * serves). Only for a statement whose best plan does not depend on its parameters' values.
+   * PGlite runs it as any other.
+   */
+  prepare?: boolean;
+}
+
 export interface Queryable {
-  query<T = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
+  query<T = Row>(sql: string, params?: readonly unknown[], opts?: QueryOptions): Promise<QueryResult<T>>;
   /**
    * Present on a transaction's handle only: runs `fn` once the transaction has ended
    * (committed or rolled back), e.g. to drop what a cache holds of rows it changed.
@@ -28,7 +39,29 @@ export interface Database extends Queryable {
    * blocks); returns the rows of the last statement.
    */
   execScript(sql: string): Promise<QueryResult<Row>>;
+  /**
+   * Runs one statement with `settings` in force (e.g. planner settings and a time limit): on
+   * PostgreSQL through a pool whose connections carry them from their start, one round trip;
+   * on PGlite, one session, in a transaction that sets them for itself (`setLocally`).
+   */
+  queryWith<T = Row>(settings: Settings, sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
   close(): Promise<void>;
+}
+
+/** Run-time settings (name → value) for `Database.queryWith`. */
+export type Settings = Readonly<Record<string, string>>;
+
+/** `queryWith` as a transaction that sets `settings` for itself only (`set_config(…, true)` is SET LOCAL), then runs the statement. */
+export function setLocally(db: Pick<Database, 'transaction'>) {
+  return <T>(settings: Settings, sql: string, params?: readonly unknown[]) =>
+    db.transaction(async (tx) => {
+      const names = Object.keys(settings);
+      await tx.query(
+        `SELECT ${names.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`,
+        names.flatMap((n) => [n, settings[n]]),
+      );
+      return tx.query<T>(sql, params);
+    });
 }
 
 /** int8 and numeric columns come back as JS numbers on both adapters (sizes fit in 2^53). */

@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { tightenTree } from '../config/data-dir.js';
-import type { Database, Queryable, QueryResult, Row } from './database.js';
+import { setLocally, type Database, type Queryable, type QueryResult, type Row } from './database.js';
 import type { Reply, Request, SerializedError } from './pglite-thread.js';
 
 // Under tsx (tests, dev) the thread must load TypeScript; the built server runs the .js.
@@ -119,7 +119,7 @@ export async function createPgliteDatabase(opts: { dir?: string }): Promise<Data
   if (opts.dir) tightenTree(opts.dir);
   const query = <T>(sql: string, params: readonly unknown[] | undefined, tx?: number) =>
     call<QueryResult<T>>({ op: 'query', sql, params: params ? [...params] : undefined, tx } as Request);
-  return {
+  const db: Database = {
     kind: 'pglite',
     query: (sql, params) => query(sql, params),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
@@ -140,10 +140,12 @@ export async function createPgliteDatabase(opts: { dir?: string }): Promise<Data
       }
     },
     execScript: (sql) => call<QueryResult<Row>>({ op: 'exec', sql } as Request),
+    queryWith: (settings, sql, params) => setLocally(db)(settings, sql, params),
     async close() {
       if (dead) return;
       await call({ op: 'close' } as Request);
       await worker.terminate();
     },
   };
+  return db;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { RANK_WINDOW, searchStatements } from '../documents/document-search.js';
+import { RANK_WINDOW, SEARCH_SETTINGS, searchStatements } from '../documents/document-search.js';
 import { forEachDatabase, startTestApp, type TestApp } from '../../test-support/test-app.js';
 import { vaultClient, type TestUser } from '../../test-support/classification-fixtures.js';
 import { makePdf } from '../../test-support/file-fixtures.js';
@@ -202,13 +202,14 @@ forEachDatabase('full-text search', (dbKind) => {
       const st = searchStatements(scope, q, { limit: 50, offset: 0, columns: ['id'] });
       const statements = { whole: st.page(null), 'newest look': st.page(new Date(Date.now() - 3_600_000)), count: st.count };
       for (const [name, s] of Object.entries(statements)) {
-        const plan = await app.runtime.db.transaction(async (tx) => {
-          // The settings every search statement runs with (document-search.ts).
-          await tx.query(`SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`);
-          const { rows } = await tx.query<Record<string, unknown>>(`EXPLAIN (FORMAT JSON) ${s.sql}`, s.params);
-          const json = Object.values(rows[0]!)[0];
-          return (typeof json === 'string' ? JSON.parse(json) : json) as { Plan: PlanNode }[];
-        });
+        // Planned with the settings every search statement runs with.
+        const { rows } = await app.runtime.db.queryWith<Record<string, unknown>>(
+          SEARCH_SETTINGS,
+          `EXPLAIN (FORMAT JSON) ${s.sql}`,
+          s.params,
+        );
+        const json = Object.values(rows[0]!)[0];
+        const plan = (typeof json === 'string' ? JSON.parse(json) : json) as { Plan: PlanNode }[];
         const testedOneByOne = nodes(plan[0]!.Plan).filter(
           (n) => n['Relation Name'] === 'document_search' && /@@/.test(String(n.Filter ?? '')),
         );

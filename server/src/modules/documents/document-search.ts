@@ -1,4 +1,4 @@
-import { independently, type Database, type Queryable } from '../../db/database.js';
+import { independently, type Database } from '../../db/database.js';
 import { trashCondition, trashedCondition } from './document-list-filter.js';
 
 /**
@@ -415,23 +415,19 @@ export class SearchTimeoutError extends Error {
 }
 
 /**
- * A search statement's settings, for its own transaction only (`set_config(…, true)` is SET
- * LOCAL), in one round trip: a time limit; no sequential scans — the planner does not cost
- * the de-TOASTing of a tsvector that `@@` needs, so for a user who owns most of the table it
+ * A search statement's settings (`Database.queryWith`: on PostgreSQL, connections that carry
+ * them; one round trip): a time limit; no sequential scans — the planner does not cost the
+ * de-TOASTing of a tsvector that `@@` needs, so for a user who owns most of the table it
  * prefers reading every row and testing each vector to the GIN index, whose answer needs no
  * vector at all; and no JIT, which the cost of a plan with a scan so ruled out would start
  * (tens of milliseconds compiling a statement that runs in a few).
  */
-const SEARCH_SETTINGS = `SELECT set_config('statement_timeout', '${SEARCH_STATEMENT_TIMEOUT_MS}', true),
-                               set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`;
+export const SEARCH_SETTINGS = { statement_timeout: String(SEARCH_STATEMENT_TIMEOUT_MS), enable_seqscan: 'off', jit: 'off' };
 
 /** Runs one search statement with SEARCH_SETTINGS. */
 async function searchStatement<T>(db: Database, sql: string, params: unknown[]): Promise<T[]> {
   try {
-    return await db.transaction(async (tx: Queryable) => {
-      await tx.query(SEARCH_SETTINGS);
-      return (await tx.query<T>(sql, params)).rows;
-    });
+    return (await db.queryWith<T>(SEARCH_SETTINGS, sql, params)).rows;
   } catch (e) {
     if ((e as { code?: string }).code === '57014') throw new SearchTimeoutError();
     throw e;

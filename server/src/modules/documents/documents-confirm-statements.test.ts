@@ -24,11 +24,13 @@ for (const kind of databaseKinds()) {
     /** The app's database, counting every statement and transaction sent through it. */
     function counted(db: Database) {
       const sent: string[] = [];
+      const prepared: string[] = [];
       const wrapped: Database = {
         kind: db.kind,
-        query: (sql, params) => {
+        query: (sql, params, opts) => {
           sent.push(sql);
-          return db.query(sql, params);
+          if (opts?.prepare) prepared.push(sql);
+          return db.query(sql, params, opts);
         },
         transaction: (fn) => {
           sent.push('BEGIN');
@@ -45,19 +47,24 @@ for (const kind of databaseKinds()) {
           sent.push(sql);
           return db.execScript(sql);
         },
+        queryWith: (settings, sql, params) => {
+          sent.push(sql);
+          return db.queryWith(settings, sql, params);
+        },
         close: () => db.close(),
       };
-      return { db: wrapped, sent };
+      return { db: wrapped, sent, prepared };
     }
 
     it('when a single-PUT upload is confirmed, then two statements are sent: the row read, then flip + charge + classification job in one, with no transaction', async () => {
       const u = await c.user();
       const { id } = await c.upload(u.token, { bytes: Buffer.alloc(2048, 0x61), sizeBytes: 2048, confirm: false });
-      const { db, sent } = counted(app.runtime.db);
+      const { db, sent, prepared } = counted(app.runtime.db);
       const service = documentService(app, db);
       const answer = await service.confirmUpload({ id: u.id, role: 'user' }, id);
       assert.deepEqual(answer, { id, size_bytes: 2048, used_bytes: 2048, status: 'uploaded' });
       assert.equal(sent.length, 2, sent.join('\n---\n'));
+      assert.deepEqual(prepared, sent, 'both are prepared statements: on PostgreSQL each connection parses them once');
       assert.match(sent[0]!, /^SELECT .* FROM documents WHERE id = \$1 AND user_id = \$2$/s);
       assert.match(sent[1]!, /UPDATE quotas/);
       assert.match(sent[1]!, /UPDATE documents/);

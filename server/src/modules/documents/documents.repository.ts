@@ -69,6 +69,7 @@ export const documentsRepository = {
     const { rows } = await q.query<DocumentRow>(
       `SELECT ${COLUMNS} FROM documents WHERE id = $1 AND user_id = $2${opts.lock ? ' FOR UPDATE' : ''}`,
       [where.id, where.userId],
+      { prepare: true },
     );
     return rows[0] ?? null;
   },

@@ -116,7 +116,13 @@ export const uploadsRepository = {
     const params: unknown[] = [where.id, where.userId, where.sizeBytes];
     const queued = job ? `, queued AS (${job(params, 'flipped')})` : '';
     const { rows } = await q.query<
-      DocumentRow & { q_used: number | null; q_limit: number | null; q_reserved: number | null; q_pending: number | null; job_id: string | null }
+      DocumentRow & {
+        q_used: number | null;
+        q_limit: number | null;
+        q_reserved: number | null;
+        q_pending: number | null;
+        job_id: string | null;
+      }
     >(
       `WITH doc AS (
          SELECT id, user_id, reserved_bytes FROM documents
@@ -139,6 +145,8 @@ export const uploadsRepository = {
               c.pending_uploads AS q_pending, ${job ? '(SELECT id FROM queued LIMIT 1)' : 'NULL'} AS job_id
          FROM doc LEFT JOIN flipped f ON true LEFT JOIN charged c ON true`,
       params,
+      // Sent on every confirm; its text is fixed by the job's name (the job's values are parameters).
+      { prepare: true },
     );
     const row = rows[0];
     if (!row) return { kind: 'not_pending' };
