@@ -53,7 +53,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  await registerSecurityHeaders(app, deps.config);
+  registerSecurityHeaders(app, deps.config);
 
   await app.register(cors, corsOptions(deps.config.corsOrigins));
 

@@ -10,7 +10,10 @@ import { startTestApp, type TestApp } from '../test-support/test-app.js';
 const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
 /** A GET without any automatic decompression: the bytes and headers as sent. */
-function rawGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+function rawGet(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     http
       .get(url, { headers }, (res) => {
@@ -66,6 +69,19 @@ describe('response headers of the app and its web UI', () => {
     for (const tag of index.match(/<script\b[^>]*>/g) ?? []) assert.match(tag, /\ssrc="\/assets\//, tag);
   });
 
+  it('when the API answers with an error, then the answer carries the same headers', async () => {
+    for (const [path, status] of [
+      ['/api/no-such-route', 404],
+      ['/api/documents', 401],
+    ] as const) {
+      const r = await rawGet(app.baseUrl + path);
+      assert.equal(r.status, status, path);
+      assert.deepEqual(directives(String(r.headers['content-security-policy'] ?? '')).get('default-src'), ["'self'"], path);
+      assert.equal(r.headers['x-frame-options'], 'DENY', path);
+      assert.equal(r.headers['x-content-type-options'], 'nosniff', path);
+    }
+  });
+
   it('when hashed assets are fetched, then they are cacheable for a year, immutable, and compressed as the browser accepts', async () => {
     assert.ok(assets.some((a) => a.endsWith('.js')) && assets.some((a) => a.endsWith('.css')), `assets in index.html: ${assets}`);
     for (const asset of assets) {
@@ -97,7 +113,10 @@ describe('response headers of the app and its web UI', () => {
 
   it('when the default build is looked at, then it has no source maps and none are served', async () => {
     const files = readdirSync(join(WEB_DIST, 'assets'));
-    assert.deepEqual(files.filter((f) => f.endsWith('.map')), []);
+    assert.deepEqual(
+      files.filter((f) => f.endsWith('.map')),
+      [],
+    );
     for (const f of files.filter((f) => f.endsWith('.js'))) {
       assert.ok(!readFileSync(join(WEB_DIST, 'assets', f), 'utf8').includes('sourceMappingURL'), f);
     }
