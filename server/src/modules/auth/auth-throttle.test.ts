@@ -67,10 +67,11 @@ forEachDatabase('login throttling', (db) => {
     );
     const u = await c.user('purge');
     const old = await c.session(u.email);
+    // Counted before the token expires: the app's own hourly purge may run at any moment after.
+    const before = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM refresh_tokens WHERE user_id = $1', [u.id]);
     await q.query("UPDATE refresh_tokens SET expires_at = now() - interval '2 days' WHERE token_hash = $1", [
       hashRefreshToken(old.refresh_token),
     ]);
-    const before = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM refresh_tokens WHERE user_id = $1', [u.id]);
     await purgeAuthStateJob(q).handler({}, { jobId: 'test', retryCount: 0 });
     const { rows } = await q.query<{ bucket: string }>("SELECT bucket FROM auth_throttle WHERE bucket LIKE 'test:%'");
     assert.deepEqual(
