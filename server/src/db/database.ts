@@ -42,7 +42,7 @@ export interface Database extends Queryable {
   /**
    * Runs one statement with `settings` in force (e.g. planner settings and a time limit): on
    * PostgreSQL through a pool whose connections carry them from their start, one round trip;
-   * on PGlite, one session, in a transaction that sets them for itself (`setLocally`).
+   * on PGlite, one session, in a transaction that sets them for itself (SET LOCAL).
    */
   queryWith<T = Row>(settings: Settings, sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
   close(): Promise<void>;
@@ -50,19 +50,6 @@ export interface Database extends Queryable {
 
 /** Run-time settings (name → value) for `Database.queryWith`. */
 export type Settings = Readonly<Record<string, string>>;
-
-/** `queryWith` as a transaction that sets `settings` for itself only (`set_config(…, true)` is SET LOCAL), then runs the statement. */
-export function setLocally(db: Pick<Database, 'transaction'>) {
-  return <T>(settings: Settings, sql: string, params?: readonly unknown[]) =>
-    db.transaction(async (tx) => {
-      const names = Object.keys(settings);
-      await tx.query(
-        `SELECT ${names.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`,
-        names.flatMap((n) => [n, settings[n]]),
-      );
-      return tx.query<T>(sql, params);
-    });
-}
 
 /** int8 and numeric columns come back as JS numbers on both adapters (sizes fit in 2^53). */
 export const INT8_OID = 20;

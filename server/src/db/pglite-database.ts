@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { tightenTree } from '../config/data-dir.js';
-import { setLocally, type Database, type Queryable, type QueryResult, type Row } from './database.js';
+import type { Database, Queryable, QueryResult, Row } from './database.js';
 import type { Reply, Request, SerializedError } from './pglite-thread.js';
 
 // Under tsx (tests, dev) the thread must load TypeScript; the built server runs the .js.
@@ -140,7 +140,16 @@ export async function createPgliteDatabase(opts: { dir?: string }): Promise<Data
       }
     },
     execScript: (sql) => call<QueryResult<Row>>({ op: 'exec', sql } as Request),
-    queryWith: (settings, sql, params) => setLocally(db)(settings, sql, params),
+    // One session: a transaction that sets them for itself only (`set_config(…, true)` is SET LOCAL).
+    queryWith: (settings, sql, params) =>
+      db.transaction(async (tx) => {
+        const names = Object.keys(settings);
+        await tx.query(
+          `SELECT ${names.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`,
+          names.flatMap((n) => [n, settings[n]]),
+        );
+        return tx.query(sql, params);
+      }),
     async close() {
       if (dead) return;
       await call({ op: 'close' } as Request);
