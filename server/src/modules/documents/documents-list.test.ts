@@ -132,7 +132,7 @@ forEachDatabase('listing, reading and editing documents', (dbKind) => {
     const settled = await eventually(async () => {
       before = await c.req('GET', `/api/documents/${doc}`, { token: u.token });
       return before.body.processing === false;
-    });
+    }, 60_000);
     assert.ok(settled, 'the upload is processed');
     const unknown = await c.req('PATCH', `/api/documents/${doc}`, {
       token: u.token,

@@ -174,6 +174,7 @@ forEachDatabase('trash and bulk actions', (dbKind) => {
     for (const id of [old, recent, kept]) {
       const done = await eventually(
         async () => (await c.req('GET', `/api/documents/${id}`, { token: u.token })).body.processing === false,
+        60_000,
       );
       assert.ok(done, 'the upload is processed');
     }
@@ -261,7 +262,10 @@ forEachDatabase('trash and bulk actions', (dbKind) => {
     const other = (await c.upload(u.token, { filename: 'other.txt', bytes: bytes + '!' })).id;
     const doc = async (id: string) => (await c.req('GET', `/api/documents/${id}`, { token: u.token })).body;
     assert.ok(
-      await eventually(async () => (await Promise.all([first, second, other].map(doc))).every((d) => d.sha256 && !d.processing)),
+      await eventually(
+        async () => (await Promise.all([first, second, other].map(doc))).every((d) => d.sha256 && !d.processing),
+        60_000,
+      ),
     );
     const sha = createHash('sha256').update(bytes).digest('hex');
     assert.equal((await doc(first)).sha256, sha);

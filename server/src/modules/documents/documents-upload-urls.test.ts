@@ -24,8 +24,8 @@ forEachDatabaseAndStorage('upload URLs', { needsSignatureChecks: true }, (dbKind
   const nothingPartial = () => storage === 's3' || filesUnder(join(app.dataDir, 'files', '.partial')).length === 0;
 
   before(async () => {
-    // A 2-second URL lifetime makes "expired" testable; every other test PUTs at once.
-    app = await startTestApp({ db: dbKind, storage, env: { UPLOAD_URL_TTL_SECONDS: '2' } });
+    // A short URL lifetime makes "expired" testable; every other test PUTs within it.
+    app = await startTestApp({ db: dbKind, storage, env: { UPLOAD_URL_TTL_SECONDS: '5' } });
     c = docsClient({ baseUrl: app.baseUrl, db: app.runtime.db, blobs: app.runtime.blobs });
   });
   after(() => app.close());
@@ -97,7 +97,7 @@ forEachDatabaseAndStorage('upload URLs', { needsSignatureChecks: true }, (dbKind
   it('when the URL has expired, then 403 and nothing is stored', async () => {
     const u = await c.user();
     const { id, url } = await freshUrl(u.token);
-    await sleep(3100);
+    await sleep(6100);
     const r = await c.put(url, 'hello', 'text/plain');
     assert.equal(r.status, 403);
     assert.equal(await app.runtime.blobs.stat({ key: (await documentRow(app.runtime.db, id))!.object_key }), null);
