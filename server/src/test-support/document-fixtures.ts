@@ -64,6 +64,16 @@ export function docsClient(target: Target) {
       const id = u.body.document_id as string;
       return { id, uploadUrl: u.body.upload_url, confirm: opts.confirm === false ? undefined : await c.confirm(token, id) };
     },
+    /** The document as GET answers it once the worker is done with it (no job in flight); throws after 60 s. */
+    async processed(token: string, id: string): Promise<any> {
+      let body: any;
+      const done = await eventually(async () => {
+        body = (await req('GET', `/api/documents/${id}`, { token })).body;
+        return body.processing === false;
+      }, 60_000);
+      if (!done) throw new Error(`document ${id} still processing after 60 s`);
+      return body;
+    },
     async quota(token: string): Promise<{ used_bytes: number; limit_bytes: number; reserved_bytes: number }> {
       const r = await req('GET', '/api/auth/me/quota', { token });
       if (r.status !== 200) throw new Error(`me/quota: ${r.status} ${r.text}`);

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, it } from 'node:test';
 import type { Queryable } from '../../db/database.js';
-import { forEachDatabase, startTestApp, type JsonResponse, type TestApp } from '../../test-support/test-app.js';
-import { docsClient, documentRow, eventually, type TestUser } from '../../test-support/document-fixtures.js';
+import { forEachDatabase, startTestApp, type TestApp } from '../../test-support/test-app.js';
+import { docsClient, documentRow, type TestUser } from '../../test-support/document-fixtures.js';
 
 async function addTopic(db: Queryable, userId: string, name: string): Promise<string> {
   const { rows } = await db.query<{ id: string }>('INSERT INTO topics (user_id, name) VALUES ($1, $2) RETURNING id', [
@@ -128,12 +128,7 @@ forEachDatabase('listing, reading and editing documents', (dbKind) => {
     const t = await addTopic(app.runtime.db, u.id, 'Kept');
     await c.req('PATCH', `/api/documents/${doc}`, { token: u.token, json: { topic_ids: [t] } });
     // The worker still reads the upload (it records the file's hash); compare once it is done.
-    let before: JsonResponse | undefined;
-    const settled = await eventually(async () => {
-      before = await c.req('GET', `/api/documents/${doc}`, { token: u.token });
-      return before.body.processing === false;
-    }, 60_000);
-    assert.ok(settled, 'the upload is processed');
+    const before = await c.processed(u.token, doc);
     const unknown = await c.req('PATCH', `/api/documents/${doc}`, {
       token: u.token,
       json: { filename: 'new.md', topic_ids: [randomUUID()] },
@@ -143,7 +138,7 @@ forEachDatabase('listing, reading and editing documents', (dbKind) => {
       const r = await c.req('PATCH', `/api/documents/${doc}`, { token: u.token, json });
       assert.equal(r.status, 422, JSON.stringify(json));
     }
-    assert.deepEqual((await c.req('GET', `/api/documents/${doc}`, { token: u.token })).body, before!.body);
+    assert.deepEqual((await c.req('GET', `/api/documents/${doc}`, { token: u.token })).body, before);
   });
 
   it('when the OpenAPI document is read, then every documents route is described with its schemas', async () => {

@@ -7,7 +7,6 @@ import {
   docsClient,
   documentRow,
   documentService,
-  eventually,
   usedBytes,
   type TestUser,
 } from '../../test-support/document-fixtures.js';
@@ -171,13 +170,7 @@ forEachDatabase('trash and bulk actions', (dbKind) => {
     const kept = (await c.upload(u.token, { filename: 'kept.txt', bytes: 'k'.repeat(50) })).id;
     // The worker locks a document's row while it reads and classifies it, and the purge skips
     // locked rows (the next run takes them); let the worker be done with these first.
-    for (const id of [old, recent, kept]) {
-      const done = await eventually(
-        async () => (await c.req('GET', `/api/documents/${id}`, { token: u.token })).body.processing === false,
-        60_000,
-      );
-      assert.ok(done, 'the upload is processed');
-    }
+    for (const id of [old, recent, kept]) await c.processed(u.token, id);
     await c.req('POST', '/api/documents/bulk', { token: u.token, json: { ids: [old, recent], action: 'trash' } });
     // The first was trashed a day and a half ago. The purge below keeps one day; the app's own
     // schedule keeps TRASH_RETENTION_DAYS (2), so a scheduled purge that happens to run now (a
@@ -261,12 +254,7 @@ forEachDatabase('trash and bulk actions', (dbKind) => {
     const second = (await c.upload(u.token, { filename: 'contract (1).txt', bytes })).id;
     const other = (await c.upload(u.token, { filename: 'other.txt', bytes: bytes + '!' })).id;
     const doc = async (id: string) => (await c.req('GET', `/api/documents/${id}`, { token: u.token })).body;
-    assert.ok(
-      await eventually(
-        async () => (await Promise.all([first, second, other].map(doc))).every((d) => d.sha256 && !d.processing),
-        60_000,
-      ),
-    );
+    for (const id of [first, second, other]) assert.ok((await c.processed(u.token, id)).sha256, 'its hash is recorded');
     const sha = createHash('sha256').update(bytes).digest('hex');
     assert.equal((await doc(first)).sha256, sha);
     assert.equal((await doc(first)).duplicate_of, null);
