@@ -200,7 +200,12 @@ forEachDatabase('full-text search', (dbKind) => {
     ];
     for (const [q, scope] of ['can', 'ledger month'].flatMap((q) => scopes.map((sc) => [q, sc] as const))) {
       const st = searchStatements(scope, q, { limit: 50, offset: 0, columns: ['id'] });
-      const statements = { whole: st.page(null), 'newest look': st.page(new Date(Date.now() - 3_600_000)), count: st.count };
+      const statements = {
+        whole: st.page(null),
+        'small vault': st.page(null, 100_000),
+        'newest look': st.page(new Date(Date.now() - 3_600_000)),
+        count: st.count,
+      };
       for (const [name, s] of Object.entries(statements)) {
         // Planned with the settings every search statement runs with.
         const { rows } = await app.runtime.db.queryWith<Record<string, unknown>>(
@@ -223,6 +228,24 @@ forEachDatabase('full-text search', (dbKind) => {
       assert.equal(r.body.total, 300, r.text);
     }
   });
+
+  // PGlite has no statement timer (SEARCH_STATEMENT_TIMEOUT_MS): PostgreSQL only.
+  if (dbKind === 'postgres') {
+    it('when a search runs past its time limit, then 503 with a clear detail, and the next search is answered', async () => {
+      // Another session holds search's table; the search's statements wait for it until
+      // PostgreSQL cancels them at the time limit (which counts waiting for a lock).
+      const held = app.runtime.db.transaction(async (tx) => {
+        await tx.query('LOCK TABLE document_search IN ACCESS EXCLUSIVE MODE');
+        const r = await c.req('GET', '/api/documents?q=compost', { token: alice.token });
+        assert.equal(r.status, 503, r.text);
+        assert.equal(r.body.detail, 'The search took too long; try more specific words');
+      });
+      await held;
+      const r = await c.req('GET', '/api/documents?q=compost', { token: alice.token });
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.body.total, 2);
+    });
+  }
 
   it('when a vault is larger than the first look for the newest hits, then totals stay exact and every page is the one a whole ranking gives', async () => {
     // 20,000 documents, document i being i minutes old: more than a vault searched in one
@@ -278,6 +301,21 @@ forEachDatabase('full-text search', (dbKind) => {
       Array.from({ length: 40 }, (_, k) => `page-${61 + k}.txt`),
       'delta: the rest of its hits, newest first',
     );
+    // The vault shrinks to a small one (the app remembers where vaults were large, to skip
+    // the small-vault statement there): searches still give what a whole ranking gives.
+    await app.runtime.db.query(
+      `DELETE FROM documents WHERE user_id = $1 AND object_key LIKE '%/large-vault/%' AND created_at < now() - interval '5000 minutes 30 seconds'`,
+      [erin.id],
+    );
+    for (let again = 0; again < 2; again++) {
+      const r = await c.req('GET', '/api/documents?q=gamma&limit=50', { token: erin.token });
+      assert.equal(r.body.total, 500, 'every tenth of the 5,000 left');
+      assert.deepEqual(
+        r.body.items.map((x: { filename: string }) => x.filename),
+        [5000, ...Array.from({ length: 49 }, (_, k) => 10 * (k + 1))].map((i) => `page-${i}.txt`),
+        `gamma after the vault shrank (search ${again + 1}): the strong match first, then newest first`,
+      );
+    }
   });
 
   describe('long texts, partial words, other languages, inexact filenames', () => {

@@ -26,7 +26,7 @@ const TRIGRAM_MIN_CHARS = 3;
 /** A snippet's passage holds the whole query if one of a text's first this many does (~16 KB). */
 const WHOLE_QUERY_PASSAGES = 8;
 /** Snippets made by one statement, at most (see `searchDocuments`). */
-const SNIPPETS_PER_STATEMENT = 10;
+const SNIPPETS_PER_STATEMENT = 25;
 /** Words of a query that pick a snippet's passage and are highlighted in it, at most. */
 const SNIPPET_WORDS = 16;
 
@@ -119,6 +119,21 @@ interface SnippetRow {
 }
 
 /**
+ * A page of search hits whose total may still be in the making and whose snippets are made
+ * when asked for: the caller reads what else it needs for `rows` (their topics…) beside them
+ * (`independently`: on PostgreSQL side by side; on the embedded database in turn, so that a
+ * search never queues more than one statement at a time ahead of another user's).
+ */
+export interface SearchPage<R = Record<string, unknown>> {
+  /** The page, best first: the `columns` asked for. */
+  rows: (R & { id: string; filename: string })[];
+  /** The exact number of hits. */
+  total: Promise<number>;
+  /** Makes each hit's snippet (see `excerpt`), by id; a hit deleted meanwhile has none. */
+  snippets: () => Promise<Map<string, string>>;
+}
+
+/**
  * One page of the user's documents that match `text`, best first, and the exact total.
  *
  * Ranking reads every candidate's rank_vector (a GIN index finds hits, it cannot order
@@ -131,35 +146,68 @@ interface SnippetRow {
  * The newest hits are looked for among the owner's newest documents first (`newestHits`),
  * so taking the window does not grow with the vault; the exact total is counted beside them
  * from search's narrow table (migration 0023), and does grow with the number of hits (every
- * hit's ~90-byte row is visited). A vault of at most SMALL_VAULT documents is ranked and
- * counted in one statement.
+ * hit's ~90-byte row is visited). A vault of at most SMALL_VAULT documents is ranked in one
+ * statement.
  *
- * Short statements: the ranked page, the total, then the page's snippets a few at a time. On
+ * Short statements: the total, the ranked page, then the page's snippets a few at a time. On
  * the embedded database each holds its one session while it runs, so another user's request
- * waits for one of them, not for a whole search.
+ * waits for one of them, not for a whole search. The page is returned as soon as it is known,
+ * its snippets still to be made; on PostgreSQL the count may still be running then (`caught`:
+ * if the caller never awaits it, after a failure of its own, it is not an unhandled rejection).
  */
+export async function searchPage<R = Record<string, unknown>>(
+  db: Database,
+  scope: SearchScope,
+  raw: string,
+  page: { limit: number; offset: number; columns: string[] },
+): Promise<SearchPage<R>> {
+  const st = searchStatements(scope, raw, page);
+  // The count from the start, beside the rest: on PostgreSQL on its own connection (it needs
+  // neither the bound nor the page); on the embedded database first.
+  const total = db.kind === 'postgres' ? caught(countOf(db, st)) : Promise.resolve(await countOf(db, st));
+  // A small vault's hits are ranked in one statement, which finds nothing in a larger vault;
+  // then (nothing found) the bound says which. A vault known to be larger goes to the bound
+  // at once: the gate costs it a round trip and a look at 10,001 of its newest documents.
+  const place = `${String(scope.params[0])}:${scope.inTrash}`;
+  const knownLarge = largeVaults.has(place);
+  let rows: PageRow[] = [];
+  if (!knownLarge) {
+    const small = st.page(null, SMALL_VAULT);
+    rows = await searchStatement<PageRow>(db, small.sql, small.params);
+  }
+  if (rows.length === 0) {
+    const bound = await newestBound(db, scope, NEWEST_FIRST * st.windowRows, SMALL_VAULT);
+    rememberVault(place, bound !== null);
+    if (bound) rows = await newestHits(db, scope, st, bound, total);
+    else if (knownLarge) {
+      // Known larger, but no more: ranked in one statement after all.
+      const whole = st.page(null);
+      rows = await searchStatement<PageRow>(db, whole.sql, whole.params);
+    }
+  }
+  const ids = rows.map((r) => r.id);
+  const snippets = () => snippetsOf(db, st, ids);
+  // The rows hold the columns asked for (R's), found and taken aside.
+  const hits = rows.map(({ found: _found, taken: _taken, ...row }) => row) as SearchPage<R>['rows'];
+  return { rows: hits, total, snippets };
+}
+
+/** `searchPage` with its total and snippets awaited: each hit with its snippet. */
 export async function searchDocuments(
   db: Database,
   scope: SearchScope,
   raw: string,
   page: { limit: number; offset: number; columns: string[] },
 ): Promise<{ hits: SearchHit[]; total: number }> {
-  const st = searchStatements(scope, raw, page);
-  const bound = await newestBound(db, scope, NEWEST_FIRST * st.windowRows, SMALL_VAULT);
-  if (!bound) {
-    // A small vault: one statement ranks the page and counts every hit.
-    const whole = st.page(null);
-    const rows = await searchStatement<PageRow>(db, whole.sql, whole.params);
-    const total = rows[0]?.found ?? (page.offset === 0 ? 0 : await countOf(db, st));
-    return { hits: await withSnippets(db, st, rows), total };
-  }
-  // The count beside the page: on PostgreSQL on its own connection, started now (and caught
-  // here so a failure is reported where it is awaited); on the embedded database first.
-  const counting = db.kind === 'postgres' ? countOf(db, st) : Promise.resolve(await countOf(db, st));
-  counting.catch(() => {});
-  const rows = await newestHits(db, scope, st, bound, counting);
-  const hits = await withSnippets(db, st, rows);
-  return { hits, total: await counting };
+  const found = await searchPage(db, scope, raw, page);
+  const [snippets, total] = await independently(db, [found.snippets, () => found.total] as const);
+  return { hits: found.rows.map((row) => ({ ...row, snippet: snippets.get(row.id) ?? row.filename })), total };
+}
+
+/** `p`, with a rejection handled for now: whoever awaits it later still sees it. */
+function caught<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
 }
 
 /** The exact number of hits. */
@@ -170,10 +218,27 @@ async function countOf(db: Database, st: ReturnType<typeof searchStatements>): P
 /** The first look for the newest hits spans this many of the newest documents per hit wanted. */
 const NEWEST_FIRST = 2;
 
-type PageRow = Record<string, unknown> & { id: string; filename: string; found: number; taken: number };
+/** A row of `page(bound)`; with no bound, found and taken are not counted. */
+type PageRow = Record<string, unknown> & { id: string; filename: string; found?: number; taken?: number };
 
 /** A vault of at most this many documents is searched in one statement (see `searchDocuments`). */
 const SMALL_VAULT = 10_000;
+
+/**
+ * Where searches last found more than SMALL_VAULT documents (owner and list or trash), in
+ * this process. Only which statement a search sends first depends on it, never its answer,
+ * so it may be stale or forgotten; at most LARGE_VAULTS_KEPT are kept.
+ */
+const largeVaults = new Set<string>();
+const LARGE_VAULTS_KEPT = 10_000;
+
+function rememberVault(place: string, large: boolean): void {
+  if (!large) largeVaults.delete(place);
+  else {
+    if (largeVaults.size >= LARGE_VAULTS_KEPT) largeVaults.clear();
+    largeVaults.add(place);
+  }
+}
 
 /**
  * The created_at of the owner's `n`-th newest document where the search looks (kept, or in
@@ -235,13 +300,12 @@ const NEWEST_LAST = 50_000;
 const NEWEST_LAST_HITS = 5_000;
 
 /**
- * The page's hits with their snippets, a few hits per statement (independently: side by side
- * on PostgreSQL, where they share the cores; on the embedded database another request's
+ * The snippets of the page's hits (by id), a few hits per statement (independently: side by
+ * side on PostgreSQL, where they share the cores; on the embedded database another request's
  * statement runs between them). Bounded by construction (a few hits, passages by primary
  * key): no settings needed.
  */
-async function withSnippets(db: Database, st: ReturnType<typeof searchStatements>, rows: PageRow[]): Promise<SearchHit[]> {
-  const ids = rows.map((r) => r.id);
+async function snippetsOf(db: Database, st: ReturnType<typeof searchStatements>, ids: string[]): Promise<Map<string, string>> {
   const chunks = Array.from({ length: Math.ceil(ids.length / SNIPPETS_PER_STATEMENT) }, (_, i) =>
     ids.slice(i * SNIPPETS_PER_STATEMENT, (i + 1) * SNIPPETS_PER_STATEMENT),
   );
@@ -249,12 +313,7 @@ async function withSnippets(db: Database, st: ReturnType<typeof searchStatements
     db,
     chunks.map((chunk) => st.snippets(chunk)).map((s) => () => db.query<SnippetRow>(s.sql, s.params)),
   );
-  const byId = new Map(found.flatMap((r) => r.rows).map((r) => [r.id, r]));
-  return rows.map(({ found: _found, taken: _taken, ...row }) => {
-    const s = byId.get(row.id);
-    // A hit deleted between the two statements keeps its name as its snippet.
-    return { ...row, snippet: s ? excerpt(s.snippet, s.cut_before, s.cut_after) : row.filename };
-  });
+  return new Map(found.flatMap((r) => r.rows).map((s) => [s.id, excerpt(s.snippet, s.cut_before, s.cut_after)]));
 }
 
 /**
@@ -340,12 +399,19 @@ export function searchStatements(scope: SearchScope, raw: string, page: { limit:
   // name matches only. Every hit by name is taken, however old: with a bound, a name match
   // older than it stands for itself.
   //
-  // The newest `windowRows` of them, and `found`: the words' hits taken (with a bound) or
-  // all hits (without one, the exact total). A page within the first window needs no window
-  // numbers. Then the page, ranked within its window from the documents' rank vectors.
-  const pageOf = (bound: Date | null) =>
+  // The newest `windowRows` of them; with a bound, `found` (the words' hits taken) and `taken`
+  // (all taken) too — counting every hit costs as much as the rest of a small vault's page, so
+  // without a bound the total is left to the count. A page within the first window needs no
+  // window numbers. Then the page, ranked within its window from the documents' rank vectors.
+  const pageOf = (bound: Date | null, onlyInVaultOf?: number) =>
     statement((add) => {
       const { q, fuzzy, byWords, byName } = hitsOf(add, bound);
+      // With `onlyInVaultOf`: nothing unless the owner has at most that many documents where
+      // the search looks (a condition the planner checks once, before reading any hit).
+      const gate = onlyInVaultOf
+        ? ` WHERE NOT EXISTS (SELECT 1 FROM document_search v WHERE v.user_id = $1 AND ${trashedCondition(scope, 'v.trashed')}
+                               OFFSET ${add(onlyInVaultOf)})`
+        : '';
       const hits = byName
         ? `SELECT coalesce(w.id, n.id) AS id, coalesce(w.created_at, n.created_at) AS created_at,
                   coalesce(n.name_rank, 0) AS name_rank, w.id IS NOT NULL AS by_words
@@ -354,12 +420,11 @@ export function searchStatements(scope: SearchScope, raw: string, page: { limit:
                ON n.id = w.id`
         : `SELECT s.document_id AS id, s.created_at, 0::float8 AS name_rank, true AS by_words ${byWords}`;
       return `
-    SELECT ${columns.map((c) => `d.${c}`).join(', ')}, c.found, c.taken
+    SELECT ${columns.map((c) => `d.${c}`).join(', ')}${bound ? ', c.found, c.taken' : ''}
       FROM (SELECT h.id, h.name_rank, ${
         windowRows > RANK_WINDOW ? 'row_number() OVER (ORDER BY h.created_at DESC, h.id DESC)' : '1'
-      } AS n, ${bound ? 'count(*) FILTER (WHERE h.by_words) OVER ()' : 'count(*) OVER ()'}::int AS found,
-             count(*) OVER ()::int AS taken
-              FROM (${hits}) AS h
+      } AS n${bound ? ', count(*) FILTER (WHERE h.by_words) OVER ()::int AS found, count(*) OVER ()::int AS taken' : ''}
+              FROM (${hits}) AS h${gate}
              ORDER BY h.created_at DESC, h.id DESC
              LIMIT ${add(windowRows)}) AS c
       JOIN documents d ON d.id = c.id AND ${OWNER}

@@ -1,6 +1,6 @@
 import { independently, type Database, type Queryable } from '../../db/database.js';
 import { listConditions, orderBy, trashCondition, trashedCondition, type ListPlacement } from './document-list-filter.js';
-import { searchDocuments } from './document-search.js';
+import { searchDocuments, searchPage, type SearchPage } from './document-search.js';
 
 export type DocumentStatus = 'pending' | 'uploaded' | 'classified' | 'classification_failed';
 
@@ -59,6 +59,25 @@ const COLUMN_NAMES = (
 export const COLUMNS = COLUMN_NAMES.join(', ');
 export const D_COLUMNS = COLUMN_NAMES.map((c) => `d.${c}`).join(', ');
 
+/** The SQL conditions of a list filter beyond the owner ($1) and the trash, over `d` (documents). */
+function listScope(f: ListFilter): { params: unknown[]; filters: string[]; placement: ListPlacement } {
+  const params: unknown[] = [f.userId];
+  const filters: string[] = [];
+  if (f.status) {
+    params.push(f.status);
+    filters.push(`d.status = $${params.length}`);
+  }
+  if (f.topicId) {
+    params.push(f.topicId);
+    filters.push(
+      `EXISTS (SELECT 1 FROM document_topics dt WHERE dt.document_id = d.id AND dt.user_id = d.user_id AND dt.topic_id = $${params.length})`,
+    );
+  }
+  const placement = f.placement ?? { inTrash: false };
+  listConditions(placement, filters, params);
+  return { params, filters, placement };
+}
+
 /** The documents SQL. Every statement that reads or changes one document names its owner. */
 export const documentsRepository = {
   async findOwned(
@@ -101,23 +120,19 @@ export const documentsRepository = {
     await q.query('UPDATE documents SET filename = $3 WHERE id = $1 AND user_id = $2', [where.id, where.userId, where.filename]);
   },
 
+  /**
+   * One page of the filter's search (`f.search`), best first; its total and snippets may
+   * still be running when it returns (SearchPage).
+   */
+  async search(db: Database, f: ListFilter & { search: string }): Promise<SearchPage<DocumentRow>> {
+    const { params, filters, placement } = listScope(f);
+    const scope = { params, inTrash: placement.inTrash, filters };
+    return searchPage<DocumentRow>(db, scope, f.search, { limit: f.limit, offset: f.offset, columns: COLUMN_NAMES });
+  },
+
   /** With `search`: best match first, each row with a highlighted snippet. */
   async list(db: Database, f: ListFilter): Promise<{ rows: (DocumentRow & { snippet?: string })[]; total: number }> {
-    const params: unknown[] = [f.userId];
-    // Conditions beyond the owner ($1) and the trash.
-    const filters: string[] = [];
-    if (f.status) {
-      params.push(f.status);
-      filters.push(`d.status = $${params.length}`);
-    }
-    if (f.topicId) {
-      params.push(f.topicId);
-      filters.push(
-        `EXISTS (SELECT 1 FROM document_topics dt WHERE dt.document_id = d.id AND dt.user_id = d.user_id AND dt.topic_id = $${params.length})`,
-      );
-    }
-    const placement = f.placement ?? { inTrash: false };
-    listConditions(placement, filters, params);
+    const { params, filters, placement } = listScope(f);
     if (f.search) {
       const scope = { params, inTrash: placement.inTrash, filters };
       const found = await searchDocuments(db, scope, f.search, { limit: f.limit, offset: f.offset, columns: COLUMN_NAMES });

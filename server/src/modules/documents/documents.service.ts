@@ -11,7 +11,7 @@ import { topicsRepository } from '../topics/topics.repository.js';
 import { SearchTimeoutError } from './document-search.js';
 import { checkContentType, displayFilename, downloadContentType, searchText } from './document-fields.js';
 import type { ExtractAndClassifyPayload } from './document-jobs.js';
-import { presentDocument } from './document.presenter.js';
+import { presentDocument, snippetSegments } from './document.presenter.js';
 import type {
   ClassifyAnswer,
   ConfirmAnswer,
@@ -288,22 +288,35 @@ export function createDocumentService(deps: DocumentServiceDeps) {
         from: dateBound(query.from, 'from'),
         before: dateBound(query.to, 'to'),
       };
-      const { rows, total } = await documents
-        .list(db, {
-          userId: user.id,
-          status: query.status,
-          topicId: query.topic_id,
-          search: searchText(query.q),
-          placement,
-          sort: query.sort,
-          limit: query.limit ?? 50,
-          offset: query.offset ?? 0,
-        })
-        .catch((e: unknown) => {
-          if (e instanceof SearchTimeoutError) throw errors.unavailable('The search took too long; try more specific words');
-          throw e;
-        });
-      return { items: await withTopics(db, user.id, rows), total };
+      const filter = {
+        userId: user.id,
+        status: query.status,
+        topicId: query.topic_id,
+        placement,
+        sort: query.sort,
+        limit: query.limit ?? 50,
+        offset: query.offset ?? 0,
+      };
+      const search = searchText(query.q);
+      if (!search) {
+        const { rows, total } = await documents.list(db, filter);
+        return { items: await withTopics(db, user.id, rows), total };
+      }
+      try {
+        // On PostgreSQL the hits' topics are read while their snippets are made (and while
+        // they are counted).
+        const found = await documents.search(db, { ...filter, search });
+        const [snippets, items, total] = await independently(db, [
+          found.snippets,
+          () => withTopics(db, user.id, found.rows),
+          () => found.total,
+        ] as const);
+        for (const item of items) item.snippet = snippetSegments(snippets.get(item.id) ?? item.filename);
+        return { items, total };
+      } catch (e) {
+        if (e instanceof SearchTimeoutError) throw errors.unavailable('The search took too long; try more specific words');
+        throw e;
+      }
     },
 
     async get(user: AuthUser, id: string): Promise<PresentedDocument> {
