@@ -129,7 +129,7 @@ export interface SearchPage<R = Record<string, unknown>> {
   rows: (R & { id: string; filename: string })[];
   /** The exact number of hits. */
   total: Promise<number>;
-  /** Makes each hit's snippet (see `excerpt`), by id; a hit deleted meanwhile has none. */
+  /** Makes every hit's snippet (see `excerpt`), by id; a hit deleted meanwhile keeps its filename. */
   snippets: () => Promise<Map<string, string>>;
 }
 
@@ -185,8 +185,7 @@ export async function searchPage<R = Record<string, unknown>>(
       rows = await searchStatement<PageRow>(db, whole.sql, whole.params);
     }
   }
-  const ids = rows.map((r) => r.id);
-  const snippets = () => snippetsOf(db, st, ids);
+  const snippets = () => snippetsOf(db, st, rows);
   // The rows hold the columns asked for (R's), found and taken aside.
   const hits = rows.map(({ found: _found, taken: _taken, ...row }) => row) as SearchPage<R>['rows'];
   return { rows: hits, total, snippets };
@@ -201,7 +200,7 @@ export async function searchDocuments(
 ): Promise<{ hits: SearchHit[]; total: number }> {
   const found = await searchPage(db, scope, raw, page);
   const [snippets, total] = await independently(db, [found.snippets, () => found.total] as const);
-  return { hits: found.rows.map((row) => ({ ...row, snippet: snippets.get(row.id) ?? row.filename })), total };
+  return { hits: found.rows.map((row) => ({ ...row, snippet: snippets.get(row.id)! })), total };
 }
 
 /** `p`, with a rejection handled for now: whoever awaits it later still sees it. */
@@ -303,9 +302,14 @@ const NEWEST_LAST_HITS = 5_000;
  * The snippets of the page's hits (by id), a few hits per statement (independently: side by
  * side on PostgreSQL, where they share the cores; on the embedded database another request's
  * statement runs between them). Bounded by construction (a few hits, passages by primary
- * key): no settings needed.
+ * key): no settings needed. A hit deleted since it was found keeps its filename as its snippet.
  */
-async function snippetsOf(db: Database, st: ReturnType<typeof searchStatements>, ids: string[]): Promise<Map<string, string>> {
+async function snippetsOf(
+  db: Database,
+  st: ReturnType<typeof searchStatements>,
+  hits: { id: string; filename: string }[],
+): Promise<Map<string, string>> {
+  const ids = hits.map((h) => h.id);
   const chunks = Array.from({ length: Math.ceil(ids.length / SNIPPETS_PER_STATEMENT) }, (_, i) =>
     ids.slice(i * SNIPPETS_PER_STATEMENT, (i + 1) * SNIPPETS_PER_STATEMENT),
   );
@@ -313,7 +317,8 @@ async function snippetsOf(db: Database, st: ReturnType<typeof searchStatements>,
     db,
     chunks.map((chunk) => st.snippets(chunk)).map((s) => () => db.query<SnippetRow>(s.sql, s.params)),
   );
-  return new Map(found.flatMap((r) => r.rows).map((s) => [s.id, excerpt(s.snippet, s.cut_before, s.cut_after)]));
+  const made = new Map(found.flatMap((r) => r.rows).map((s) => [s.id, excerpt(s.snippet, s.cut_before, s.cut_after)]));
+  return new Map(hits.map((h) => [h.id, made.get(h.id) ?? h.filename]));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { independently, type Database, type Queryable } from '../../db/database.js';
 import { listConditions, orderBy, trashCondition, trashedCondition, type ListPlacement } from './document-list-filter.js';
-import { searchDocuments, searchPage, type SearchPage } from './document-search.js';
+import { searchPage, type SearchPage } from './document-search.js';
 
 export type DocumentStatus = 'pending' | 'uploaded' | 'classified' | 'classification_failed';
 
@@ -41,11 +41,9 @@ export interface ListFilter {
   userId: string;
   status?: DocumentStatus;
   topicId?: string;
-  /** Full-text query, already free of characters PostgreSQL text cannot hold (see document-search.ts). */
-  search?: string;
   /** List or trash, type family, dates (document-list-filter.ts); default: the list, unfiltered. */
   placement?: ListPlacement;
-  /** A SORT_VALUES value; applies to the list without `search` (hits are ranked). */
+  /** A SORT_VALUES value; applies to `list` (a search's hits are ranked). */
   sort?: string;
   limit: number;
   offset: number;
@@ -121,8 +119,9 @@ export const documentsRepository = {
   },
 
   /**
-   * One page of the filter's search (`f.search`), best first; its total and snippets may
-   * still be running when it returns (SearchPage).
+   * One page of the filter's documents that match `f.search` (a query already free of
+   * characters PostgreSQL text cannot hold: see document-search.ts), best first; its total
+   * and snippets may still be running when it returns (SearchPage).
    */
   async search(db: Database, f: ListFilter & { search: string }): Promise<SearchPage<DocumentRow>> {
     const { params, filters, placement } = listScope(f);
@@ -130,14 +129,9 @@ export const documentsRepository = {
     return searchPage<DocumentRow>(db, scope, f.search, { limit: f.limit, offset: f.offset, columns: COLUMN_NAMES });
   },
 
-  /** With `search`: best match first, each row with a highlighted snippet. */
-  async list(db: Database, f: ListFilter): Promise<{ rows: (DocumentRow & { snippet?: string })[]; total: number }> {
+  /** One page of the filter's documents in its order, and their number (no search: see `search`). */
+  async list(db: Database, f: ListFilter): Promise<{ rows: DocumentRow[]; total: number }> {
     const { params, filters, placement } = listScope(f);
-    if (f.search) {
-      const scope = { params, inTrash: placement.inTrash, filters };
-      const found = await searchDocuments(db, scope, f.search, { limit: f.limit, offset: f.offset, columns: COLUMN_NAMES });
-      return { rows: found.hits as unknown as (DocumentRow & { snippet: string })[], total: found.total };
-    }
     const where = ['d.user_id = $1', trashCondition(placement), ...filters];
     const whereSql = where.join(' AND ');
     // Without other filters, the owner's documents (kept, or in the trash) are counted from

@@ -311,7 +311,7 @@ export function createDocumentService(deps: DocumentServiceDeps) {
           () => withTopics(db, user.id, found.rows),
           () => found.total,
         ] as const);
-        for (const item of items) item.snippet = snippetSegments(snippets.get(item.id) ?? item.filename);
+        for (const item of items) item.snippet = snippetSegments(snippets.get(item.id)!);
         return { items, total };
       } catch (e) {
         if (e instanceof SearchTimeoutError) throw errors.unavailable('The search took too long; try more specific words');

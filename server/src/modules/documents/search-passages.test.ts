@@ -7,7 +7,7 @@ import { createDatabase } from '../../db/create-database.js';
 import { migrate, readMigrations } from '../../db/migrate.js';
 import { forEachDatabase } from '../../test-support/test-app.js';
 import { createTestDatabaseUrl, dropTestDatabase } from '../../test-support/postgres-server.js';
-import { searchDocuments } from './document-search.js';
+import { searchDocuments, searchPage } from './document-search.js';
 import { cutPassages, PASSAGE_CHARS } from './search-passages.js';
 
 const squash = (s: string) => s.replace(/\s+/g, '');
@@ -70,6 +70,11 @@ forEachDatabase('migration 0010 on a vault with documents', (kind) => {
       assert.match(found.hits[0]!.snippet, /quarterly \u0001zanzibarite\u0002 report/);
       const byName = await searchDocuments(db, scope, 'no-text', { limit: 50, offset: 0, columns: ['id', 'filename'] });
       assert.equal(byName.total, 1, 'a document without text is found by its name');
+      // A hit deleted between its page and its snippets keeps its filename as its snippet.
+      const page = await searchPage(db, scope, 'zanzibarite', { limit: 50, offset: 0, columns: ['id', 'filename'] });
+      assert.equal(await page.total, 1);
+      await db.query('DELETE FROM documents WHERE id = $1', [page.rows[0]!.id]);
+      assert.deepEqual([...(await page.snippets())], [[page.rows[0]!.id, 'old-letter.txt']]);
     } finally {
       await db.close();
       rmSync(dir, { recursive: true, force: true });
