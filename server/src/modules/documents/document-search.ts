@@ -15,7 +15,7 @@ import { trashCondition, trashedCondition } from './document-list-filter.js';
  *   order by the passages' primary key, never over the whole text.
  */
 
-/** Search hits ranked together: see `searchDocuments`. */
+/** Search hits ranked together: see `searchPage`. */
 export const RANK_WINDOW = 1000;
 /** On PostgreSQL a search statement is cancelled after this long (PGlite has no timer). */
 export const SEARCH_STATEMENT_TIMEOUT_MS = 5000;
@@ -25,7 +25,7 @@ const PREFIX_MIN_CHARS = 4;
 const TRIGRAM_MIN_CHARS = 3;
 /** A snippet's passage holds the whole query if one of a text's first this many does (~16 KB). */
 const WHOLE_QUERY_PASSAGES = 8;
-/** Snippets made by one statement, at most (see `searchDocuments`). */
+/** Snippets made by one statement, at most (see `snippetsOf`). */
 const SNIPPETS_PER_STATEMENT = 25;
 /** Words of a query that pick a snippet's passage and are highlighted in it, at most. */
 const SNIPPET_WORDS = 16;
@@ -59,12 +59,6 @@ export interface SearchScope {
 const OWNER = 'd.user_id::text = $1::uuid::text';
 /** A search key as a tsquery: see `search_key` in migration 0010. */
 const key = (kind: 'owner', id: string) => `(quote_literal(' ${kind} ' || ${id}::uuid::text))::tsquery`;
-
-export interface SearchHit {
-  id: string;
-  /** ts_headline output with hits between \u0001 and \u0002 (of the filename when the document has no text). */
-  snippet: string;
-}
 
 /**
  * The query as the filename part of `search_vector` is indexed: `.`, `_`, `-`, `/` and `\`
@@ -129,7 +123,10 @@ export interface SearchPage<R = Record<string, unknown>> {
   rows: (R & { id: string; filename: string })[];
   /** The exact number of hits. */
   total: Promise<number>;
-  /** Makes every hit's snippet (see `excerpt`), by id; a hit deleted meanwhile keeps its filename. */
+  /**
+   * Makes every hit's snippet, by id: ts_headline output with hits between \u0001 and \u0002
+   * (see `excerpt`), or the filename of a document with no text or deleted meanwhile.
+   */
   snippets: () => Promise<Map<string, string>>;
 }
 
@@ -191,18 +188,6 @@ export async function searchPage<R = Record<string, unknown>>(
   return { rows: hits, total, snippets };
 }
 
-/** `searchPage` with its total and snippets awaited: each hit with its snippet. */
-export async function searchDocuments(
-  db: Database,
-  scope: SearchScope,
-  raw: string,
-  page: { limit: number; offset: number; columns: string[] },
-): Promise<{ hits: SearchHit[]; total: number }> {
-  const found = await searchPage(db, scope, raw, page);
-  const [snippets, total] = await independently(db, [found.snippets, () => found.total] as const);
-  return { hits: found.rows.map((row) => ({ ...row, snippet: snippets.get(row.id)! })), total };
-}
-
 /** `p`, with a rejection handled for now: whoever awaits it later still sees it. */
 function caught<T>(p: Promise<T>): Promise<T> {
   p.catch(() => {});
@@ -220,7 +205,7 @@ const NEWEST_FIRST = 2;
 /** A row of `page(bound)`; with no bound, found and taken are not counted. */
 type PageRow = Record<string, unknown> & { id: string; filename: string; found?: number; taken?: number };
 
-/** A vault of at most this many documents is searched in one statement (see `searchDocuments`). */
+/** A vault of at most this many documents is searched in one statement (see `searchPage`). */
 const SMALL_VAULT = 10_000;
 
 /**

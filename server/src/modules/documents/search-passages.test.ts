@@ -7,7 +7,7 @@ import { createDatabase } from '../../db/create-database.js';
 import { migrate, readMigrations } from '../../db/migrate.js';
 import { forEachDatabase } from '../../test-support/test-app.js';
 import { createTestDatabaseUrl, dropTestDatabase } from '../../test-support/postgres-server.js';
-import { searchDocuments, searchPage } from './document-search.js';
+import { searchPage } from './document-search.js';
 import { cutPassages, PASSAGE_CHARS } from './search-passages.js';
 
 const squash = (s: string) => s.replace(/\s+/g, '');
@@ -65,16 +65,15 @@ forEachDatabase('migration 0010 on a vault with documents', (kind) => {
       assert.ok(passages.rows.every((p) => p.body.length <= 4000));
       assert.equal(squash(passages.rows.map((p) => p.body).join('')), squash(text), 'the passages hold the whole text');
       const scope = { params: [userId], inTrash: false, filters: [] };
-      const found = await searchDocuments(db, scope, 'zanzibarite', { limit: 50, offset: 0, columns: ['id', 'filename'] });
-      assert.equal(found.total, 1);
-      assert.match(found.hits[0]!.snippet, /quarterly \u0001zanzibarite\u0002 report/);
-      const byName = await searchDocuments(db, scope, 'no-text', { limit: 50, offset: 0, columns: ['id', 'filename'] });
-      assert.equal(byName.total, 1, 'a document without text is found by its name');
+      const page = { limit: 50, offset: 0, columns: ['id', 'filename'] };
+      const found = await searchPage(db, scope, 'zanzibarite', page);
+      assert.equal(await found.total, 1);
+      assert.match((await found.snippets()).get(found.rows[0]!.id)!, /quarterly \u0001zanzibarite\u0002 report/);
+      const byName = await searchPage(db, scope, 'no-text', page);
+      assert.equal(await byName.total, 1, 'a document without text is found by its name');
       // A hit deleted between its page and its snippets keeps its filename as its snippet.
-      const page = await searchPage(db, scope, 'zanzibarite', { limit: 50, offset: 0, columns: ['id', 'filename'] });
-      assert.equal(await page.total, 1);
-      await db.query('DELETE FROM documents WHERE id = $1', [page.rows[0]!.id]);
-      assert.deepEqual([...(await page.snippets())], [[page.rows[0]!.id, 'old-letter.txt']]);
+      await db.query('DELETE FROM documents WHERE id = $1', [found.rows[0]!.id]);
+      assert.deepEqual([...(await found.snippets())], [[found.rows[0]!.id, 'old-letter.txt']]);
     } finally {
       await db.close();
       rmSync(dir, { recursive: true, force: true });
